@@ -1,0 +1,102 @@
+"""Configuration classes, one per environment, chosen by name or by APP_ENV."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A configuration that must not be run (e.g. production without a secret key)."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL, choosing psycopg 3 for bare PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    APP_NAME = "Giełda"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'gielda.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    LANGUAGES = ("pl", "en")
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "exchange" / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone during a long event stays valid
+
+    # Failed logins per account (not per IP: a whole venue shares one address).
+    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    ORGANIZATIONS_PER_PAGE = 20
+    MIGRATIONS_DIR = str(ROOT / "migrations")
+
+    def __init__(self) -> None:
+        url = os.environ.get("DATABASE_URL")
+        if url:
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    def __init__(self) -> None:
+        super().__init__()
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
+            raise ConfigError(
+                "Production needs SECRET_KEY: a random string of at least 32 characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if not os.environ.get("DATABASE_URL"):
+            raise ConfigError("Production needs DATABASE_URL (e.g. postgresql://user@host/gielda).")
+        self.SECRET_KEY = secret
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Return the configuration object for NAME (default: $APP_ENV, else development)."""
+    name = name or os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(f"Unknown configuration {name!r}; choose one of {', '.join(CONFIGS)}.") from None

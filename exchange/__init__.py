@@ -1,0 +1,1 @@
+"""Giełda: a marketplace where organisations exchange resources, never money."""

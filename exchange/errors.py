@@ -1,0 +1,116 @@
+"""The core's exception hierarchy and translatable messages, free of any web framework."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+class Msg:
+    """A user-facing message: an English msgid (extracted by Babel) and its parameters.
+
+    The core cannot know the reader's language; the web layer and the API translate
+    with ``gettext(msg.text, **msg.params)``.
+    """
+
+    __slots__ = ("text", "params")
+
+    def __init__(self, text: str, **params: Any) -> None:
+        self.text = text
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.text % self.params if self.params else self.text
+
+    def __repr__(self) -> str:
+        return f"Msg({self.text!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.text, self.params) == (other.text, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; nothing was changed."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class ValidationError(DomainError):
+    """Input broke a rule; ``errors`` maps each field (or ``None``) to its messages."""
+
+    code = "invalid"
+    status = 422
+
+    def __init__(self, errors: dict[str | None, list[Msg]]) -> None:
+        first = next(iter(errors.values()))[0]
+        super().__init__(first)
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field: str | None, message: Msg) -> "ValidationError":
+        return cls({field: [message]})
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class Errors:
+    """Collects field errors while validating, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str | None, list[Msg]] = {}
+
+    def add(self, field: str | None, message: Msg) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def clean_text(value: Any, field: str, errors: Errors, *, max_length: int,
+               required: bool = False, multiline: bool = False) -> str:
+    """Return VALUE stripped (and single-line unless MULTILINE), recording length errors."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, Msg("Must be text."))
+        return ""
+    value = value.strip()
+    if not multiline:
+        value = " ".join(value.split())
+    if required and not value:
+        errors.add(field, Msg("This field is required."))
+    elif len(value) > max_length:
+        errors.add(field, Msg("Must be at most %(max)d characters.", max=max_length))
+    return value
+
+
+def clean_choice(value: Any, field: str, errors: Errors, choices: Iterable[Any]) -> Any:
+    """Return the enum member whose value is VALUE, recording an error if there is none."""
+    for choice in choices:
+        if value == choice or value == getattr(choice, "value", None):
+            return choice
+    errors.add(field, Msg("Not a valid choice."))
+    return None

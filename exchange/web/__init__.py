@@ -1,0 +1,47 @@
+"""The web adapters: blueprints, access control, templates' helpers and security headers."""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_wtf.csrf import generate_csrf
+
+from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
+
+# Every asset is served from /static: nothing is fetched from another origin.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                           "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                           "base-uri 'self'; object-src 'none'")
+
+
+def register_blueprints(app: Flask) -> None:
+    from exchange.api import bp as api_bp
+    from exchange.web import admin, auth, main, organizations
+    from exchange.web.access import register_access_control
+
+    register_access_control(app)
+    for module in (main, auth, organizations, admin):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api_bp)
+    app.context_processor(_template_helpers)
+    app.after_request(_security_headers)
+
+
+def _template_helpers() -> dict:
+    return {
+        "SECTOR_LABELS": SECTOR_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "current_locale": str(get_locale()),
+        "format_date": format_date,
+        "format_datetime": format_datetime,
+        "format_number": format_number,
+        "csrf_token": generate_csrf,
+        "request_path": request.full_path.rstrip("?") if request else "/",
+    }
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

@@ -1,0 +1,87 @@
+"""Access rules: every endpoint declares one, and a request hook enforces it (deny by default).
+
+A view is decorated with exactly one of ``public``, ``user``, ``member``, ``owner`` or
+``admin``. The hook runs before the view, so a rule cannot be forgotten inside it, and
+an endpoint without a rule is refused. ``member`` and ``owner`` load the acting user's
+membership of the organization named by the URL's ``org_id`` through the one scoped
+helper, so another organization's private pages answer 404 by construction.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from exchange.errors import Forbidden, NotFound
+from exchange.extensions import db
+from exchange.organizations import get_membership
+from models import MemberRole, User
+
+RULES = ("public", "user", "member", "owner", "admin")
+# Endpoints Flask itself registers, which cannot carry an attribute.
+BUILTIN_PUBLIC = {"static"}
+
+
+def _rule(name: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = name
+        return view
+    return decorate
+
+
+public = _rule("public")      # anyone, signed in or not
+user = _rule("user")          # any signed-in, active user
+member = _rule("member")      # a member of the organization <org_id>
+owner = _rule("owner")        # an owner of the organization <org_id>
+admin = _rule("admin")        # a site administrator
+
+
+def rule_of(app: Flask, endpoint: str) -> str | None:
+    if endpoint in BUILTIN_PUBLIC:
+        return "public"
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def load_user(session_token: str) -> User | None:
+    user = db.session.query(User).filter_by(session_token=session_token).one_or_none()
+    return user if user is not None and user.is_active else None
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def enforce_access_rule():
+    """Refuse the request unless the endpoint's rule admits the current user."""
+    if request.endpoint is None:  # no route matched: let the 404/405 handlers answer
+        return None
+    rule = rule_of(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule; refused", request.endpoint)
+        abort(403)
+    if rule == "public":
+        return None
+    if not current_user.is_authenticated:
+        if _is_api():
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if rule == "admin" and not current_user.is_admin:
+        abort(403)
+    if rule in ("member", "owner"):
+        org_id = (request.view_args or {}).get("org_id")
+        try:
+            g.membership = get_membership(
+                db.session, current_user, org_id,
+                role=MemberRole.OWNER if rule == "owner" else None)
+        except NotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+    return None
+
+
+def register_access_control(app: Flask) -> None:
+    app.before_request(enforce_access_rule)
+

@@ -1,0 +1,80 @@
+"""Site administration: verifying organizations and deactivating users."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from exchange import accounts, organizations as orgs
+from exchange.errors import NotFound, ValidationError
+from exchange.extensions import db
+from exchange.web import access
+from exchange.web.i18n import translate
+from exchange.web.organizations import EmptyForm
+from exchange.web.util import page_number, utcnow
+from models import Organization, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/")
+@access.admin
+def index():
+    return redirect(url_for("admin.organizations"))
+
+
+@bp.route("/organizations")
+@access.admin
+def organizations():
+    unverified_first = select(Organization).order_by(Organization.is_verified,
+                                                     Organization.created_at.desc())
+    pagination = db.paginate(unverified_first, page=page_number(), error_out=False,
+                             per_page=current_app.config["ORGANIZATIONS_PER_PAGE"])
+    return render_template("admin/organizations.html", pagination=pagination, form=EmptyForm())
+
+
+@bp.route("/organizations/<int:org_id>/verify", methods=["POST"])
+@access.admin
+def verify(org_id: int):
+    verified = request.form.get("verified") == "1"
+    try:
+        org = orgs.set_verified(db.session, current_user, org_id, verified=verified, now=utcnow())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(gettext("%(name)s is verified.", name=org.name) if verified
+          else gettext("%(name)s is no longer verified.", name=org.name), "success")
+    return redirect(url_for("admin.organizations"))
+
+
+@bp.route("/users")
+@access.admin
+def users():
+    query = select(User).order_by(User.created_at.desc())
+    q = (request.args.get("q") or "").strip()
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
+    pagination = db.paginate(query, page=page_number(), error_out=False, per_page=50)
+    return render_template("admin/users.html", pagination=pagination, q=q, form=EmptyForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@access.admin
+def set_active(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    active = request.form.get("active") == "1"
+    try:
+        accounts.set_active(db.session, current_user, user, active=active, now=utcnow())
+    except ValidationError as error:
+        db.session.rollback()
+        flash(translate(error.message), "error")
+    else:
+        db.session.commit()
+        flash(gettext("%(email)s can log in again.", email=user.email) if active
+              else gettext("%(email)s is deactivated and logged out everywhere.", email=user.email),
+              "success")
+    return redirect(url_for("admin.users"))

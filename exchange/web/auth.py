@@ -1,0 +1,188 @@
+"""Accounts on the web: register, log in and out, profile and password."""
+from __future__ import annotations
+
+import limits
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext, lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from exchange import accounts
+from exchange.errors import ValidationError
+from exchange.extensions import db, limiter
+from exchange.web import access
+from exchange.web.i18n import apply_errors, select_locale
+from exchange.web.util import safe_next, utcnow
+
+bp = Blueprint("auth", __name__)
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[
+        DataRequired(), Length(max=accounts.NAME_MAX_LENGTH)], render_kw={"autocomplete": "name"})
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(), Email(), Length(max=accounts.EMAIL_MAX_LENGTH)],
+        render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(min)d characters. A few unrelated words are easy to "
+                       "remember and hard to guess.", min=accounts.PASSWORD_MIN_LENGTH),
+        validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=accounts.EMAIL_MAX_LENGTH)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=accounts.NAME_MAX_LENGTH)])
+    locale = SelectField(_l("Language"), choices=[
+        ("", _l("As my browser prefers")), ("pl", "Polski"), ("en", "English")])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+def _start_session(user, *, remember: bool = False) -> None:
+    """Log USER in on a fresh session, keeping only the chosen language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+    session["login_at"] = utcnow().isoformat()
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+def _login_key() -> str:
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _login_limit_message() -> str:
+    minutes = max(1, limits.parse(_login_limit()).get_expiry() // 60)
+    return gettext("Too many failed logins for this account. For its safety, logging in "
+                   "is paused for %(minutes)d minutes. Try again later or reset your "
+                   "password with an administrator.", minutes=minutes)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access.public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(
+                db.session, email=form.email.data, name=form.name.data,
+                password=form.password.data, locale=select_locale(), now=utcnow())
+        except ValidationError as error:
+            db.session.rollback()
+            for text in apply_errors(form, error):
+                flash(text, "error")
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(gettext("Welcome, %(name)s! Your account is ready. Now register your "
+                          "organization or ask its owner to add you.", name=user.name), "success")
+            return redirect(url_for("organizations.create"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
+               deduct_when=lambda response: g.get("login_failed", False),
+               error_message=_login_limit_message)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next())
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, email=form.email.data,
+                                     password=form.password.data, now=utcnow())
+        if user is None:
+            db.session.rollback()
+            g.login_failed = True
+            form.password.errors = [gettext("Wrong email or password, or the account is "
+                                            "deactivated.")]
+            return render_template("auth/login.html", form=form), 401
+        db.session.commit()
+        _start_session(user, remember=form.remember.data)
+        return redirect(safe_next())
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@access.public
+def logout():
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(gettext("You have logged out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@access.user
+def account():
+    profile = ProfileForm(obj=current_user, prefix="profile")
+    password = PasswordForm(prefix="password")
+    status = 200
+    if request.method == "POST" and "profile-name" in request.form:
+        if profile.validate():
+            try:
+                accounts.update_profile(db.session, current_user, name=profile.name.data,
+                                        locale=profile.locale.data or None)
+            except ValidationError as error:
+                db.session.rollback()
+                apply_errors(profile, error)
+            else:
+                db.session.commit()
+                session.pop("locale", None)
+                flash(gettext("Your profile is saved."), "success")
+                return redirect(url_for("auth.account"))
+        status = 422
+    elif request.method == "POST":
+        if password.validate():
+            try:
+                accounts.change_password(db.session, current_user,
+                                         current=password.current_password.data,
+                                         new=password.new_password.data, now=utcnow())
+            except ValidationError as error:
+                db.session.rollback()
+                apply_errors(password, error)
+            else:
+                db.session.commit()
+                # The user's session token changed; log this session in again with it.
+                _start_session(current_user._get_current_object())
+                flash(gettext("Your password is changed. You were logged out everywhere else."),
+                      "success")
+                return redirect(url_for("auth.account"))
+        status = 422
+    return render_template("auth/account.html", profile=profile, password=password), status

@@ -1,0 +1,77 @@
+"""Error pages in the reader's language, and JSON errors under /api/."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from exchange.errors import DomainError
+from exchange.web.i18n import translate
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (gettext("Bad request"), gettext("The request could not be understood. "
+                                              "Check what you entered and try again.")),
+        401: (gettext("Log in required"), gettext("Log in to continue.")),
+        403: (gettext("Access denied"), gettext("You do not have permission to do this.")),
+        404: (gettext("Page not found"), gettext("There is no such page, or it is not "
+                                                 "visible to you.")),
+        405: (gettext("Not allowed"), gettext("This address does not accept that method.")),
+        409: (gettext("Conflict"), gettext("Someone else changed this in the meantime. "
+                                           "Reload and try again.")),
+        413: (gettext("Too large"), gettext("What you sent is too large.")),
+        422: (gettext("Invalid data"), gettext("Check what you entered and try again.")),
+        429: (gettext("Too many attempts"), gettext("Too many attempts. Wait a while and "
+                                                    "try again.")),
+        500: (gettext("Something went wrong"), gettext("An error on our side. Nothing you "
+                                                       "saved was lost; try again in a moment.")),
+    }
+
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
+          429: "rate_limited", 500: "server_error"}
+
+
+def _respond(status: int, detail: str | None = None, code: str | None = None):
+    title, message = _messages().get(status, _messages()[500 if status >= 500 else 400])
+    if detail:
+        message = detail
+    if request.path.startswith("/api/"):
+        return jsonify(error=code or _CODES.get(status, "error"), message=message), status
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
+
+
+def _werkzeug_default(error: HTTPException) -> bool:
+    return error.description == type(error).description
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status == 429:  # Flask-Limiter's description is our translated message
+        return _respond(429, str(error.description))
+    detail = None if _werkzeug_default(error) else error.description
+    return _respond(status, detail)
+
+
+def handle_csrf_error(error: CSRFError):
+    return _respond(400, gettext("The form expired or was not sent from this site. "
+                                 "Go back, reload the page and send it again."), "csrf")
+
+
+def handle_domain_error(error: DomainError):
+    return _respond(error.status, translate(error.message), error.code)
+
+
+def handle_server_error(error: Exception):
+    return _respond(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

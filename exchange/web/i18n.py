@@ -1,0 +1,43 @@
+"""The reader's language: choosing it, switching it, and translating core messages."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import gettext
+from flask_login import current_user
+
+from exchange.errors import Msg, ValidationError
+
+
+def select_locale() -> str:
+    """The language the user chose, else their profile's, else the browser's, else Polish."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def translate(message: Msg | str) -> str:
+    """Translate a core message into the reader's language."""
+    if isinstance(message, Msg):
+        return gettext(message.text, **message.params)
+    return gettext(message)
+
+
+def apply_errors(form, error: ValidationError) -> list[str]:
+    """Attach a core ValidationError to FORM's fields; return messages with no field."""
+    unplaced = []
+    for field, messages in error.errors.items():
+        texts = [translate(m) for m in messages]
+        target = getattr(form, field, None) if field else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + texts
+        else:
+            unplaced.extend(texts)
+    return unplaced

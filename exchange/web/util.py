@@ -1,0 +1,35 @@
+"""Small helpers shared by the web blueprints: the clock, safe redirects, pagination."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import request, url_for
+
+
+def utcnow() -> datetime:
+    """The one place the web layer reads the clock; the core is handed this value."""
+    return datetime.now(timezone.utc)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Tell whether TARGET is a path on this site (never another host, scheme or '//')."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(default_endpoint: str = "main.index") -> str:
+    """The ``next`` form or query value if it stays on this site, else DEFAULT_ENDPOINT."""
+    target = request.form.get("next") or request.args.get("next")
+    return target if is_safe_next(target) else url_for(default_endpoint)
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1

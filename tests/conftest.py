@@ -1,0 +1,171 @@
+"""Fixtures: a test database (SQLite, or PostgreSQL from TEST_DATABASE_URL), the app, the
+client, a login helper and factories. Every test starts with an empty database."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from config import normalise_database_url
+from models import Base, MemberRole
+
+TEST_PASSWORD = "correct horse battery staple"
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_schema(url: str) -> None:
+    """Drop everything in the test database so migrations start from nothing."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    _reset_schema(url)
+    from app import create_app
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        from exchange.extensions import db
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = create_engine(database_url)
+    import exchange.database  # noqa: F401  (the same SQLite pragmas as the app)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def session(engine):
+    """A plain SQLAlchemy session on the test database (no Flask), emptied afterwards.
+
+    Web tests read what requests committed through it: ``session.rollback()`` first ends
+    its snapshot, so what it reads next is what another connection would see.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+        session.rollback()
+    _empty_all_tables(engine)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def app(database_url, session):
+    """The app on the test database. No app context stays pushed, so each request gets
+    its own (its own ``g``, its own database session), as in production."""
+    from app import create_app
+    from exchange.extensions import db, limiter
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A browser that prefers English, so assertions read in the source language."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(session):
+    from exchange import accounts
+
+    counter = iter(range(1, 10_000))
+
+    def make_user(email: str | None = None, *, name: str = "Anna Nowak",
+                  password: str = TEST_PASSWORD, is_admin: bool = False, locale: str | None = "en"):
+        user = accounts.register_user(session, email=email or f"user{next(counter)}@example.org",
+                                      name=name, password=password, locale=locale, now=NOW)
+        user.is_admin = is_admin
+        session.commit()
+        return user
+
+    return make_user
+
+
+@pytest.fixture
+def make_org(session, make_user):
+    from exchange import organizations
+
+    counter = iter(range(1, 10_000))
+
+    def make_org(owner=None, **fields):
+        data = {"name": f"Organizacja {next(counter)}", "sector": "ngo", "municipality": "Tczew",
+                **fields}
+        org = organizations.create_organization(session, owner or make_user(), data, NOW)
+        session.commit()
+        return org
+
+    return make_org
+
+
+@pytest.fixture
+def add_member(session):
+    from models import Membership
+
+    def add_member(org, user, *, role: MemberRole = MemberRole.MEMBER, can_sign: bool = False):
+        membership = Membership(organization_id=org.id, user_id=user.id, role=role,
+                                can_sign=can_sign, created_at=NOW)
+        session.add(membership)
+        session.commit()
+        return membership
+
+    return add_member
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, **extra):
+        return self.client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
