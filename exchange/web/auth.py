@@ -8,6 +8,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from exchange import accounts
@@ -48,7 +49,8 @@ class LoginForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=accounts.NAME_MAX_LENGTH)])
     locale = SelectField(_l("Language"), choices=[
-        ("", _l("As my browser prefers")), ("pl", "Polski"), ("en", "English")])
+        SelectChoice("", _l("As my browser prefers")), SelectChoice("pl", "Polski"),
+        SelectChoice("en", "English")])
 
 
 class PasswordForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from exchange import organizations as orgs
@@ -43,8 +44,8 @@ class OrganizationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sector.choices = [("", _l("Choose…"))] + [
-            (s.value, SECTOR_LABELS[s]) for s in Sector]
+        self.sector.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(s.value, SECTOR_LABELS[s]) for s in Sector]
         if self.sector.data and isinstance(self.sector.data, Sector):
             self.sector.data = self.sector.data.value
 
@@ -57,7 +58,7 @@ class MemberAddForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in MemberRole]
+        self.role.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in MemberRole]
 
 
 class MemberEditForm(FlaskForm):
@@ -66,7 +67,7 @@ class MemberEditForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in MemberRole]
+        self.role.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in MemberRole]
 
 
 class EmptyForm(FlaskForm):

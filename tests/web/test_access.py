@@ -1,0 +1,150 @@
+"""The role × route matrix: what each kind of visitor gets from every endpoint.
+
+Every route of the app must appear here; a new route without a row fails
+``test_every_route_has_a_rule_and_a_row``. A refused request must change nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from exchange.web.access import RULES, rule_of
+from models import Base, MemberRole
+
+ROLES = ("anonymous", "outsider", "member", "owner", "admin")
+PROFILE = {"name": "Nowa nazwa", "sector": "ngo", "municipality": "Tczew"}
+
+
+@dataclass
+class World:
+    org: object
+    member: object
+    member_membership: object
+    newcomer: object
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+PUBLIC = everyone(200)
+USER = {"anonymous": 302, "outsider": 200, "member": 200, "owner": 200, "admin": 200}
+MEMBER = {"anonymous": 302, "outsider": 404, "member": 200, "owner": 200, "admin": 404}
+OWNER_ACTION = {"anonymous": 302, "outsider": 404, "member": 403, "owner": 302, "admin": 404}
+OWNER_PAGE = {**OWNER_ACTION, "owner": 200}
+ADMIN_PAGE = {"anonymous": 302, "outsider": 403, "member": 403, "owner": 403, "admin": 200}
+ADMIN_ACTION = {**ADMIN_PAGE, "admin": 302}
+GUEST_ONLY = {"anonymous": 200, "outsider": 302, "member": 302, "owner": 302, "admin": 302}
+
+# (endpoint, method): (url, form data or None, expected status per role)
+MATRIX = {
+    ("static", "GET"): (lambda w: "/static/css/app.css", None, PUBLIC),
+    ("main.index", "GET"): (lambda w: "/", None, PUBLIC),
+    ("main.health", "GET"): (lambda w: "/healthz", None, PUBLIC),
+    ("main.set_language", "POST"): (lambda w: "/language", lambda w: {"locale": "pl"}, everyone(302)),
+    ("auth.register", "GET"): (lambda w: "/register", None, GUEST_ONLY),
+    ("auth.register", "POST"): (lambda w: "/register", lambda w: {
+        "name": "Nowy", "email": "nowy@example.org", "password": "correct horse battery staple",
+        "confirm": "correct horse battery staple"}, everyone(302)),
+    ("auth.login", "GET"): (lambda w: "/login", None, GUEST_ONLY),
+    ("auth.login", "POST"): (lambda w: "/login", lambda w: {
+        "email": "nobody@example.org", "password": "wrong"},
+        {"anonymous": 401, "outsider": 302, "member": 302, "owner": 302, "admin": 302}),
+    ("auth.logout", "POST"): (lambda w: "/logout", None, everyone(302)),
+    ("auth.account", "GET"): (lambda w: "/account", None, USER),
+    ("auth.account", "POST"): (lambda w: "/account", lambda w: {
+        "profile-name": "Nowe imię", "profile-locale": "en"},
+        {**USER, "outsider": 302, "member": 302, "owner": 302, "admin": 302}),
+    ("organizations.directory", "GET"): (lambda w: "/organizations/", None, PUBLIC),
+    ("organizations.detail", "GET"): (lambda w: f"/organizations/{w.org.id}", None, PUBLIC),
+    ("organizations.create", "GET"): (lambda w: "/organizations/new", None, USER),
+    ("organizations.create", "POST"): (lambda w: "/organizations/new", lambda w: PROFILE,
+                                       {**USER, "outsider": 302, "member": 302, "owner": 302,
+                                        "admin": 302}),
+    ("organizations.edit", "GET"): (lambda w: f"/organizations/{w.org.id}/edit", None, OWNER_PAGE),
+    ("organizations.edit", "POST"): (lambda w: f"/organizations/{w.org.id}/edit",
+                                     lambda w: PROFILE, OWNER_ACTION),
+    ("organizations.members", "GET"): (lambda w: f"/organizations/{w.org.id}/members", None, MEMBER),
+    ("organizations.add_member", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/members/add",
+        lambda w: {"email": w.newcomer.email, "role": "member"}, OWNER_ACTION),
+    ("organizations.update_member", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/members/{w.member_membership.id}",
+        lambda w: {f"m{w.member_membership.id}-role": "owner"}, OWNER_ACTION),
+    ("organizations.remove_member", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/members/{w.member_membership.id}/remove",
+        None, OWNER_ACTION),
+    ("organizations.leave", "POST"): (lambda w: f"/organizations/{w.org.id}/leave", None,
+                                      {**MEMBER, "member": 302, "owner": 302}),
+    ("admin.index", "GET"): (lambda w: "/admin/", None, {**ADMIN_PAGE, "admin": 302}),
+    ("admin.organizations", "GET"): (lambda w: "/admin/organizations", None, ADMIN_PAGE),
+    ("admin.verify", "POST"): (lambda w: f"/admin/organizations/{w.org.id}/verify",
+                               lambda w: {"verified": "1"}, ADMIN_ACTION),
+    ("admin.users", "GET"): (lambda w: "/admin/users", None, ADMIN_PAGE),
+    ("admin.set_active", "POST"): (lambda w: f"/admin/users/{w.member.id}/active",
+                                   lambda w: {"active": "0"}, ADMIN_ACTION),
+    ("api.organizations", "GET"): (lambda w: "/api/v1/organizations", None, PUBLIC),
+    ("api.organization", "GET"): (lambda w: f"/api/v1/organizations/{w.org.id}", None, PUBLIC),
+    ("api.openapi", "GET"): (lambda w: "/api/v1/openapi.json", None, PUBLIC),
+}
+
+
+def test_every_route_has_a_rule_and_a_row(app):
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        assert rule_of(app, rule.endpoint) in RULES, f"{rule.endpoint} has no access rule"
+        routes.update((rule.endpoint, m) for m in rule.methods - {"HEAD", "OPTIONS"})
+    assert routes - MATRIX.keys() == set(), "add these routes to the matrix"
+    assert MATRIX.keys() - routes == set(), "these rows name routes that do not exist"
+
+
+def test_an_endpoint_without_a_rule_is_refused(app, client):
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert client.get("/forgotten").status_code == 403
+
+
+@pytest.fixture
+def world(session, make_user, make_org, add_member):
+    owner = make_user("owner@example.org")
+    member = make_user("member@example.org")
+    outsider = make_user("outsider@example.org")
+    make_user("admin@example.org", is_admin=True)
+    org = make_org(owner, name="Biblioteka")
+    make_org(outsider, name="Szkoła")
+    membership = add_member(org, member, role=MemberRole.MEMBER)
+    return World(org=org, member=member, member_membership=membership,
+                 newcomer=make_user("newcomer@example.org"))
+
+
+def snapshot(session) -> dict:
+    """Every row of every table, to prove a refused request changed nothing."""
+    session.rollback()
+    return {table.name: sorted(tuple(map(str, row)) for row in session.execute(select(table)))
+            for table in Base.metadata.sorted_tables}
+
+
+def sign_in(client, session, role: str) -> None:
+    if role == "anonymous":
+        return
+    email = {"outsider": "outsider@example.org", "member": "member@example.org",
+             "owner": "owner@example.org", "admin": "admin@example.org"}[role]
+    with client.session_transaction() as flask_session:
+        from models import User
+        flask_session["_user_id"] = session.scalar(select(User.session_token).where(User.email == email))
+        flask_session["_fresh"] = True
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint, method", sorted(MATRIX))
+def test_role_route_matrix(client, session, world, endpoint, method, role):
+    url, data, expected = MATRIX[(endpoint, method)]
+    sign_in(client, session, role)
+    before = snapshot(session)
+    response = client.open(url(world), method=method, data=data(world) if data else None)
+    assert response.status_code == expected[role], response.get_data(as_text=True)[:300]
+    refused = response.status_code in (401, 403, 404) or (
+        response.status_code == 302 and "/login" in response.headers.get("Location", ""))
+    if refused:
+        assert snapshot(session) == before
