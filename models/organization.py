@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, UTCDateTime
 
 
-class Sector(str, enum.Enum):
+class Sector(enum.StrEnum):
     """The three sectors of the method, plus informal groups and individuals."""
 
     PUBLIC = "public"
@@ -20,7 +20,7 @@ class Sector(str, enum.Enum):
     INDIVIDUAL = "individual"
 
 
-class MemberRole(str, enum.Enum):
+class MemberRole(enum.StrEnum):
     OWNER = "owner"
     MEMBER = "member"
 

@@ -46,8 +46,6 @@ class OrganizationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.sector.choices = [SelectChoice("", _l("Choose…"))] + [
             SelectChoice(s.value, SECTOR_LABELS[s]) for s in Sector]
-        if self.sector.data and isinstance(self.sector.data, Sector):
-            self.sector.data = self.sector.data.value
 
 
 class MemberAddForm(FlaskForm):
