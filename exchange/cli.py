@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from exchange import accounts
 from exchange.errors import ValidationError
@@ -18,14 +19,17 @@ def _fail_with(error: ValidationError) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True, help="The administrator's email (an existing account is promoted).")
 @click.option("--name", default="Administrator", show_default=True)
-@click.password_option(help="Needed only when the account does not exist yet.")
-def create_admin_command(email: str, name: str, password: str) -> None:
+@click.option("--password", help="For a new account; asked for when not given.")
+def create_admin_command(email: str, name: str, password: str | None) -> None:
     """Create a site administrator, or make an existing user one."""
+    if password is None and accounts.find_user_by_email(db.session, email) is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user, created = accounts.create_admin(db.session, email=email, name=name,
-                                              password=password, now=utcnow())
+                                              password=password or "", now=utcnow())
     except ValidationError as error:
         db.session.rollback()
         _fail_with(error)
@@ -34,6 +38,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 
 @click.command("load-demo-data")
+@with_appcontext
 def load_demo_data_command() -> None:
     """Load the demo county (organizations, members, logins) once; later runs change nothing."""
     from exchange.demo import load_demo_data

@@ -1,0 +1,63 @@
+"""End to end, in a real browser on a phone-sized screen: register, create an organization,
+add a member."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from models import MemberRole, Membership, Organization
+
+pytestmark = pytest.mark.e2e
+
+
+def test_register_create_an_organization_and_add_a_member(live_server, phone, session, make_user):
+    make_user("jan.kowalski@example.org", name="Jan Kowalski")
+    page = phone
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Zarejestruj się").first.click()
+
+    page.get_by_label("Imię i nazwisko").fill("Magdalena Zielińska")
+    page.get_by_label("E-mail").fill("magdalena@example.org")
+    page.get_by_label("Hasło", exact=True).fill("biblioteka nad wisłą 1954")
+    page.get_by_label("Powtórz hasło").fill("biblioteka nad wisłą 1954")
+    page.get_by_role("button", name="Załóż konto").click()
+
+    # Straight on to registering the organization, with a welcome in Polish.
+    page.wait_for_url(re.compile(r"/organizations/new$"))
+    assert "Witaj, Magdalena Zielińska!" in page.content()
+    page.get_by_label("Nazwa organizacji").fill("Miejska Biblioteka Publiczna w Tczewie")
+    page.get_by_label("Sektor").select_option("public")
+    page.get_by_label("Gmina").fill("Tczew")
+    page.get_by_label("E-mail kontaktowy").fill("sekretariat@example.org")
+    page.get_by_role("button", name="Zarejestruj organizację").click()
+
+    page.wait_for_url(re.compile(r"/organizations/\d+$"))
+    assert page.get_by_role("heading", name="Miejska Biblioteka Publiczna w Tczewie").is_visible()
+    page.get_by_role("link", name="Członkowie").click()
+
+    page.get_by_label("Adres e-mail dodawanej osoby").fill("jan.kowalski@example.org")
+    page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
+    page.get_by_role("button", name="Dodaj członka").click()
+    assert page.get_by_role("status").filter(has_text="Jan Kowalski").is_visible()
+    assert page.get_by_role("cell", name="jan.kowalski@example.org").is_visible()
+
+    session.rollback()
+    org = session.scalar(select(Organization))
+    assert org.name == "Miejska Biblioteka Publiczna w Tczewie" and org.municipality == "Tczew"
+    roles = {(m.user.email, m.role, m.can_sign) for m in session.scalars(select(Membership))}
+    assert roles == {("magdalena@example.org", MemberRole.OWNER, True),
+                     ("jan.kowalski@example.org", MemberRole.MEMBER, True)}
+
+
+def test_a_wrong_password_is_explained_next_to_the_field(live_server, phone, make_user):
+    make_user("anna@example.org")
+    page = phone
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("anna@example.org")
+    page.get_by_label("Hasło").fill("nie to hasło")
+    page.keyboard.press("Enter")
+    error = page.locator("#password-error")
+    assert "Nieprawidłowy e-mail lub hasło" in error.inner_text()
+    assert page.get_by_label("Hasło").get_attribute("aria-describedby") == "password-error"

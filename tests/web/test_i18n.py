@@ -1,0 +1,99 @@
+"""Polish by default, English on request; every message translated; locale-aware formats."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "exchange" / "translations" / "pl" / "LC_MESSAGES" / "messages.po"
+
+
+def test_polish_is_the_default(app):
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert '<html lang="pl">' in page
+    assert "Wymieniaj się zasobami, nie pieniędzmi" in page or "Organizacje" in page
+    assert "Log in" not in page and "Zaloguj się" in page
+
+
+def test_the_browsers_language_is_honoured(app):
+    client = app.test_client()
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page
+    page = client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="pl">' in page
+
+
+def test_the_user_switches_language_and_it_sticks(app):
+    client = app.test_client()
+    response = client.post("/language", data={"locale": "en", "next": "/organizations/"})
+    assert response.headers["Location"] == "/organizations/"
+    assert "Log in" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "pl", "next": "https://evil.example.com/"})
+    assert "Zaloguj się" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert client.post("/language", data={"locale": "xx"}).status_code == 400
+
+
+def test_a_logged_in_users_language_is_saved_to_their_profile(app, session, make_user):
+    user = make_user(locale=None)
+    phone, laptop = app.test_client(), app.test_client()
+    for c in (phone, laptop):
+        c.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    phone.post("/language", data={"locale": "en"})
+    session.rollback()
+    session.refresh(user)
+    assert user.locale == "en"
+    assert "My account" in laptop.get("/account").get_data(as_text=True)
+
+
+def test_error_messages_from_forms_and_the_core_are_translated(app, make_user):
+    make_user("anna@example.org")
+    client = app.test_client()
+    page = client.post("/register", data={"name": "", "email": "anna@example.org",
+                                          "password": "krótkie", "confirm": "krótkie"}
+                       ).get_data(as_text=True)
+    assert "To pole jest wymagane." in page
+    page = client.post("/register", data={"name": "Anna", "email": "anna@example.org",
+                                          "password": "correct horse battery staple",
+                                          "confirm": "correct horse battery staple"}
+                       ).get_data(as_text=True)
+    assert "Konto z tym adresem e-mail już istnieje" in page
+
+
+def test_dates_and_numbers_follow_the_locale(app, make_user):
+    from flask_babel import force_locale, format_date, format_number
+
+    from tests.conftest import NOW
+
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert format_date(NOW, "long") == "21 listopada 2026"
+            assert format_number(12345) == "12\xa0345"
+        with force_locale("en"):
+            assert format_date(NOW, "long") == "November 21, 2026"
+            assert format_number(12345) == "12,345"
+    user = make_user(locale="pl")
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": "correct horse battery staple"})
+    assert "21 listopada 2026" in client.get("/account").get_data(as_text=True)
+
+
+def test_every_message_has_a_polish_translation():
+    catalogue = read_po(CATALOGUE.open("rb"))
+    missing = [m.id for m in catalogue if m.id and (
+        m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))]
+    assert missing == []
+
+
+def test_the_catalogue_holds_every_string_in_the_code(tmp_path):
+    """A string added to a template or the core without `make messages` fails here."""
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "Msg",
+                    "-k", "lazy_gettext", "-o", str(pot), "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    in_code = {m.id for m in read_po(pot.open("rb")) if m.id}
+    in_catalogue = {m.id for m in read_po(CATALOGUE.open("rb")) if m.id}
+    assert in_code - in_catalogue == set(), "run `make messages` and translate the new strings"
