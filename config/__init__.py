@@ -21,9 +21,14 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
+    """Defaults for every environment; the environment variables are read when instantiated."""
+
     APP_NAME = "Giełda"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'gielda.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
@@ -45,16 +50,19 @@ class Config:
 
     # Failed logins per account (not per IP: a whole venue shares one address).
     LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
 
     ORGANIZATIONS_PER_PAGE = 20
     MIGRATIONS_DIR = str(ROOT / "migrations")
 
     def __init__(self) -> None:
-        url = os.environ.get("DATABASE_URL")
-        if url:
-            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        if os.environ.get("SECRET_KEY"):
+            self.SECRET_KEY = os.environ["SECRET_KEY"]
+        if os.environ.get("DATABASE_URL"):
+            self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["DATABASE_URL"])
+        if os.environ.get("RATELIMIT_STORAGE_URI"):
+            self.RATELIMIT_STORAGE_URI = os.environ["RATELIMIT_STORAGE_URI"]
 
 
 class DevelopmentConfig(Config):
@@ -76,14 +84,13 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         secret = os.environ.get("SECRET_KEY", "")
-        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
+        if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
             raise ConfigError(
                 "Production needs SECRET_KEY: a random string of at least 32 characters "
                 "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
         if not os.environ.get("DATABASE_URL"):
             raise ConfigError("Production needs DATABASE_URL (e.g. postgresql://user@host/gielda).")
-        self.SECRET_KEY = secret
 
 
 CONFIGS = {

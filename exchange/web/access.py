@@ -12,6 +12,7 @@ from typing import Callable
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
@@ -45,7 +46,7 @@ def rule_of(app: Flask, endpoint: str) -> str | None:
 
 
 def load_user(session_token: str) -> User | None:
-    user = db.session.query(User).filter_by(session_token=session_token).one_or_none()
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
     return user if user is not None and user.is_active else None
 
 
