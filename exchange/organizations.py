@@ -235,10 +235,17 @@ def set_verified(session: Session, actor: User, org_id: int, *, verified: bool,
     return org
 
 
-def directory_query(*, sector: Sector | None = None, municipality: str | None = None) -> Select:
+def directory_query(*, sector: str | Sector | None = None,
+                    municipality: str | None = None) -> Select:
     """Select organizations for the public directory, filtered and sorted by name."""
     stmt = select(Organization)
     if sector:
+        errors = Errors()
+        sector = clean_choice(sector, "sector", errors, Sector)
+        if errors:
+            raise ValidationError.single("sector", Msg(
+                "Unknown sector. Choose one of: %(choices)s.",
+                choices=", ".join(s.value for s in Sector)))
         stmt = stmt.where(Organization.sector == sector)
     if municipality:
         stmt = stmt.where(Organization.municipality == municipality)

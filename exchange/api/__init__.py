@@ -5,9 +5,10 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from exchange import organizations as orgs
-from exchange.errors import NotFound
+from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
+from exchange.web.i18n import translate
 from exchange.web.util import page_number
 from models import Organization, Sector
 
@@ -35,15 +36,13 @@ def organization_json(org: Organization, *, with_contact: bool) -> dict:
 @bp.route("/organizations")
 @access.public
 def organizations():
-    sector_value = request.args.get("sector") or None
-    sector = next((s for s in Sector if s.value == sector_value), None)
-    if sector_value and sector is None:
-        abort(400, f"Unknown sector {sector_value!r}; use one of "
-                   + ", ".join(s.value for s in Sector) + ".")
     per_page = min(100, max(1, request.args.get("per_page", 20, type=int)))
-    pagination = db.paginate(
-        orgs.directory_query(sector=sector, municipality=request.args.get("municipality") or None),
-        page=page_number(), per_page=per_page, error_out=False)
+    try:
+        query = orgs.directory_query(sector=request.args.get("sector") or None,
+                                     municipality=request.args.get("municipality") or None)
+    except ValidationError as error:
+        abort(400, translate(error.message))
+    pagination = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
     return jsonify(
         items=[organization_json(o, with_contact=orgs.contact_visible(o, current_user))
                for o in pagination.items],

@@ -12,11 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from exchange import accounts
-from exchange.errors import ValidationError
 from exchange.extensions import db, limiter
 from exchange.web import access
-from exchange.web.i18n import apply_errors, select_locale
-from exchange.web.util import safe_next, utcnow
+from exchange.web.i18n import select_locale
+from exchange.web.util import safe_next, save, utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -95,16 +94,10 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.register_user(
-                db.session, email=form.email.data, name=form.name.data,
-                password=form.password.data, locale=select_locale(), now=utcnow())
-        except ValidationError as error:
-            db.session.rollback()
-            for text in apply_errors(form, error):
-                flash(text, "error")
-        else:
-            db.session.commit()
+        saved, user = save(form, lambda: accounts.register_user(
+            db.session, email=form.email.data, name=form.name.data,
+            password=form.password.data, locale=select_locale(), now=utcnow()))
+        if saved:
             _start_session(user)
             flash(gettext("Welcome, %(name)s! Your account is ready. Now register your "
                           "organization or ask its owner to add you.", name=user.name), "success")
@@ -157,34 +150,21 @@ def account():
     password = PasswordForm(prefix="password")
     status = 200
     if request.method == "POST" and "profile-name" in request.form:
-        if profile.validate():
-            try:
-                accounts.update_profile(db.session, current_user, name=profile.name.data,
-                                        locale=profile.locale.data or None)
-            except ValidationError as error:
-                db.session.rollback()
-                apply_errors(profile, error)
-            else:
-                db.session.commit()
-                session.pop("locale", None)
-                flash(gettext("Your profile is saved."), "success")
-                return redirect(url_for("auth.account"))
+        if profile.validate() and save(profile, lambda: accounts.update_profile(
+                db.session, current_user, name=profile.name.data,
+                locale=profile.locale.data or None))[0]:
+            session.pop("locale", None)
+            flash(gettext("Your profile is saved."), "success")
+            return redirect(url_for("auth.account"))
         status = 422
     elif request.method == "POST":
-        if password.validate():
-            try:
-                accounts.change_password(db.session, current_user,
-                                         current=password.current_password.data,
-                                         new=password.new_password.data, now=utcnow())
-            except ValidationError as error:
-                db.session.rollback()
-                apply_errors(password, error)
-            else:
-                db.session.commit()
-                # The user's session token changed; log this session in again with it.
-                _start_session(current_user._get_current_object())
-                flash(gettext("Your password is changed. You were logged out everywhere else."),
-                      "success")
-                return redirect(url_for("auth.account"))
+        if password.validate() and save(password, lambda: accounts.change_password(
+                db.session, current_user, current=password.current_password.data,
+                new=password.new_password.data, now=utcnow()))[0]:
+            # The user's session token changed; log this session in again with it.
+            _start_session(current_user._get_current_object())
+            flash(gettext("Your password is changed. You were logged out everywhere else."),
+                  "success")
+            return redirect(url_for("auth.account"))
         status = 422
     return render_template("auth/account.html", profile=profile, password=password), status

@@ -13,9 +13,9 @@ from exchange import organizations as orgs
 from exchange.errors import Conflict, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
-from exchange.web.i18n import apply_errors, translate
+from exchange.web.i18n import translate
 from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import page_number, utcnow
+from exchange.web.util import page_number, save, utcnow
 from models import MemberRole, Sector
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -79,13 +79,13 @@ def _profile_data(form: OrganizationForm) -> dict:
 @bp.route("/")
 @access.public
 def directory():
-    sector_value = request.args.get("sector") or None
-    sector = next((s for s in Sector if s.value == sector_value), None)
+    sector = request.args.get("sector") or None
     municipality = request.args.get("municipality") or None
-    if sector_value and sector is None:
-        abort(400, gettext("Unknown sector."))
-    pagination = db.paginate(orgs.directory_query(sector=sector, municipality=municipality),
-                             page=page_number(), error_out=False,
+    try:
+        query = orgs.directory_query(sector=sector, municipality=municipality)
+    except ValidationError as error:
+        abort(400, translate(error.message))
+    pagination = db.paginate(query, page=page_number(), error_out=False,
                              per_page=current_app.config["ORGANIZATIONS_PER_PAGE"])
     return render_template("organizations/directory.html", pagination=pagination,
                            sector=sector, municipality=municipality,
@@ -111,14 +111,9 @@ def detail(org_id: int):
 def create():
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
-            org = orgs.create_organization(db.session, current_user, _profile_data(form), utcnow())
-        except ValidationError as error:
-            db.session.rollback()
-            for text in apply_errors(form, error):
-                flash(text, "error")
-        else:
-            db.session.commit()
+        saved, org = save(form, lambda: orgs.create_organization(
+            db.session, current_user, _profile_data(form), utcnow()))
+        if saved:
             flash(gettext("%(name)s is registered. You are its owner.", name=org.name), "success")
             return redirect(url_for("organizations.detail", org_id=org.id))
     return render_template("organizations/form.html", form=form, org=None), \
@@ -131,14 +126,9 @@ def edit(org_id: int):
     org = g.membership.organization
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
-        try:
-            orgs.update_organization(db.session, current_user, org_id, _profile_data(form), utcnow())
-        except ValidationError as error:
-            db.session.rollback()
-            for text in apply_errors(form, error):
-                flash(text, "error")
-        else:
-            db.session.commit()
+        saved, _ = save(form, lambda: orgs.update_organization(
+            db.session, current_user, org_id, _profile_data(form), utcnow()))
+        if saved:
             flash(gettext("The profile is saved."), "success")
             return redirect(url_for("organizations.detail", org_id=org_id))
     return render_template("organizations/form.html", form=form, org=org), \
@@ -166,15 +156,10 @@ def members(org_id: int):
 def add_member(org_id: int):
     form = MemberAddForm()
     if form.validate_on_submit():
-        try:
-            added = orgs.add_member(db.session, current_user, org_id, email=form.email.data,
-                                    role=form.role.data, can_sign=form.can_sign.data, now=utcnow())
-        except ValidationError as error:
-            db.session.rollback()
-            for text in apply_errors(form, error):
-                flash(text, "error")
-        else:
-            db.session.commit()
+        saved, added = save(form, lambda: orgs.add_member(
+            db.session, current_user, org_id, email=form.email.data, role=form.role.data,
+            can_sign=form.can_sign.data, now=utcnow()))
+        if saved:
             flash(gettext("%(name)s is now a member.", name=added.user.name), "success")
             return redirect(url_for("organizations.members", org_id=org_id))
     return _render_members(form, 422)

@@ -4,7 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from typing import Any, Callable
+
+from flask import flash, request, url_for
+
+from exchange.errors import ValidationError
+from exchange.extensions import db
+from exchange.web.i18n import apply_errors
 
 
 def utcnow() -> datetime:
@@ -33,3 +39,20 @@ def page_number() -> int:
         return max(1, int(request.args.get("page", 1)))
     except ValueError:
         return 1
+
+
+def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run ACTION (a core call) as one unit of work: commit it, or roll back and show why.
+
+    A ValidationError's messages are attached to FORM's fields (the rest are flashed);
+    returns (True, ACTION's result) when committed, (False, None) when refused.
+    """
+    try:
+        result = action()
+    except ValidationError as error:
+        db.session.rollback()
+        for text in apply_errors(form, error):
+            flash(text, "error")
+        return False, None
+    db.session.commit()
+    return True, result
