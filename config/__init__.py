@@ -44,7 +44,6 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone during a long event stays valid
 
