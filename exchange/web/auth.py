@@ -62,12 +62,17 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-def _start_session(user, *, remember: bool = False) -> None:
-    """Log USER in on a fresh session, keeping only the chosen language."""
+def _clear_session() -> None:
+    """Forget everything in the session but the language the visitor chose."""
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+
+
+def _start_session(user, *, remember: bool = False) -> None:
+    """Log USER in on a fresh session."""
+    _clear_session()
     login_user(user, remember=remember)
     session["login_at"] = utcnow().isoformat()
 
@@ -83,8 +88,7 @@ def _login_key() -> str:
 def _login_limit_message() -> str:
     minutes = max(1, limits.parse(_login_limit()).get_expiry() // 60)
     return gettext("Too many failed logins for this account. For its safety, logging in "
-                   "is paused for %(minutes)d minutes. Try again later or reset your "
-                   "password with an administrator.", minutes=minutes)
+                   "is paused for %(minutes)d minutes. Try again later.", minutes=minutes)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -135,10 +139,7 @@ def login():
 @access.public
 def logout():
     logout_user()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _clear_session()
     flash(gettext("You have logged out."), "success")
     return redirect(url_for("main.index"))
 
