@@ -34,8 +34,9 @@ db: install
 demo: db
 	$(FLASK) load-demo-data
 
-## run: set everything up and serve http://127.0.0.1:5000
+## run: set everything up and serve http://127.0.0.1:5000 (with the job scheduler beside it)
 run: demo
+	@$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL)

@@ -53,6 +53,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
 
     ORGANIZATIONS_PER_PAGE = 20
+    LISTINGS_PER_PAGE = 20
     MIGRATIONS_DIR = str(ROOT / "migrations")
 
     def __init__(self) -> None:

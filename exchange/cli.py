@@ -1,6 +1,8 @@
 """Command-line commands: `flask --app app <command>`."""
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -48,6 +50,35 @@ def load_demo_data_command() -> None:
     click.echo("Demo data loaded." if loaded else "Demo data is already there; nothing changed.")
 
 
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs (one process per deployment; a second copy waits idle)."""
+    from flask import current_app
+
+    from exchange.jobs import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_scheduler(current_app._get_current_object())
+
+
+@click.command("run-job")
+@click.argument("job_id")
+@with_appcontext
+def run_job_command(job_id: str) -> None:
+    """Run one scheduled job now, e.g. `flask --app app run-job expire-listings`."""
+    from flask import current_app
+
+    from exchange.jobs import JOBS, run_job
+
+    job = next((j for j in JOBS if j.id == job_id), None)
+    if job is None:
+        raise click.BadParameter(f"choose one of: {', '.join(j.id for j in JOBS)}",
+                                 param_hint="JOB_ID")
+    click.echo(f"{job.id}: {run_job(current_app._get_current_object(), job)}")
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(create_admin_command)
-    app.cli.add_command(load_demo_data_command)
+    for command in (create_admin_command, load_demo_data_command, scheduler_command,
+                    run_job_command):
+        app.cli.add_command(command)

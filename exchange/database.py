@@ -19,3 +19,12 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# Search structures the migrations create by hand, per database; not in the models.
+HAND_MADE = ("listing_fts", "ix_listing_search")
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's include_object: leave the hand-made search structures alone."""
+    return not (name and name.startswith(HAND_MADE))

@@ -10,11 +10,11 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-import exchange.database  # noqa: F401  (SQLite pragmas on every connection)
+from exchange.database import include_in_autogenerate  # also: SQLite pragmas on every connection
 from models import Base
 
 db = SQLAlchemy(metadata=Base.metadata)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+migrate = Migrate(render_as_batch=True, compare_type=True, include_object=include_in_autogenerate)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

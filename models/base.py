@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+import enum
+
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names keep Alembic's batch mode on SQLite and autogenerate honest.
@@ -37,3 +39,12 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A column of the enum's values stored as plain strings, checked by a constraint.
+
+    Portable and readable, and a new value needs no ALTER TYPE on PostgreSQL.
+    """
+    return Enum(cls, name=name, native_enum=False, length=20, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)

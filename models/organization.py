@@ -4,10 +4,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, UTCDateTime
+from models.base import Base, UTCDateTime, str_enum
 
 
 class Sector(enum.StrEnum):
@@ -25,21 +25,14 @@ class MemberRole(enum.StrEnum):
     MEMBER = "member"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings of the enum's values: portable, readable, and new values
-    # need no ALTER TYPE on PostgreSQL.
-    return Enum(
-        cls, name=name, native_enum=False, length=20, create_constraint=True,
-        values_callable=lambda e: [m.value for m in e], validate_strings=True,
-    )
-
-
 class Organization(Base):
     __tablename__ = "organization"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The organiser's own identifier from an imported spreadsheet; kept in every export.
+    ref: Mapped[str | None] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    sector: Mapped[Sector] = mapped_column(_enum(Sector, "sector"))
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector, "sector"))
     municipality: Mapped[str] = mapped_column(String(120), index=True)
     address: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -73,7 +66,7 @@ class Membership(Base):
         ForeignKey("organization.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"))
     can_sign: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -69,7 +69,7 @@ def session(engine):
     Web tests read what requests committed through it: ``session.rollback()`` first ends
     its snapshot, so what it reads next is what another connection would see.
     """
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine) as session:
         yield session
         session.rollback()
     _empty_all_tables(engine)

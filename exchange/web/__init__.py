@@ -5,7 +5,9 @@ from flask import Flask, Response, request
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_wtf.csrf import generate_csrf
 
-from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
+from exchange.listings import TRANSITIONS
+from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
+                                  STATUS_LABELS, UNIT_LABELS)
 
 # Every asset is served from /static: nothing is fetched from another origin.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -15,21 +17,36 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
 
 def register_blueprints(app: Flask) -> None:
     from exchange.api import bp as api_bp
-    from exchange.web import admin, auth, main, organizations
+    from exchange.web import admin, auth, listings, main, notifications, organizations
     from exchange.web.access import register_access_control
 
     register_access_control(app)
-    for module in (main, auth, organizations, admin):
+    for module in (main, auth, organizations, listings, notifications, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.context_processor(_template_helpers)
     app.after_request(_security_headers)
 
 
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from exchange.extensions import db
+    from exchange.notifications import unread_count
+
+    return unread_count(db.session, current_user) if current_user.is_authenticated else 0
+
+
 def _template_helpers() -> dict:
     return {
+        "unread_notifications": _unread_notifications,
         "SECTOR_LABELS": SECTOR_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
+        "CATEGORY_LABELS": CATEGORY_LABELS,
+        "KIND_LABELS": KIND_LABELS,
+        "UNIT_LABELS": UNIT_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "TRANSITIONS": TRANSITIONS,
         "current_locale": str(get_locale()),
         "format_date": format_date,
         "format_datetime": format_datetime,

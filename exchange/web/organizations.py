@@ -9,7 +9,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from exchange import organizations as orgs
+from exchange import listings, organizations as orgs
 from exchange.errors import Conflict, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
@@ -102,8 +102,11 @@ def detail(org_id: int):
     membership = None
     if current_user.is_authenticated:
         membership = next((m for m in org.memberships if m.user_id == current_user.id), None)
+    open_listings = listings.listings_of(db.session, org.id, include_private=False)
     return render_template("organizations/detail.html", org=org, membership=membership,
-                           show_contact=orgs.contact_visible(org, current_user))
+                           show_contact=orgs.contact_visible(org, current_user),
+                           offers=[x for x in open_listings if x.is_offer],
+                           needs=[x for x in open_listings if not x.is_offer])
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from exchange.database import include_in_autogenerate
 from models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,8 @@ def test_the_core_and_the_models_never_import_flask():
 
 def test_migrations_match_the_models(engine):
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": include_in_autogenerate})
         assert compare_metadata(context, Base.metadata) == []
 
 
@@ -52,7 +54,8 @@ def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
     with app.app_context():
         upgrade()
-        assert {"user", "organization", "membership"} <= set(inspect(db.engine).get_table_names())
+        assert {"user", "organization", "membership", "listing", "listing_fts"} <= set(
+            inspect(db.engine).get_table_names())
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         upgrade()

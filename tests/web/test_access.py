@@ -23,6 +23,7 @@ class World:
     member: object
     member_membership: object
     newcomer: object
+    listing: object
 
 
 def everyone(status):
@@ -36,6 +37,9 @@ OWNER_ACTION = {"anonymous": 302, "outsider": 404, "member": 403, "owner": 302, 
 OWNER_PAGE = {**OWNER_ACTION, "owner": 200}
 ADMIN_PAGE = {"anonymous": 302, "outsider": 403, "member": 403, "owner": 403, "admin": 200}
 ADMIN_ACTION = {**ADMIN_PAGE, "admin": 302}
+MEMBER_ACTION = {**MEMBER, "member": 302, "owner": 302}
+USER_ACTION = {**USER, "outsider": 302, "member": 302, "owner": 302, "admin": 302}
+LISTING = {"kind": "offer", "category": "rooms", "title": "Sala", "quantity": "5", "unit": "hours"}
 GUEST_ONLY = {"anonymous": 200, "outsider": 302, "member": 302, "owner": 302, "admin": 302}
 
 # (endpoint, method): (url, form data or None, expected status per role)
@@ -85,6 +89,22 @@ MATRIX = {
     ("admin.users", "GET"): (lambda w: "/admin/users", None, ADMIN_PAGE),
     ("admin.set_active", "POST"): (lambda w: f"/admin/users/{w.member.id}/active",
                                    lambda w: {"active": "0"}, ADMIN_ACTION),
+    ("listings.marketplace", "GET"): (lambda w: "/listings/?q=sala", None, PUBLIC),
+    ("listings.detail", "GET"): (lambda w: f"/listings/{w.listing.id}", None, PUBLIC),
+    ("listings.manage", "GET"): (lambda w: f"/organizations/{w.org.id}/listings", None, MEMBER),
+    ("listings.create", "GET"): (lambda w: f"/organizations/{w.org.id}/listings/new", None, MEMBER),
+    ("listings.create", "POST"): (lambda w: f"/organizations/{w.org.id}/listings/new",
+                                  lambda w: LISTING, MEMBER_ACTION),
+    ("listings.edit", "GET"): (
+        lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/edit", None, MEMBER),
+    ("listings.edit", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/edit",
+        lambda w: {**LISTING, "title": "Aula"}, MEMBER_ACTION),
+    ("listings.change_status", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/status",
+        lambda w: {"action": "pause"}, MEMBER_ACTION),
+    ("notifications.index", "GET"): (lambda w: "/notifications/", None, USER),
+    ("notifications.mark_read", "POST"): (lambda w: "/notifications/read", None, USER_ACTION),
     ("api.organizations", "GET"): (lambda w: "/api/v1/organizations", None, PUBLIC),
     ("api.organization", "GET"): (lambda w: f"/api/v1/organizations/{w.org.id}", None, PUBLIC),
     ("api.openapi", "GET"): (lambda w: "/api/v1/openapi.json", None, PUBLIC),
@@ -106,7 +126,9 @@ def test_an_endpoint_without_a_rule_is_refused(app, client):
 
 
 @pytest.fixture
-def world(session, make_user, make_org, add_member):
+def world(session, make_user, make_org, add_member, now):
+    from exchange.listings import create_listing
+
     owner = make_user("owner@example.org")
     member = make_user("member@example.org")
     outsider = make_user("outsider@example.org")
@@ -114,8 +136,10 @@ def world(session, make_user, make_org, add_member):
     org = make_org(owner, name="Biblioteka")
     make_org(outsider, name="Szkoła")
     membership = add_member(org, member, role=MemberRole.MEMBER)
+    listing = create_listing(session, owner, org.id, LISTING, now)
+    session.commit()
     return World(org=org, member=member, member_membership=membership,
-                 newcomer=make_user("newcomer@example.org"))
+                 newcomer=make_user("newcomer@example.org"), listing=listing)
 
 
 def snapshot(session) -> dict:

@@ -1,0 +1,111 @@
+"""Scheduled jobs: one table of them, run by `flask scheduler` in exactly one process.
+
+Each job scans the database for due work and is idempotent, so a missed or repeated run
+does no harm. A lock (a PostgreSQL advisory lock, or a file lock beside a SQLite database)
+keeps a second scheduler idle until the first one stops.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+from sqlalchemy import text
+
+from exchange.extensions import db
+from exchange.listings import expire_listings
+from exchange.web.util import utcnow
+
+log = logging.getLogger(__name__)
+ADVISORY_LOCK_ID = 0x6769656C  # "giel"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    run: Callable  # (session, now) -> a summary worth logging
+    minutes: int
+    description: str
+
+
+JOBS = (
+    Job("expire-listings", expire_listings, 60,
+        "Expire listings past their date; warn their owners a week before."),
+)
+
+
+def run_job(app: Flask, job: Job):
+    """Run JOB once as one unit of work; return its summary."""
+    with app.app_context():
+        try:
+            result = job.run(db.session, utcnow())
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+            raise
+        log.info("job %s: %s", job.id, result)
+        return result
+
+
+class SchedulerLock:
+    """Held by the one scheduler process; released when it exits."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._connection = None
+        self._file = None
+
+    def acquire(self) -> bool:
+        with self.app.app_context():
+            engine = db.engine
+            if engine.dialect.name == "postgresql":
+                connection = engine.connect()
+                if connection.scalar(text("SELECT pg_try_advisory_lock(:id)"),
+                                     {"id": ADVISORY_LOCK_ID}):
+                    self._connection = connection
+                    return True
+                connection.close()
+                return False
+            path = Path(engine.url.database or "").with_suffix(".scheduler.lock") \
+                if engine.url.database else Path(self.app.instance_path) / "scheduler.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._connection is not None:
+            self._connection.close()  # the advisory lock ends with the session
+            self._connection = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def run_scheduler(app: Flask, *, wait_seconds: int = 30) -> None:
+    """Block forever, running JOBS on schedule once this process holds the lock."""
+    lock = SchedulerLock(app)
+    while not lock.acquire():
+        log.info("another scheduler holds the lock; idling")
+        time.sleep(wait_seconds)
+    scheduler = BlockingScheduler(timezone="UTC", job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    for job in JOBS:
+        scheduler.add_job(run_job, "interval", minutes=job.minutes, args=(app, job), id=job.id,
+                          next_run_time=utcnow(), replace_existing=True)
+    log.info("scheduler started with %d job(s)", len(JOBS))
+    try:
+        scheduler.start()
+    finally:
+        lock.release()

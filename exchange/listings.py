@@ -1,0 +1,297 @@
+"""Listings: offers and needs of organizations, their lifecycle, and the marketplace query."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import Select, func, select, text, update
+from sqlalchemy.orm import Session
+
+from exchange import textsearch
+from exchange.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_choice, clean_text
+from exchange.money import find_money
+from exchange.notifications import notify
+from exchange.organizations import canonical_municipality, get_membership
+from models import (Category, Listing, ListingKind, ListingStatus, MemberRole, Membership,
+                    Organization, Sector, Unit, User)
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+CONTRIBUTION_MAX = 300
+REF_MAX = 100
+QUANTITY_MAX = 1_000_000
+DEFAULT_LIFETIME = timedelta(days=182)   # a listing nobody renews leaves the marketplace
+LONGEST_LIFETIME = timedelta(days=2 * 366)
+
+FIELDS = ("kind", "category", "title", "description", "quantity", "unit", "available_from",
+          "available_until", "municipality", "latitude", "longitude", "expires_on",
+          "cost_contribution")
+
+# The lifecycle: action → (statuses it may start from, status it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[ListingStatus], ListingStatus]] = {
+    "publish": (frozenset({ListingStatus.DRAFT}), ListingStatus.OPEN),
+    "pause": (frozenset({ListingStatus.OPEN}), ListingStatus.PAUSED),
+    "reopen": (frozenset({ListingStatus.PAUSED, ListingStatus.CLOSED, ListingStatus.EXPIRED}),
+               ListingStatus.OPEN),
+    "close": (frozenset({ListingStatus.DRAFT, ListingStatus.OPEN, ListingStatus.PAUSED,
+                         ListingStatus.EXPIRED}), ListingStatus.CLOSED),
+}
+# Statuses the public may see (a draft is its organization's own business).
+PUBLIC_STATUSES = frozenset({ListingStatus.OPEN, ListingStatus.PAUSED, ListingStatus.CLOSED,
+                             ListingStatus.EXPIRED})
+SORTS = ("newest", "expiring")
+EXPIRY_WARNING = timedelta(days=7)
+
+
+def money_message(fragment: str) -> Msg:
+    return Msg("Giełda exchanges resources, never money: remove “%(fragment)s”. If the deal "
+               "needs a contribution to transport or material costs, say so in the field for it.",
+               fragment=fragment)
+
+
+def _date(value: Any, field: str, errors: Errors) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, Msg("Enter a date as YYYY-MM-DD."))
+        return None
+
+
+def _number(value: Any, field: str, errors: Errors, *, kind: type, low: float, high: float,
+            required: bool = False):
+    if value in (None, ""):
+        if required:
+            errors.add(field, Msg("This field is required."))
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = kind(value) if kind is float else int(str(value).strip())
+    except (TypeError, ValueError):
+        errors.add(field, Msg("Enter a number."))
+        return None
+    if not low <= number <= high:
+        errors.add(field, Msg("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        return None
+    return number
+
+
+def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], today: date,
+                  *, existing: Listing | None = None) -> dict[str, Any]:
+    """Validate listing fields (including the no-money rule); return clean values."""
+    errors = Errors()
+    clean: dict[str, Any] = {
+        "kind": clean_choice(data.get("kind"), "kind", errors, ListingKind),
+        "category": clean_choice(data.get("category"), "category", errors, Category),
+        "title": clean_text(data.get("title"), "title", errors, max_length=TITLE_MAX, required=True),
+        "description": clean_text(data.get("description"), "description", errors,
+                                  max_length=DESCRIPTION_MAX, multiline=True),
+        "quantity": _number(data.get("quantity"), "quantity", errors, kind=int, low=1,
+                            high=QUANTITY_MAX, required=True),
+        "unit": clean_choice(data.get("unit"), "unit", errors, Unit),
+        "available_from": _date(data.get("available_from"), "available_from", errors),
+        "available_until": _date(data.get("available_until"), "available_until", errors),
+        "municipality": clean_text(data.get("municipality"), "municipality", errors,
+                                   max_length=120) or org.municipality,
+        "latitude": _number(data.get("latitude"), "latitude", errors, kind=float, low=-90, high=90),
+        "longitude": _number(data.get("longitude"), "longitude", errors, kind=float,
+                             low=-180, high=180),
+        "expires_on": _date(data.get("expires_on"), "expires_on", errors),
+        "cost_contribution": clean_text(data.get("cost_contribution"), "cost_contribution",
+                                        errors, max_length=CONTRIBUTION_MAX),
+    }
+    for field in ("title", "description"):
+        fragment = find_money(clean[field])
+        if fragment:
+            errors.add(field, money_message(fragment))
+    start, end = clean["available_from"], clean["available_until"]
+    if start and end and end < start:
+        errors.add("available_until", Msg("The end of availability comes before its start."))
+    if (clean["latitude"] is None) != (clean["longitude"] is None):
+        errors.add("longitude", Msg("Give both coordinates, or neither."))
+    expires = clean["expires_on"]
+    if expires is None and not errors.errors.get("expires_on"):
+        clean["expires_on"] = expires = (existing.expires_on if existing and existing.expires_on
+                                         and existing.expires_on >= today
+                                         else today + DEFAULT_LIFETIME)
+    if expires and "expires_on" not in errors.errors:
+        if expires < today:
+            errors.add("expires_on", Msg("The expiry date has passed; choose a later one."))
+        elif expires > today + LONGEST_LIFETIME:
+            errors.add("expires_on", Msg("A listing can stay up for two years at most."))
+    if existing is not None and clean["quantity"] is not None:
+        promised = existing.quantity - existing.remaining
+        if clean["quantity"] < promised:
+            errors.add("quantity", Msg("%(promised)d are already promised in contracts; the "
+                                       "quantity cannot be lower.", promised=promised))
+    errors.raise_if_any()
+    clean["municipality"] = canonical_municipality(session, clean["municipality"])
+    return clean
+
+
+def _reindex(listing: Listing) -> None:
+    listing.search_text = textsearch.index_text(listing.title, listing.description)
+
+
+def create_listing(session: Session, actor: User, org_id: int, data: Mapping[str, Any],
+                   now: datetime, *, publish: bool = True) -> Listing:
+    """Post an offer or a need for the organization; any member may."""
+    org = get_membership(session, actor, org_id).organization
+    clean = clean_listing(session, org, data, now.date())
+    listing = Listing(organization=org, **clean, remaining=clean["quantity"],
+                      status=ListingStatus.OPEN if publish else ListingStatus.DRAFT,
+                      created_by_id=actor.id, created_at=now, updated_at=now)
+    _reindex(listing)
+    session.add(listing)
+    session.flush()
+    return listing
+
+
+def get_listing_for_member(session: Session, actor: User, org_id: int, listing_id: int) -> Listing:
+    """Load a listing for a change by a member of its organization (others: NotFound)."""
+    get_membership(session, actor, org_id)
+    listing = session.get(Listing, listing_id)
+    if listing is None or listing.organization_id != org_id:
+        raise NotFound(Msg("Listing not found."))
+    return listing
+
+
+def update_listing(session: Session, actor: User, org_id: int, listing_id: int,
+                   data: Mapping[str, Any], now: datetime) -> Listing:
+    """Edit a listing; the remaining capacity moves with the quantity."""
+    listing = get_listing_for_member(session, actor, org_id, listing_id)
+    if listing.status is ListingStatus.CLOSED:
+        raise ValidationError.single(None, Msg("A closed listing cannot be edited; reopen it first."))
+    clean = clean_listing(session, listing.organization, data, now.date(), existing=listing)
+    promised = listing.quantity - listing.remaining
+    for field, value in clean.items():
+        setattr(listing, field, value)
+    listing.remaining = listing.quantity - promised
+    listing.updated_at = now
+    _reindex(listing)
+    session.flush()
+    return listing
+
+
+def change_status(session: Session, actor: User, org_id: int, listing_id: int, action: str,
+                  now: datetime) -> Listing:
+    """Publish, pause, reopen or close a listing, as the lifecycle allows."""
+    listing = get_listing_for_member(session, actor, org_id, listing_id)
+    if action not in TRANSITIONS:
+        raise ValidationError.single(None, Msg("Unknown action."))
+    sources, target = TRANSITIONS[action]
+    if listing.status not in sources:
+        raise ValidationError.single(None, Msg("A listing in this state cannot be changed that way."))
+    if target is ListingStatus.OPEN and listing.expires_on and listing.expires_on < now.date():
+        raise ValidationError.single("expires_on", Msg(
+            "The expiry date has passed; set a later one before reopening."))
+    listing.status = target
+    listing.updated_at = now
+    session.flush()
+    return listing
+
+
+def visible_listing(session: Session, viewer: User | None, listing_id: int) -> Listing:
+    """A listing as VIEWER may see it: drafts only for members of the organization."""
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound(Msg("Listing not found."))
+    if listing.status not in PUBLIC_STATUSES:
+        try:
+            get_membership(session, viewer, listing.organization_id)
+        except (NotFound, Forbidden):
+            raise NotFound(Msg("Listing not found.")) from None
+    return listing
+
+
+def marketplace_query(session: Session, *, q: str | None = None, kind: str | None = None,
+                      category: str | None = None, sector: str | None = None,
+                      municipality: str | None = None, sort: str = "newest",
+                      organization_id: int | None = None) -> Select:
+    """Select open listings matching the filters, newest or soonest-expiring first."""
+    errors = Errors()
+    kind = clean_choice(kind, "kind", errors, ListingKind) if kind else None
+    category = clean_choice(category, "category", errors, Category) if category else None
+    sector = clean_choice(sector, "sector", errors, Sector) if sector else None
+    if sort not in SORTS:
+        errors.add("sort", Msg("Not a valid choice."))
+    errors.raise_if_any()
+
+    stmt = select(Listing).where(Listing.status == ListingStatus.OPEN)
+    if kind:
+        stmt = stmt.where(Listing.kind == kind)
+    if category:
+        stmt = stmt.where(Listing.category == category)
+    if municipality:
+        stmt = stmt.where(Listing.municipality == municipality)
+    if organization_id is not None:
+        stmt = stmt.where(Listing.organization_id == organization_id)
+    if sector:
+        stmt = stmt.join(Organization, Organization.id == Listing.organization_id).where(
+            Organization.sector == sector)
+    if q and q.strip():
+        stmt = stmt.where(_text_match(session, q))
+    if sort == "expiring":
+        return stmt.order_by(Listing.expires_on.is_(None), Listing.expires_on, Listing.id)
+    return stmt.order_by(Listing.created_at.desc(), Listing.id.desc())
+
+
+def _text_match(session: Session, q: str):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        expression = textsearch.tsquery(q)
+        if expression is None:
+            return text("true")
+        return func.to_tsvector(text("'simple'"), Listing.search_text).op("@@")(
+            func.to_tsquery(text("'simple'"), expression))
+    expression = textsearch.fts5_query(q)
+    if expression is None:
+        return text("1 = 1")
+    return Listing.id.in_(text("SELECT rowid FROM listing_fts WHERE listing_fts MATCH :fts")
+                          .bindparams(fts=expression))
+
+
+def listings_of(session: Session, org_id: int, *, include_private: bool) -> list[Listing]:
+    """An organization's listings: open ones for the public, all but closed for members."""
+    statuses = ({ListingStatus.DRAFT, ListingStatus.OPEN, ListingStatus.PAUSED,
+                 ListingStatus.EXPIRED} if include_private else {ListingStatus.OPEN})
+    return list(session.scalars(
+        select(Listing).where(Listing.organization_id == org_id, Listing.status.in_(statuses))
+        .order_by(Listing.kind, Listing.created_at.desc())))
+
+
+def expire_listings(session: Session, now: datetime) -> tuple[int, int]:
+    """Expire listings past their date and warn owners a week ahead; return (expired, warned).
+
+    Idempotent: a second run finds nothing more to expire, and each warning has a key.
+    """
+    today = now.date()
+    live = (ListingStatus.OPEN, ListingStatus.PAUSED)
+    expired = session.execute(
+        update(Listing).where(Listing.status.in_(live), Listing.expires_on < today)
+        .values(status=ListingStatus.EXPIRED, updated_at=now)
+        .execution_options(synchronize_session="fetch")).rowcount
+    warned = 0
+    expiring = session.scalars(select(Listing).where(
+        Listing.status.in_(live), Listing.expires_on >= today,
+        Listing.expires_on <= today + EXPIRY_WARNING))
+    for listing in expiring:
+        owners = set(session.scalars(select(Membership.user_id).where(
+            Membership.organization_id == listing.organization_id,
+            Membership.role == MemberRole.OWNER)))
+        if listing.created_by_id:
+            owners.add(listing.created_by_id)
+        for user_id in sorted(owners):
+            warned += notify(
+                session, user_id, f"listing-expiring:{listing.id}:{listing.expires_on}:{user_id}",
+                Msg("“%(title)s” expires on %(date)s. Edit it to keep it in the marketplace.",
+                    title=listing.title, date=listing.expires_on.isoformat()),
+                f"/listings/{listing.id}", now)
+    session.flush()
+    return expired, warned

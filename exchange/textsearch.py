@@ -1,0 +1,85 @@
+"""Polish-aware full-text search: fold diacritics, lemmatise, and query SQLite FTS5 or PostgreSQL.
+
+Both databases index the same words, computed here in Python: every word of a text both
+as written and as its lemma, lower-cased with diacritics removed ("Salę" → "sale", "sala").
+A query word matches a document when its lemma is there, or when a document word starts
+with the query word as typed — so "sali", "salę" and "sala" meet, and "swietlica" finds
+"Świetlica", whatever the lemmatiser makes of a word it does not know.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+
+MAX_QUERY_WORDS = 8
+MIN_PREFIX_LENGTH = 4  # shorter prefixes ("sa*") match too much to help
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters NFKD does not decompose.
+_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Lower-case TEXT and strip its diacritics ("Świetlica" → "swietlica")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The folded Polish lemma of WORD (itself, folded, when the lemmatiser does not know it)."""
+    return fold(simplemma.lemmatize(word.casefold(), lang="pl"))
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text or "") if not w.isdigit() or len(w) > 1]
+
+
+def index_text(*texts: str) -> str:
+    """The words to index for TEXTS: each word folded, and its folded lemma."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in words(text):
+            seen.setdefault(fold(word))
+            seen.setdefault(lemma(word))
+    return " ".join(seen)
+
+
+def query_words(query: str) -> list[tuple[str, str]]:
+    """(lemma, folded word) for each word of QUERY, at most MAX_QUERY_WORDS of them."""
+    result = []
+    for word in words(query)[:MAX_QUERY_WORDS]:
+        result.append((lemma(word), fold(word)))
+    return result
+
+
+def _safe(term: str) -> str:
+    return re.sub(r"[^\w]", "", term)
+
+
+def fts5_query(query: str) -> str | None:
+    """An SQLite FTS5 MATCH expression for QUERY, or None when it has no words."""
+    clauses = []
+    for lem, folded in query_words(query):
+        options = [f'"{_safe(lem)}"']
+        if len(folded) >= MIN_PREFIX_LENGTH:
+            options.append(f'"{_safe(folded)}"*')
+        elif folded != lem:
+            options.append(f'"{_safe(folded)}"')
+        clauses.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(clauses) or None
+
+
+def tsquery(query: str) -> str | None:
+    """A PostgreSQL to_tsquery('simple', …) expression for QUERY, or None when it has no words."""
+    clauses = []
+    for lem, folded in query_words(query):
+        options = [f"'{_safe(lem)}'"]
+        if len(folded) >= MIN_PREFIX_LENGTH:
+            options.append(f"'{_safe(folded)}':*")
+        elif folded != lem:
+            options.append(f"'{_safe(folded)}'")
+        clauses.append("(" + " | ".join(options) + ")")
+    return " & ".join(clauses) or None

@@ -1,0 +1,158 @@
+"""Listings on the web: the marketplace, a listing's page, and members posting and editing."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from exchange import listings as core, organizations as orgs
+from exchange.errors import NotFound, ValidationError
+from exchange.extensions import db
+from exchange.web import access
+from exchange.web.i18n import translate
+from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
+from exchange.web.organizations import EmptyForm
+from exchange.web.util import page_number, save, utcnow
+from models import Category, ListingKind, Sector, Unit
+
+bp = Blueprint("listings", __name__)
+
+
+def _choices(labels: dict, blank=None) -> list[SelectChoice]:
+    options = [SelectChoice(member.value, label) for member, label in labels.items()]
+    return ([SelectChoice("", blank)] if blank is not None else []) + options
+
+
+class ListingForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=core.TITLE_MAX)],
+                        description=_l("What you offer or need, in a few words, e.g. "
+                                       "“Conference room for 80 people”."))
+    description = TextAreaField(_l("Description"), validators=[Length(max=core.DESCRIPTION_MAX)],
+                                description=_l("Details: equipment, conditions, when it suits you."))
+    quantity = IntegerField(_l("Quantity"), validators=[
+        InputRequired(), NumberRange(min=1, max=core.QUANTITY_MAX)])
+    unit = SelectField(_l("Unit"), validators=[DataRequired()])
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    available_until = DateField(_l("Available until"), validators=[Optional()])
+    municipality = StringField(_l("Municipality"), validators=[Length(max=120)],
+                               description=_l("Leave empty for your organization's municipality."))
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    expires_on = DateField(_l("Expires on"), validators=[Optional()],
+                           description=_l("Leave empty to keep the listing up for six months."))
+    cost_contribution = StringField(
+        _l("Contribution to transport or material costs"),
+        validators=[Length(max=core.CONTRIBUTION_MAX)],
+        description=_l("The only money matter allowed, e.g. “fuel for the trip is refunded”."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _choices(KIND_LABELS)
+        self.category.choices = _choices(CATEGORY_LABELS, _l("Choose…"))
+        self.unit.choices = _choices(UNIT_LABELS)
+
+
+def _listing_data(form: ListingForm) -> dict:
+    return {field: getattr(form, field).data for field in core.FIELDS}
+
+
+@bp.route("/listings/")
+@access.public
+def marketplace():
+    filters = {name: request.args.get(name) or None
+               for name in ("q", "kind", "category", "sector", "municipality")}
+    sort = request.args.get("sort") or "newest"
+    try:
+        query = core.marketplace_query(db.session, sort=sort, **filters)
+    except ValidationError as error:
+        abort(400, translate(error.message))
+    pagination = db.paginate(query, page=page_number(), error_out=False,
+                             per_page=current_app.config["LISTINGS_PER_PAGE"])
+    return render_template("listings/marketplace.html", pagination=pagination, filters=filters,
+                           sort=sort, municipalities=orgs.municipalities(db.session),
+                           kinds=_choices(KIND_LABELS), categories=_choices(CATEGORY_LABELS),
+                           sectors=_choices(SECTOR_LABELS))
+
+
+@bp.route("/listings/<int:listing_id>")
+@access.public
+def detail(listing_id: int):
+    try:
+        listing = core.visible_listing(db.session, current_user, listing_id)
+    except NotFound:
+        abort(404)
+    is_member = current_user.is_authenticated and any(
+        m.user_id == current_user.id for m in listing.organization.memberships)
+    return render_template("listings/detail.html", listing=listing, is_member=is_member,
+                           show_contact=orgs.contact_visible(listing.organization, current_user),
+                           button_form=EmptyForm())
+
+
+@bp.route("/organizations/<int:org_id>/listings")
+@access.member
+def manage(org_id: int):
+    org = g.membership.organization
+    return render_template("listings/manage.html", org=org, button_form=EmptyForm(),
+                           listings=core.listings_of(db.session, org_id, include_private=True))
+
+
+@bp.route("/organizations/<int:org_id>/listings/new", methods=["GET", "POST"])
+@access.member
+def create(org_id: int):
+    org = g.membership.organization
+    form = ListingForm(kind=request.args.get("kind", ListingKind.OFFER.value))
+    if form.validate_on_submit():
+        publish = request.form.get("action") != "draft"
+        saved, listing = save(form, lambda: core.create_listing(
+            db.session, current_user, org_id, _listing_data(form), utcnow(), publish=publish))
+        if saved:
+            flash(gettext("Your listing is published.") if publish
+                  else gettext("Your listing is saved as a draft; publish it when it is ready."),
+                  "success")
+            return redirect(url_for("listings.detail", listing_id=listing.id))
+    return render_template("listings/form.html", form=form, org=org, listing=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/organizations/<int:org_id>/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@access.member
+def edit(org_id: int, listing_id: int):
+    try:
+        listing = core.get_listing_for_member(db.session, current_user, org_id, listing_id)
+    except NotFound:
+        abort(404)
+    form = ListingForm(obj=listing)
+    if form.validate_on_submit():
+        saved, _listing = save(form, lambda: core.update_listing(
+            db.session, current_user, org_id, listing_id, _listing_data(form), utcnow()))
+        if saved:
+            flash(gettext("The listing is saved."), "success")
+            return redirect(url_for("listings.detail", listing_id=listing_id))
+    return render_template("listings/form.html", form=form, org=g.membership.organization,
+                           listing=listing), 422 if form.errors else 200
+
+
+@bp.route("/organizations/<int:org_id>/listings/<int:listing_id>/status", methods=["POST"])
+@access.member
+def change_status(org_id: int, listing_id: int):
+    action = request.form.get("action", "")
+    try:
+        core.change_status(db.session, current_user, org_id, listing_id, action, utcnow())
+    except NotFound:
+        abort(404)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(translate(error.message), "error")
+    else:
+        db.session.commit()
+        flash({"publish": gettext("The listing is published."),
+               "pause": gettext("The listing is paused; it is hidden from the marketplace."),
+               "reopen": gettext("The listing is open again."),
+               "close": gettext("The listing is closed.")}[action], "success")
+    return redirect(url_for("listings.detail", listing_id=listing_id))

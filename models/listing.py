@@ -1,0 +1,95 @@
+"""A listing: an offer or a need of one organization."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, str_enum
+from models.organization import Organization
+
+
+class ListingKind(enum.StrEnum):
+    OFFER = "offer"
+    NEED = "need"
+
+
+class Category(enum.StrEnum):
+    """The fixed taxonomy; the codes are stable (imports, exports and the API use them)."""
+
+    ROOMS = "rooms"
+    COMPUTER_LABS = "computer_labs"
+    EQUIPMENT = "equipment"
+    PROMOTION = "promotion"
+    VOLUNTEERS = "volunteers"
+    EXPERTISE = "expertise"
+    TRAINING = "training"
+    CATERING = "catering"
+    TRANSPORT = "transport"
+    IT_SERVICES = "it_services"
+    CULTURE = "culture"
+    OTHER = "other"
+
+
+class Unit(enum.StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    SESSIONS = "sessions"
+    PEOPLE = "people"
+    PIECES = "pieces"
+    OTHER = "other"
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+
+class Listing(Base):
+    __tablename__ = "listing"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("remaining >= 0 AND remaining <= quantity", name="remaining_in_range"),
+        Index("ix_listing_marketplace", "status", "kind", "category", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    kind: Mapped[ListingKind] = mapped_column(str_enum(ListingKind, "listing_kind"))
+    category: Mapped[Category] = mapped_column(str_enum(Category, "category"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[Unit] = mapped_column(str_enum(Unit, "unit"))
+    # What is still free to promise; contracts reserve from it, never below zero.
+    remaining: Mapped[int] = mapped_column(Integer)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    municipality: Mapped[str] = mapped_column(String(120), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[ListingStatus] = mapped_column(str_enum(ListingStatus, "listing_status"))
+    # The one tolerated money matter: a contribution to transport or material costs.
+    cost_contribution: Mapped[str] = mapped_column(String(300), default="")
+    # Folded words and lemmas of title and description, kept by the core for full-text search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+
+    @property
+    def is_offer(self) -> bool:
+        return self.kind is ListingKind.OFFER
+
+    def __repr__(self) -> str:
+        return f"<Listing {self.id} {self.kind.value} {self.category.value} {self.title!r} {self.status.value}>"

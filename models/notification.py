@@ -1,0 +1,28 @@
+"""A message to one user, kept until read; its key makes sending idempotent."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # One notification per key, e.g. "listing-expiring:42:2026-12-01:7": a job that runs
+    # twice sends once.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    # The English msgid and its parameters, translated when shown in the reader's language.
+    message: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} user={self.user_id} {self.key!r}>"

@@ -1,0 +1,33 @@
+"""Folding and lemmatising words the way Polish users type them."""
+from __future__ import annotations
+
+from exchange import textsearch
+
+
+def test_fold_removes_case_and_diacritics():
+    assert textsearch.fold("Świetlica ŁÓDŹ żółć") == "swietlica lodz zolc"
+
+
+def test_index_text_holds_words_and_lemmas():
+    terms = textsearch.index_text("Sala konferencyjna z rzutnikiem").split()
+    assert {"sala", "rzutnikiem", "rzutnik"} <= set(terms)
+    assert len(terms) == len(set(terms))
+
+
+def test_queries_match_inflected_forms_through_lemmas_and_prefixes():
+    assert textsearch.fts5_query("sali") == '("sala" OR "sali"*)'
+    assert textsearch.fts5_query("Salę, rzutnik!") == '("sala" OR "sale"*) AND ("rzutnik" OR "rzutnik"*)'
+    assert textsearch.tsquery("swietlicy") == "('swietlica' | 'swietlicy':*)"
+
+
+def test_short_words_are_not_used_as_prefixes():
+    assert "*" not in textsearch.fts5_query("IT") and '"it"' in textsearch.fts5_query("IT")
+
+
+def test_queries_without_words_are_none():
+    assert textsearch.fts5_query(" ,.; ") is None
+    assert textsearch.tsquery("") is None
+
+
+def test_query_punctuation_cannot_break_the_match_syntax():
+    assert textsearch.fts5_query('sala" OR *') == '("sala" OR "sala"*) AND ("or")'

@@ -1,0 +1,166 @@
+"""Listings on the web: posting, editing, the lifecycle buttons, the marketplace and org pages."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Listing, ListingStatus
+
+FORM = {"kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 80 osób",
+        "description": "Z rzutnikiem i nagłośnieniem.", "quantity": "12", "unit": "hours"}
+
+
+def login_as(client, user):
+    with client.session_transaction() as s:
+        s["_user_id"] = user.session_token
+
+
+@pytest.fixture
+def member_org(client, make_user, make_org):
+    user = make_user()
+    org = make_org(user, name="Biblioteka", municipality="Tczew", sector="public")
+    login_as(client, user)
+    return org
+
+
+def listings_in_db(session):
+    session.rollback()
+    return list(session.scalars(select(Listing)))
+
+
+def test_a_member_posts_an_offer_and_sees_it_in_the_marketplace(client, session, member_org):
+    response = client.post(f"/organizations/{member_org.id}/listings/new",
+                           data={**FORM, "action": "publish"})
+    [listing] = listings_in_db(session)
+    assert response.headers["Location"] == f"/listings/{listing.id}"
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "Sala konferencyjna na 80 osób" in page and "Your listing is published." in page
+    assert "Rooms and venues" in page and "12 hours" in page
+    market = client.get("/listings/?q=sali").get_data(as_text=True)
+    assert "Sala konferencyjna na 80 osób" in market and "1 listing" in market
+    org_page = client.get(f"/organizations/{member_org.id}").get_data(as_text=True)
+    assert "Sala konferencyjna na 80 osób" in org_page
+
+
+def test_a_draft_stays_out_of_sight_until_published(app, client, session, member_org):
+    client.post(f"/organizations/{member_org.id}/listings/new", data={**FORM, "action": "draft"})
+    [listing] = listings_in_db(session)
+    assert listing.status is ListingStatus.DRAFT
+    assert "Sala konferencyjna" not in client.get("/listings/").get_data(as_text=True)
+    assert app.test_client().get(f"/listings/{listing.id}").status_code == 404
+    client.post(f"/organizations/{member_org.id}/listings/{listing.id}/status",
+                data={"action": "publish"})
+    assert app.test_client().get(f"/listings/{listing.id}").status_code == 200
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "", "This field is required."),
+    ("quantity", "0", "Number must be between 1 and 1000000."),
+    ("category", "cash", "Not a valid choice"),
+    ("title", "Sala 100 zł/h", "never money: remove “100 zł”"),
+    ("description", "Wynajmiemy za opłatą", "never money"),
+    ("available_from", "jutro", "Not a valid date value."),
+])
+def test_bad_listing_is_explained_at_the_field_and_nothing_is_saved(client, session, member_org,
+                                                                   field, value, message):
+    response = client.post(f"/organizations/{member_org.id}/listings/new",
+                           data={**FORM, field: value, "action": "publish"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page and f'id="{field}-error"' in page
+    assert listings_in_db(session) == []
+
+
+def test_the_contribution_to_costs_is_shown_as_such(client, session, member_org):
+    client.post(f"/organizations/{member_org.id}/listings/new", data={
+        **FORM, "category": "transport", "title": "Przewiozę sprzęt",
+        "cost_contribution": "zwrot za paliwo"})
+    [listing] = listings_in_db(session)
+    page = client.get(f"/listings/{listing.id}").get_data(as_text=True)
+    assert "Contribution to transport or material costs" in page and "zwrot za paliwo" in page
+
+
+def test_edit_pause_reopen_close(client, session, member_org):
+    client.post(f"/organizations/{member_org.id}/listings/new", data=FORM)
+    [listing] = listings_in_db(session)
+    base = f"/organizations/{member_org.id}/listings/{listing.id}"
+    form = client.get(base + "/edit").get_data(as_text=True)
+    assert 'value="Sala konferencyjna na 80 osób"' in form
+    client.post(base + "/edit", data={**FORM, "title": "Aula na 120 osób", "quantity": "20"})
+    session.refresh(listing)
+    assert (listing.title, listing.quantity, listing.remaining) == ("Aula na 120 osób", 20, 20)
+    for action, status in [("pause", ListingStatus.PAUSED), ("reopen", ListingStatus.OPEN),
+                           ("close", ListingStatus.CLOSED)]:
+        client.post(base + "/status", data={"action": action})
+        session.rollback()
+        session.refresh(listing)
+        assert listing.status is status
+    page = client.post(base + "/status", data={"action": "pause"}, follow_redirects=True)
+    assert "cannot be changed that way" in page.get_data(as_text=True)
+
+
+def test_marketplace_filters_and_bad_filters(client, session, make_org, member_org, now):
+    from exchange.listings import create_listing
+
+    school_owner = member_org.memberships[0].user
+    school = make_org(school_owner, name="Szkoła", sector="ngo", municipality="Pelplin")
+    create_listing(session, school_owner, school.id, {**FORM, "kind": "need", "title": "Szukamy wolontariuszy",
+                                                      "category": "volunteers", "unit": "people",
+                                                      "quantity": 3}, now)
+    create_listing(session, school_owner, member_org.id, FORM, now)
+    session.commit()
+
+    def titles(query):
+        page = client.get("/listings/" + query).get_data(as_text=True)
+        return [t for t in ("Szukamy wolontariuszy", "Sala konferencyjna") if t in page]
+
+    assert titles("") == ["Szukamy wolontariuszy", "Sala konferencyjna"]
+    assert titles("?kind=need") == ["Szukamy wolontariuszy"]
+    assert titles("?sector=public") == ["Sala konferencyjna"]
+    assert titles("?municipality=Pelplin&q=wolontariusz") == ["Szukamy wolontariuszy"]
+    assert titles("?category=rooms&sort=expiring") == ["Sala konferencyjna"]
+    assert client.get("/listings/?kind=gift").status_code == 400
+    assert client.get("/listings/?sort=cheapest").status_code == 400
+
+
+def test_marketplace_is_paginated(app, client, session, member_org, now):
+    from exchange.listings import create_listing
+
+    owner = member_org.memberships[0].user
+    for i in range(app.config["LISTINGS_PER_PAGE"] + 1):
+        create_listing(session, owner, member_org.id, {**FORM, "title": f"Oferta nr {i:02d}"}, now)
+    session.commit()
+    first = client.get("/listings/").get_data(as_text=True)
+    assert "Oferta nr 20" in first and "Oferta nr 00" not in first
+    assert "Oferta nr 00" in client.get("/listings/?page=2").get_data(as_text=True)
+
+
+def test_expiry_job_expires_and_warns_once(app, runner, client, session, member_org, now):
+    from exchange.listings import create_listing
+
+    owner = member_org.memberships[0].user
+    today = now.date()
+    soon = create_listing(session, owner, member_org.id, {**FORM, "title": "Wkrótce"}, now)
+    old = create_listing(session, owner, member_org.id, {**FORM, "title": "Stara"}, now)
+    session.commit()
+    soon.expires_on = today + timedelta(days=3)
+    old.expires_on = today - timedelta(days=400)  # as if created long ago
+    session.commit()
+    for _ in range(2):
+        result = runner.invoke(args=["run-job", "expire-listings"])
+        assert result.exit_code == 0, result.output
+    session.rollback()
+    assert session.get(Listing, old.id).status is ListingStatus.EXPIRED
+    assert session.get(Listing, soon.id).status is ListingStatus.OPEN
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert page.count("“Wkrótce” expires on") == 1
+    assert '<span class="count">1' in page
+    client.post("/notifications/read")
+    assert '<span class="count">' not in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_run_job_refuses_an_unknown_job(runner):
+    result = runner.invoke(args=["run-job", "launch-rockets"])
+    assert result.exit_code != 0 and "expire-listings" in result.output
