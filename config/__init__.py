@@ -54,6 +54,7 @@ class Config:
 
     ORGANIZATIONS_PER_PAGE = 20
     LISTINGS_PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (imports) up to 10 MB
     MIGRATIONS_DIR = str(ROOT / "migrations")
 
     def __init__(self) -> None:

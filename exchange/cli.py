@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -78,7 +79,44 @@ def run_job_command(job_id: str) -> None:
     click.echo(f"{job.id}: {run_job(current_app._get_current_object(), job)}")
 
 
+@click.command("import-data")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_data_command(file: Path) -> None:
+    """Import organizations and listings from a CSV or JSON file (all or nothing)."""
+    from exchange.transfer import ImportRefused, import_file
+
+    try:
+        summary = import_file(db.session, file.name, file.read_bytes(), utcnow())
+    except ImportRefused as refused:
+        db.session.rollback()
+        click.echo(f"{file.name}: {refused.message}", err=True)
+        for problem in refused.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1)
+    db.session.commit()
+    click.echo(str(summary))
+
+
+@click.command("export-data")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the standard output.")
+@with_appcontext
+def export_data_command(fmt: str, output: Path | None) -> None:
+    """Export every organization and listing, refs included, in the import format."""
+    from exchange.transfer import FILE_ENCODINGS, export
+
+    text = export(db.session, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding=FILE_ENCODINGS[fmt])
+        click.echo(f"Wrote {output}.", err=True)
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_admin_command, load_demo_data_command, scheduler_command,
-                    run_job_command):
+                    run_job_command, import_data_command, export_data_command):
         app.cli.add_command(command)

@@ -1,12 +1,14 @@
 """Demo data: a fictional resource exchange in powiat tczewski, built through the core services."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from exchange.accounts import find_user_by_email, register_user
+from exchange.listings import change_status, create_listing
 from exchange.organizations import add_member, create_organization, set_verified
+from models import Organization, User
 
 DEMO_PASSWORD = "wymiana-zasobow-2026"
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -309,6 +311,273 @@ ORGANIZATIONS: list[dict] = [
     },
 ]
 
+# The demo marketplace: each organization's offers and needs, posted through create_listing.
+# "by" is the posting member (default: the owner); "window" is (first, last) day of
+# availability counted from the day the demo is loaded; "status" is "draft" or "paused"
+# (default: open). Planted for matching:
+# - pairs: library needs promotion ↔ bank newsletter; school needs a computer lab ↔ Kociewie
+#   Soft's lab; seniors' club and Promyk need transport ↔ fire brigade's bus; social welfare
+#   centre needs network help ↔ Kociewie Soft; sports club needs a hall ↔ school gym;
+#   neighbours need a winter room ↔ library hall; the commune needs catering ↔ KGW; KGW needs
+#   a poster ↔ Krystyna Wiśniewska; Promyk needs art supplies ↔ Kałamarz;
+# - reciprocal: seniors' club ↔ Kociewie Soft (smartphone course / home-made cakes),
+#   fire brigade ↔ school (first-aid training / promotion among parents);
+# - a cycle: Centrum Kultury (sound system) → Sąsiedzi z Czyżykowa (volunteers) →
+#   UKS „Kociewiak” (sports games at a festival) → Centrum Kultury.
+LISTINGS: dict[str, list[dict]] = {
+    "Miejska Biblioteka Publiczna w Tczewie": [
+        {"kind": "offer", "category": "rooms", "quantity": 20, "unit": "hours",
+         "title": "Sala na 40 osób z rzutnikiem w centrali biblioteki",
+         "description": "Udostępnimy salę spotkań na parterze biblioteki: 40 krzeseł, rzutnik, "
+                        "ekran i nagłośnienie. Sala jest wolna we wtorki i czwartki po godzinie "
+                        "16 oraz w soboty przed południem."},
+        {"kind": "need", "category": "promotion", "quantity": 6, "unit": "pieces",
+         "by": "piotr.lewandowski@example.org", "window": (14, 170),
+         "title": "Szukamy partnerów do promocji spotkań autorskich",
+         "description": "Co miesiąc zapraszamy do biblioteki pisarzy z Pomorza. Szukamy "
+                        "partnerów, którzy ogłoszą spotkania w swoich newsletterach, na stronach "
+                        "albo plakatach, żeby dotrzeć do mieszkańców, którzy jeszcze do nas nie "
+                        "zaglądają."},
+        {"kind": "offer", "category": "computer_labs", "quantity": 30, "unit": "hours",
+         "status": "paused",
+         "title": "Pracownia komputerowa z 12 stanowiskami w filii na Suchostrzygach",
+         "description": "W filii nr 2 mamy 12 komputerów z internetem i pakietem biurowym. "
+                        "Udostępnimy pracownię grupom na kursy i warsztaty w godzinach otwarcia "
+                        "filii."},
+    ],
+    "Centrum Kultury „Nad Wisłą” w Tczewie": [
+        {"kind": "offer", "category": "equipment", "quantity": 3, "unit": "days",
+         "cost_contribution": "zwrot kosztów dojazdu technika poza Tczew",
+         "title": "Nagłośnienie z technikiem na plenerowe wydarzenie",
+         "description": "Wypożyczymy zestaw nagłośnieniowy (dwie kolumny, mikser i trzy "
+                        "mikrofony bezprzewodowe) razem z technikiem, który go rozstawi i "
+                        "obsłuży. Sprzęt wystarczy na piknik lub festyn do 300 osób."},
+        {"kind": "need", "category": "culture", "quantity": 5, "unit": "hours",
+         "window": (150, 160),
+         "title": "Animatorzy zabaw ruchowych na Dzień Dziecka nad Wisłą",
+         "description": "Na Dzień Dziecka w parku nad Wisłą chcemy przygotować strefę sportową "
+                        "z torem przeszkód, przeciąganiem liny i biegami. Szukamy trenerów lub "
+                        "animatorów, którzy poprowadzą zabawy przez całe popołudnie."},
+    ],
+    "Szkoła Podstawowa nr 3 w Pelplinie": [
+        {"kind": "need", "category": "computer_labs", "quantity": 1, "unit": "days",
+         "window": (30, 90),
+         "title": "Pracownia komputerowa na szkolny konkurs programowania",
+         "description": "W naszej pracowni jest tylko 12 starszych komputerów, a na konkurs "
+                        "programowania zgłosiło się 20 uczniów. Potrzebujemy sali z 20 "
+                        "stanowiskami na jedną sobotę, najlepiej w Tczewie lub Pelplinie."},
+        {"kind": "offer", "category": "rooms", "quantity": 40, "unit": "hours",
+         "by": "marek.pawlak@example.org",
+         "title": "Sala gimnastyczna wieczorami i w soboty",
+         "description": "Udostępnimy pełnowymiarową salę gimnastyczną z boiskiem do siatkówki i "
+                        "koszykówki oraz szatniami. Wolne terminy: od poniedziałku do piątku po "
+                        "17:00 i w soboty przed południem."},
+        {"kind": "need", "category": "training", "quantity": 4, "unit": "sessions",
+         "title": "Szkolenie z pierwszej pomocy dla uczniów klas 7 i 8",
+         "description": "Chcemy, żeby każdy starszy uczeń umiał wezwać pomoc, ułożyć "
+                        "poszkodowanego w pozycji bocznej i prowadzić resuscytację. Szukamy "
+                        "ratowników, którzy poprowadzą ćwiczenia z fantomem dla czterech klas."},
+        {"kind": "offer", "category": "promotion", "quantity": 5, "unit": "pieces",
+         "title": "Ogłosimy Wasze wydarzenie rodzicom 420 uczniów",
+         "description": "Przez dziennik elektroniczny i szkolny profil w mediach społecznościowych "
+                        "docieramy do rodzin z Pelplina i okolic. Chętnie ogłosimy zajęcia, "
+                        "nabory i akcje organizacji działających dla dzieci i młodzieży."},
+    ],
+    "Urząd Gminy Subkowy": [
+        {"kind": "offer", "category": "rooms", "quantity": 24, "unit": "hours",
+         "title": "Sala konferencyjna na 80 osób z rzutnikiem",
+         "description": "Sala w budynku urzędu ma rzutnik, ekran, nagłośnienie i dostęp do "
+                        "kuchni. Udostępniamy ją organizacjom z gminy Subkowy na spotkania, "
+                        "szkolenia i zebrania w dni robocze po 15:30 oraz w soboty."},
+        {"kind": "need", "category": "catering", "quantity": 60, "unit": "people",
+         "window": (20, 30), "expires_in": 31,
+         "cost_contribution": "zwrot kosztów produktów spożywczych",
+         "title": "Catering na spotkanie opłatkowe dla seniorów z gminy",
+         "description": "Zapraszamy około 60 seniorów na spotkanie opłatkowe w sali urzędu. "
+                        "Szukamy koła gospodyń lub innej organizacji, która przygotuje barszcz "
+                        "z pierogami i domowe ciasto."},
+    ],
+    "Miejsko-Gminny Ośrodek Pomocy Społecznej w Pelplinie": [
+        {"kind": "need", "category": "it_services", "quantity": 12, "unit": "hours",
+         "by": "tomasz.wojcik@example.org", "window": (7, 60),
+         "title": "Potrzebna pomoc informatyka przy konfiguracji sieci",
+         "description": "Przenosimy biuro do nowej siedziby i musimy skonfigurować router, sieć "
+                        "Wi-Fi dla gości i drukarkę sieciową dla ośmiu stanowisk. Szukamy kogoś, "
+                        "kto poświęci nam dzień lub dwa i zostawi prostą instrukcję."},
+        {"kind": "need", "category": "training", "quantity": 2, "unit": "sessions",
+         "status": "draft",
+         "title": "Szkolenie z pierwszej pomocy dla seniorów",
+         "description": "Nasi podopieczni często mieszkają sami. Chcemy, żeby wiedzieli, jak "
+                        "wezwać pomoc i co robić przy zasłabnięciu lub upadku."},
+    ],
+    "Fundacja „Razem dla Kociewia”": [
+        {"kind": "offer", "category": "expertise", "quantity": 10, "unit": "hours",
+         "by": "michal.kowalczyk@example.org",
+         "title": "Pomożemy napisać wniosek grantowy",
+         "description": "Mamy za sobą ponad 40 zrealizowanych projektów. Przeczytamy Wasz "
+                        "pomysł, pomożemy dobrać konkurs, opisać działania i zaplanować "
+                        "harmonogram oraz budżet wniosku."},
+        {"kind": "offer", "category": "training", "quantity": 6, "unit": "sessions",
+         "status": "draft",
+         "title": "Warsztaty z edukacji obywatelskiej dla szkół średnich",
+         "description": "Cykl sześciu spotkań o samorządzie, budżecie obywatelskim i "
+                        "konsultacjach społecznych, z symulacją sesji rady gminy."},
+    ],
+    "Stowarzyszenie na rzecz Dzieci i Młodzieży „Promyk”": [
+        {"kind": "need", "category": "transport", "quantity": 1, "unit": "days",
+         "window": (40, 100),
+         "title": "Transport dzieci ze świetlicy na wycieczkę do Tczewa",
+         "description": "Szukamy busa lub autokaru, który zawiezie 18 dzieci i 3 opiekunów z "
+                        "Gniewu do Muzeum Wisły w Tczewie i przywiezie nas z powrotem tego samego "
+                        "dnia."},
+        {"kind": "need", "category": "other", "quantity": 35, "unit": "pieces",
+         "by": "lukasz.zajac@example.org",
+         "title": "Materiały plastyczne na zajęcia w świetlicy",
+         "description": "Codziennie po lekcjach przychodzi do nas 35 dzieci. Przydadzą się "
+                        "bloki, farby, kredki, klej i kolorowy papier, a także włóczka i filc na "
+                        "zajęcia rękodzieła."},
+    ],
+    "Uczniowski Klub Sportowy „Kociewiak”": [
+        {"kind": "need", "category": "rooms", "quantity": 40, "unit": "hours",
+         "window": (7, 130),
+         "title": "Hala lub sala gimnastyczna na zimowe treningi",
+         "description": "Zimą nie możemy trenować na boisku. Szukamy sali gimnastycznej lub hali "
+                        "na dwa treningi w tygodniu po 90 minut dla grup dzieci w wieku 10–12 "
+                        "lat."},
+        {"kind": "need", "category": "volunteers", "quantity": 3, "unit": "people",
+         "window": (120, 121),
+         "title": "Potrzebujemy 3 wolontariuszy do pomocy przy festynie",
+         "description": "Na rodzinnym festynie sportowym przy stadionie potrzebujemy trzech "
+                        "osób do pomocy przy zapisach, wydawaniu wody na mecie i sprzątaniu po "
+                        "zawodach."},
+        {"kind": "offer", "category": "culture", "quantity": 6, "unit": "hours",
+         "title": "Poprowadzimy zabawy ruchowe i gry sportowe na festynie",
+         "description": "Nasi trenerzy przygotują tor przeszkód, przeciąganie liny, sztafety i "
+                        "turniej piłkarski dla dzieci. Przywieziemy własny sprzęt: pachołki, "
+                        "piłki i płotki."},
+    ],
+    "Klub Seniora „Złota Jesień”": [
+        {"kind": "need", "category": "transport", "quantity": 1, "unit": "days",
+         "window": (60, 150),
+         "title": "Transport na wycieczkę seniorów do Pelplina",
+         "description": "Chcemy zwiedzić katedrę i Muzeum Diecezjalne w Pelplinie. Szukamy "
+                        "busa dla 9 osób z Morzeszczyna; dwie z nich chodzą o kulach."},
+        {"kind": "need", "category": "training", "quantity": 4, "unit": "sessions",
+         "by": "krystyna.wisniewska@example.org",
+         "title": "Nauczcie nas obsługi smartfonów",
+         "description": "Szukamy kogoś cierpliwego, kto nauczy nas robić zdjęcia, rozmawiać z "
+                        "wnukami przez komunikatory wideo i bezpiecznie korzystać z internetu w "
+                        "telefonie."},
+        {"kind": "offer", "category": "catering", "quantity": 80, "unit": "people",
+         "cost_contribution": "zwrot kosztów składników",
+         "title": "Upieczemy domowe ciasta na Wasze wydarzenie",
+         "description": "Upieczemy drożdżowe, sernik i szarlotkę dla maksymalnie 80 osób. "
+                        "Wystarczy dać nam znać tydzień wcześniej."},
+        {"kind": "offer", "category": "culture", "quantity": 3, "unit": "sessions",
+         "title": "Warsztaty rękodzieła dla dzieci",
+         "description": "Nauczymy dzieci robić na drutach, szydełkować i szyć ozdoby z filcu. "
+                        "Przyniesiemy włóczkę i druty; potrzebujemy tylko stołów i dobrego "
+                        "światła."},
+    ],
+    "Ochotnicza Straż Pożarna w Subkowach": [
+        {"kind": "offer", "category": "transport", "quantity": 4, "unit": "days",
+         "by": "adam.baran@example.org", "cost_contribution": "zwrot kosztów paliwa",
+         "title": "Przewieziemy ludzi lub sprzęt busem na 9 osób",
+         "description": "Nasz bus z kierowcą-druhem zawiezie grupę na wycieczkę lub zawody albo "
+                        "przewiezie sprzęt na festyn w powiecie tczewskim. Najchętniej w "
+                        "weekendy."},
+        {"kind": "offer", "category": "training", "quantity": 6, "unit": "sessions",
+         "title": "Szkolenie z pierwszej pomocy z ćwiczeniami na fantomie",
+         "description": "Ratownicy naszej jednostki poprowadzą dwugodzinne zajęcia praktyczne: "
+                        "resuscytacja, pozycja boczna i użycie defibrylatora AED. Program "
+                        "dopasujemy do uczniów, seniorów albo pracowników."},
+        {"kind": "need", "category": "promotion", "quantity": 3, "unit": "other",
+         "title": "Pomóżcie nam w naborze do Młodzieżowej Drużyny Pożarniczej",
+         "description": "Szukamy dziewcząt i chłopców w wieku 12–18 lat z gminy Subkowy i "
+                        "okolic. Pomóżcie nam dotrzeć do młodzieży i rodziców ogłoszeniem w "
+                        "szkole, na stronie albo plakatem."},
+    ],
+    "Koło Gospodyń Wiejskich „Wiślanki”": [
+        {"kind": "offer", "category": "catering", "quantity": 100, "unit": "people",
+         "cost_contribution": "zwrot kosztów produktów",
+         "title": "Catering na spotkanie opłatkowe lub jubileusz",
+         "description": "Przygotujemy tradycyjne kociewskie potrawy: barszcz z pierogami, "
+                        "kapustę z grochem, pierniki i ciasta dla grupy do 100 osób. Przywieziemy "
+                        "jedzenie w termosach i pomożemy je wydać."},
+        {"kind": "need", "category": "expertise", "quantity": 2, "unit": "pieces",
+         "window": (10, 90),
+         "title": "Projekt plakatu i ulotki na Święto Chleba",
+         "description": "Co roku organizujemy w Opaleniu Święto Chleba z wypiekami i "
+                        "warsztatami. Szukamy grafika, który zaprojektuje nam plakat i ulotkę, "
+                        "a najlepiej także proste logo koła."},
+    ],
+    "Bank Spółdzielczy Ziemi Tczewskiej": [
+        {"kind": "offer", "category": "promotion", "quantity": 6, "unit": "pieces",
+         "by": "ewa.krawczyk@example.org",
+         "title": "Promocja wydarzeń w newsletterze banku (4000 odbiorców)",
+         "description": "Raz w miesiącu wysyłamy newsletter do klientów z Tczewa, Pelplina i "
+                        "Gniewu. Zamieścimy w nim zapowiedź wydarzenia organizacji społecznej ze "
+                        "zdjęciem, a plakat powiesimy w trzech oddziałach."},
+    ],
+    "Kociewie Soft sp. z o.o.": [
+        {"kind": "offer", "category": "computer_labs", "quantity": 6, "unit": "days",
+         "window": (14, 180),
+         "title": "Udostępnimy pracownię komputerową (20 stanowisk) w soboty",
+         "description": "Nasza sala szkoleniowa ma 20 laptopów z monitorami, szybki internet i "
+                        "rzutnik. W soboty udostępnimy ją szkołom i organizacjom na zajęcia, "
+                        "konkursy lub kursy; na miejscu będzie nasz opiekun."},
+        {"kind": "offer", "category": "it_services", "quantity": 32, "unit": "hours",
+         "title": "Konfiguracja sieci i przegląd komputerów w Waszej organizacji",
+         "description": "Nasi administratorzy skonfigurują router, Wi-Fi i drukarki, sprawdzą "
+                        "kopie zapasowe i zaktualizują oprogramowanie. To wolontariat "
+                        "pracowniczy: do 16 godzin dla jednej organizacji."},
+        {"kind": "offer", "category": "training", "quantity": 4, "unit": "sessions",
+         "title": "Kurs obsługi smartfona dla seniorów",
+         "description": "Nasi programiści poprowadzą cztery spotkania w małych grupach: aparat, "
+                        "komunikatory, mapy i bezpieczny internet. Przyjedziemy do klubu seniora "
+                        "lub biblioteki w powiecie."},
+        {"kind": "need", "category": "catering", "quantity": 70, "unit": "people",
+         "window": (90, 200), "expires_in": 200,
+         "title": "Domowe ciasta na firmowy piknik rodzinny",
+         "description": "Na piknik dla pracowników i ich rodzin (około 70 osób) szukamy domowych "
+                        "wypieków. Chętnie odwdzięczymy się godzinami pracy naszych "
+                        "informatyków."},
+    ],
+    "Księgarnia i Papiernia „Kałamarz”": [
+        {"kind": "offer", "category": "other", "quantity": 40, "unit": "pieces",
+         "title": "Przekażemy materiały plastyczne na zajęcia dla dzieci",
+         "description": "Mamy zapas bloków, farb, kredek i kolorowego papieru z końcówek serii. "
+                        "Przygotujemy paczki dla świetlic i szkół z powiatu; odbiór w księgarni w "
+                        "Pelplinie."},
+    ],
+    "Sąsiedzi z Czyżykowa": [
+        {"kind": "need", "category": "equipment", "quantity": 1, "unit": "days",
+         "window": (100, 100),
+         "title": "Nagłośnienie na sąsiedzki piknik na skwerze",
+         "description": "Na piknik na skwerze przyjdzie około 150 sąsiadów. Potrzebujemy "
+                        "kolumn, mikrofonu i kogoś, kto pomoże je podłączyć, na jedno sobotnie "
+                        "popołudnie."},
+        {"kind": "offer", "category": "volunteers", "quantity": 10, "unit": "people",
+         "title": "Chętne ręce do pomocy przy Waszym wydarzeniu w Tczewie",
+         "description": "Kilkanaście osób z osiedla pomoże przy rozstawianiu namiotów, obsłudze "
+                        "punktu z wodą i sprzątaniu po imprezie. Dajcie znać z tygodniowym "
+                        "wyprzedzeniem."},
+        {"kind": "need", "category": "rooms", "quantity": 5, "unit": "sessions",
+         "window": (10, 130),
+         "title": "Miejsce na zimowe spotkania sąsiedzkie",
+         "description": "Zimą nie możemy spotykać się w ogrodzie społecznym. Szukamy sali dla "
+                        "około 20 osób na Czyżykowie lub w centrum Tczewa, raz w miesiącu w "
+                        "czwartek wieczorem."},
+    ],
+    "Krystyna Wiśniewska – projektowanie graficzne": [
+        {"kind": "offer", "category": "expertise", "quantity": 5, "unit": "pieces",
+         "title": "Zaprojektuję plakat, ulotkę lub logo dla organizacji",
+         "description": "Przez 30 lat projektowałam okładki i plakaty w wydawnictwie. Chętnie "
+                        "przygotuję materiały promocyjne dla organizacji społecznej, razem z "
+                        "plikami gotowymi do druku."},
+    ],
+}
+
 
 def load_demo_data(session: Session, now: datetime) -> bool:
     """Load the demo county once; return False (changing nothing) when it is already there."""
@@ -319,12 +588,34 @@ def load_demo_data(session: Session, now: datetime) -> bool:
              for email, name in USERS.items()}
     admin = users[DEMO_ADMIN_EMAIL]
     admin.is_admin = True
+    orgs: dict[str, tuple[Organization, User]] = {}
     for entry in ORGANIZATIONS:
         owner = users[entry["owner"]]
         org = create_organization(session, owner, entry, now)
+        orgs[entry["name"]] = (org, owner)
         for email, role, can_sign in entry.get("members", ()):
             add_member(session, owner, org.id, email=email, role=role, can_sign=can_sign, now=now)
         if entry["verified"]:
             set_verified(session, admin, org.id, verified=True, now=now)
+    for name, items in LISTINGS.items():
+        org, owner = orgs[name]
+        for item in items:
+            author = users[item["by"]] if "by" in item else owner
+            listing = create_listing(session, author, org.id, _listing_data(item, now.date()),
+                                     now, publish=item.get("status") != "draft")
+            if item.get("status") == "paused":
+                change_status(session, author, org.id, listing.id, "pause", now)
     session.flush()
     return True
+
+
+def _listing_data(item: dict, today: date) -> dict:
+    """The fields of a LISTINGS entry, with its day offsets turned into dates from TODAY."""
+    data = dict(item)
+    if "window" in item:
+        first, last = item["window"]
+        data["available_from"] = today + timedelta(days=first)
+        data["available_until"] = today + timedelta(days=last)
+    if "expires_in" in item:
+        data["expires_on"] = today + timedelta(days=item["expires_in"])
+    return data

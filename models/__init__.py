@@ -1,8 +1,9 @@
 """SQLAlchemy models, one module per aggregate, re-exported here."""
+from models.api_token import ApiToken
 from models.base import Base, UTCDateTime
 from models.listing import Category, Listing, ListingKind, ListingStatus, Unit
 from models.notification import Notification
 from models.organization import MemberRole, Membership, Organization, Sector
 from models.user import User
 
-__all__ = ["Base", "Category", "Listing", "ListingKind", "ListingStatus", "Notification", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]
+__all__ = ["ApiToken", "Base", "Category", "Listing", "ListingKind", "ListingStatus", "Notification", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]

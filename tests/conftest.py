@@ -87,7 +87,10 @@ def app(database_url, session):
     from app import create_app
     from exchange.extensions import db, limiter
 
+    from tests.openapi_check import CheckingClient
+
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = CheckingClient
     with app.app_context():
         limiter.reset()
     yield app

@@ -4,15 +4,28 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import IntegerConverter
 
 from exchange.listings import TRANSITIONS
 from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                   STATUS_LABELS, UNIT_LABELS)
 
+MAX_ID = 2**31 - 1
 # Every asset is served from /static: nothing is fetched from another origin.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
                            "base-uri 'self'; object-src 'none'")
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in URLs: a number too large for an INTEGER column becomes 0, which no row has.
+
+    (Refusing the match instead makes Werkzeug answer 405 for some methods.)
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def register_blueprints(app: Flask) -> None:
@@ -20,6 +33,8 @@ def register_blueprints(app: Flask) -> None:
     from exchange.web import admin, auth, listings, main, notifications, organizations
     from exchange.web.access import register_access_control
 
+    # Before any route is added: an id too large for the database is a 404, not a crash.
+    app.url_map.converters["int"] = IdConverter
     register_access_control(app)
     for module in (main, auth, organizations, listings, notifications, admin):
         app.register_blueprint(module.bp)

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
 from exchange.organizations import get_membership
+from exchange.tokens import user_for_token
+from exchange.web.util import utcnow
 from models import MemberRole, User
 
-RULES = ("public", "user", "member", "owner", "admin")
+RULES = ("public", "user", "member", "owner", "admin", "token")
 # Endpoints Flask itself registers, which cannot carry an attribute.
 BUILTIN_PUBLIC = {"static"}
 
@@ -36,6 +38,7 @@ user = _rule("user")          # any signed-in, active user
 member = _rule("member")      # a member of the organization <org_id>
 owner = _rule("owner")        # an owner of the organization <org_id>
 admin = _rule("admin")        # a site administrator
+token = _rule("token")        # the JSON API: a valid personal token (Authorization: Bearer …)
 
 
 def rule_of(app: Flask, endpoint: str) -> str | None:
@@ -48,6 +51,18 @@ def rule_of(app: Flask, endpoint: str) -> str | None:
 def load_user(session_token: str) -> User | None:
     user = db.session.scalar(select(User).where(User.session_token == session_token))
     return user if user is not None and user.is_active else None
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def api_user() -> User | None:
+    """The user whose personal token authorises this request, if any (cookies never do)."""
+    plain = bearer_token()
+    return user_for_token(db.session, plain, utcnow()) if plain else None
 
 
 def _is_api() -> bool:
@@ -63,6 +78,11 @@ def enforce_access_rule():
         current_app.logger.error("endpoint %s has no access rule; refused", request.endpoint)
         abort(403)
     if rule == "public":
+        return None
+    if rule == "token":
+        g.api_user = api_user()
+        if g.api_user is None:
+            abort(401)
         return None
     if not current_user.is_authenticated:
         if _is_api():

@@ -1,7 +1,11 @@
 """Site administration: verifying organizations and deactivating users."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -9,6 +13,7 @@ from sqlalchemy import or_, select
 from exchange import accounts, organizations as orgs
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
+from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
@@ -78,3 +83,39 @@ def set_active(user_id: int):
               else gettext("%(email)s is deactivated and logged out everywhere.", email=user.email),
               "success")
     return redirect(url_for("admin.users"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or JSON file"), validators=[FileRequired()],
+                     description=_l("Organizations and listings, each with your own ref."))
+
+
+@bp.route("/transfer", methods=["GET", "POST"])
+@access.admin
+def transfer():
+    form = ImportForm()
+    problems, summary, status = [], None, 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = import_file(db.session, upload.filename or "", upload.read(), utcnow())
+        except ImportRefused as refused:
+            db.session.rollback()
+            problems, status = refused.problems, 422
+            flash(translate(refused.message), "error")
+        else:
+            db.session.commit()
+            flash(gettext("The file is imported."), "success")
+    elif form.errors:
+        status = 422
+    return render_template("admin/transfer.html", form=form, problems=problems, summary=summary,
+                           translate=translate), status
+
+
+@bp.route("/export.<any(csv, json):fmt>")
+@access.admin
+def export_file(fmt: str):
+    body = export(db.session, fmt).encode(FILE_ENCODINGS[fmt])
+    name = f"gielda-{utcnow():%Y-%m-%d}.{fmt}"
+    return Response(body, mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import limits
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -11,7 +11,8 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from exchange import accounts
+from exchange import accounts, tokens
+from exchange.errors import NotFound
 from exchange.extensions import db, limiter
 from exchange.web import access
 from exchange.web.i18n import select_locale
@@ -52,6 +53,11 @@ class ProfileForm(FlaskForm):
         SelectChoice("en", "English")])
 
 
+class TokenForm(FlaskForm):
+    name = StringField(_l("Name of the token"), validators=[Length(max=tokens.NAME_MAX)],
+                       description=_l("What will use it, e.g. “event spreadsheet”."))
+
+
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
@@ -77,7 +83,7 @@ def _start_session(user, *, remember: bool = False) -> None:
     session["login_at"] = utcnow().isoformat()
 
 
-def _login_limit() -> str:
+def login_limit() -> str:
     return current_app.config["LOGIN_FAILURE_LIMIT"]
 
 
@@ -85,8 +91,8 @@ def _login_key() -> str:
     return "login:" + accounts.normalise_email(request.form.get("email", ""))
 
 
-def _login_limit_message() -> str:
-    minutes = max(1, limits.parse(_login_limit()).get_expiry() // 60)
+def login_limit_message() -> str:
+    minutes = max(1, limits.parse(login_limit()).get_expiry() // 60)
     return gettext("Too many failed logins for this account. For its safety, logging in "
                    "is paused for %(minutes)d minutes. Try again later.", minutes=minutes)
 
@@ -111,9 +117,9 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
+@limiter.limit(login_limit, key_func=_login_key, methods=["POST"],
                deduct_when=lambda response: g.get("login_failed", False),
-               error_message=_login_limit_message)
+               error_message=login_limit_message)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
@@ -168,4 +174,39 @@ def account():
                   "success")
             return redirect(url_for("auth.account"))
         status = 422
-    return render_template("auth/account.html", profile=profile, password=password), status
+    return _render_account(profile, password, status=status)
+
+
+def _render_account(profile=None, password=None, *, token_form=None, new_token=None,
+                    status: int = 200):
+    return render_template(
+        "auth/account.html", status=status,
+        profile=profile or ProfileForm(obj=current_user, prefix="profile"),
+        password=password or PasswordForm(prefix="password"),
+        token_form=token_form or TokenForm(prefix="token"), new_token=new_token,
+        api_tokens=tokens.tokens_of(db.session, current_user)), status
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@access.user
+def create_token():
+    form = TokenForm(prefix="token")
+    if not form.validate():
+        return _render_account(token_form=form, status=422)
+    _token, plain = tokens.issue_token(db.session, current_user, form.name.data, utcnow())
+    db.session.commit()
+    # Shown in this response only: it is never stored in plain text, nor put in a cookie.
+    return _render_account(new_token=plain, status=201)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@access.user
+def revoke_token(token_id: int):
+    try:
+        tokens.revoke_token(db.session, current_user, token_id, utcnow())
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(gettext("The token is revoked; programs using it can no longer reach the API."),
+          "success")
+    return redirect(url_for("auth.account"))

@@ -6,7 +6,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from exchange.errors import DomainError
+from exchange.errors import DomainError, ValidationError
 from exchange.web.i18n import translate
 
 
@@ -14,7 +14,8 @@ def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (gettext("Bad request"), gettext("The request could not be understood. "
                                               "Check what you entered and try again.")),
-        401: (gettext("Log in required"), gettext("Log in to continue.")),
+        401: (gettext("Log in required"), gettext("Log in to continue. The API needs a personal "
+                                                  "token: Authorization: Bearer <token>.")),
         403: (gettext("Access denied"), gettext("You do not have permission to do this.")),
         404: (gettext("Page not found"), gettext("There is no such page, or it is not "
                                                  "visible to you.")),
@@ -35,12 +36,19 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           429: "rate_limited", 500: "server_error"}
 
 
-def _respond(status: int, detail: str | None = None, code: str | None = None):
+def _respond(status: int, detail: str | None = None, code: str | None = None,
+             fields: dict | None = None):
     title, message = _messages().get(status, _messages()[500 if status >= 500 else 400])
     if detail:
         message = detail
     if request.path.startswith("/api/"):
-        return jsonify(error=code or _CODES.get(status, "error"), message=message), status
+        body = {"error": code or _CODES.get(status, "error"), "message": message}
+        if fields:
+            body["fields"] = fields
+        response = jsonify(body)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response, status
     return render_template("errors/error.html", status=status, title=title,
                            message=message), status
 
@@ -63,7 +71,11 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_domain_error(error: DomainError):
-    return _respond(error.status, translate(error.message), error.code)
+    fields = None
+    if isinstance(error, ValidationError):
+        fields = {name or "_": [translate(m) for m in messages]
+                  for name, messages in error.errors.items()}
+    return _respond(error.status, translate(error.message), error.code, fields)
 
 
 def handle_server_error(error: Exception):

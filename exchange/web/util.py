@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
-
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from flask import flash, request, url_for
 
@@ -34,9 +33,13 @@ def safe_next(default_endpoint: str = "main.index") -> str:
     return target if is_safe_next(target) else url_for(default_endpoint)
 
 
+MAX_PAGE = 100_000
+
+
 def page_number() -> int:
+    """The ``page`` query value, kept within what a database can offset."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
     except ValueError:
         return 1
 

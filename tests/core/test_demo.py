@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import ast
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from exchange import accounts, demo
 from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
-from models import MemberRole, Membership, Organization, Sector, User
+from exchange.listings import marketplace_query
+from models import (Category, Listing, ListingKind, ListingStatus, MemberRole, Membership,
+                    Organization, Sector, User)
 
 COUNTY = {"Tczew", "Pelplin", "Gniew", "Subkowy", "Morzeszczyn"}
 
@@ -73,14 +76,96 @@ def test_the_plain_member_login_cannot_sign(session, now):
     assert [(m.role, m.can_sign) for m in member.memberships] == [(MemberRole.MEMBER, False)]
 
 
+def test_the_marketplace_is_alive(session, now):
+    _load(session, now)
+
+    listings = session.scalars(select(Listing)).all()
+    assert len(listings) >= 30
+    assert {listing.category for listing in listings} == set(Category)
+    assert {listing.kind for listing in listings} == set(ListingKind)
+    statuses = [listing.status for listing in listings]
+    assert statuses.count(ListingStatus.OPEN) >= 0.85 * len(listings)
+    assert ListingStatus.DRAFT in statuses and ListingStatus.PAUSED in statuses
+    assert {listing.organization_id for listing in listings} == set(
+        session.scalars(select(Organization.id)))
+    assert sum(bool(listing.cost_contribution) for listing in listings) >= 2
+    assert sum(listing.available_from is not None for listing in listings) >= 5
+
+
+def test_demo_listings_are_posted_by_members_of_their_organization(session, now):
+    _load(session, now)
+
+    posters = {}
+    for listing in session.scalars(select(Listing)):
+        membership = session.scalar(select(Membership).where(
+            Membership.organization_id == listing.organization_id,
+            Membership.user_id == listing.created_by_id))
+        assert membership is not None, listing.title
+        posters.setdefault(membership.role, set()).add(listing.created_by_id)
+    assert posters.keys() == {MemberRole.OWNER, MemberRole.MEMBER}
+
+
+def test_demo_dates_follow_the_day_the_demo_is_loaded(session, now):
+    later = now + timedelta(days=400)
+    _load(session, later)
+
+    for listing in session.scalars(select(Listing)):
+        assert listing.expires_on > later.date(), listing.title
+        if listing.available_from:
+            assert later.date() <= listing.available_from <= listing.available_until
+
+
+def _exchanges(session) -> set[tuple[int, int]]:
+    """(giver, taker) organization ids: the giver offers, in an open listing, a category the
+    taker needs in an open listing."""
+    open_listings = session.scalars(select(Listing).where(Listing.status == ListingStatus.OPEN))
+    offers, needs = set(), set()
+    for listing in open_listings:
+        (offers if listing.is_offer else needs).add((listing.organization_id, listing.category))
+    return {(giver, taker) for giver, category in offers for taker, wanted in needs
+            if category is wanted and giver != taker}
+
+
+def test_demo_plants_pairs_a_reciprocal_exchange_and_a_three_party_cycle(session, now):
+    _load(session, now)
+    names = dict(session.execute(select(Organization.id, Organization.name)).all())
+    edges = {(names[giver], names[taker]) for giver, taker in _exchanges(session)}
+
+    def has(giver: str, taker: str) -> bool:
+        return any(giver in a and taker in b for a, b in edges)
+
+    assert has("Bank Spółdzielczy", "Biblioteka")          # newsletter promotion
+    assert has("Kociewie Soft", "Szkoła Podstawowa")      # computer lab
+    assert has("Straż Pożarna", "Klub Seniora")           # the bus
+    assert has("Klub Seniora", "Kociewie Soft") and has("Kociewie Soft", "Klub Seniora")
+    assert has("Straż Pożarna", "Szkoła Podstawowa") and has("Szkoła Podstawowa", "Straż Pożarna")
+    assert has("Centrum Kultury", "Sąsiedzi") and has("Sąsiedzi", "Kociewiak")
+    assert has("Kociewiak", "Centrum Kultury")
+
+
+def test_marketplace_search_finds_demo_listings_by_inflected_folded_words(session, now):
+    _load(session, now)
+
+    def titles(q: str) -> list[str]:
+        return [listing.title for listing in session.scalars(marketplace_query(session, q=q))]
+
+    assert any("sala" in title.casefold() for title in titles("sali"))
+    assert any("Catering na spotkanie opłatkowe" in title for title in titles("oplatkowe"))
+    labs = titles("pracownia komputerowa")
+    assert any("pracownię komputerową" in title for title in labs)
+    assert not [title for title in labs if "12 stanowiskami" in title]  # paused, so not shown
+    assert any("wolontariuszy" in title for title in titles("wolontariusze"))
+
+
 def test_a_second_run_changes_nothing(session, now):
     _load(session, now)
-    counts = [_count(session, model) for model in (User, Organization, Membership)]
+    models = (User, Organization, Membership, Listing)
+    counts = [_count(session, model) for model in models]
 
     assert load_demo_data(session, now) is False
     session.commit()
 
-    assert [_count(session, model) for model in (User, Organization, Membership)] == counts
+    assert [_count(session, model) for model in models] == counts
 
 
 def test_the_module_does_not_import_flask():

@@ -61,3 +61,34 @@ def test_a_wrong_password_is_explained_next_to_the_field(live_server, phone, mak
     error = page.locator("#password-error")
     assert "Nieprawidłowy e-mail lub hasło" in error.inner_text()
     assert page.get_by_label("Hasło").get_attribute("aria-describedby") == "password-error"
+
+
+def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
+        live_server, phone, session, make_user, make_org):
+    owner = make_user("biblioteka@example.org", locale="pl")
+    org = make_org(owner, name="Miejska Biblioteka Publiczna", sector="public")
+    page = phone
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("biblioteka@example.org")
+    page.get_by_label("Hasło").fill("correct horse battery staple")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url(live_server + "/")
+
+    page.goto(f"{live_server}/organizations/{org.id}/listings")
+    page.get_by_role("link", name="Dodaj ofertę").click()
+    page.get_by_label("Kategoria").select_option("rooms")
+    page.get_by_label("Tytuł").fill("Świetlica z salą konferencyjną")
+    page.get_by_label("Opis").fill("Udostępnimy salę na 40 osób z rzutnikiem, w soboty.")
+    page.get_by_label("Ilość").fill("8")
+    page.get_by_label("Jednostka").select_option("hours")
+    page.get_by_role("button", name="Opublikuj").click()
+    page.wait_for_url(re.compile(r"/listings/\d+$"))
+    assert page.get_by_role("heading", name="Świetlica z salą konferencyjną").is_visible()
+
+    # Anyone searching the way people type on a phone: inflected, no Polish letters.
+    page.goto(live_server + "/listings/")
+    page.get_by_label("Szukaj", exact=True).fill("swietlicy sali")
+    page.get_by_label("Rodzaj").select_option("offer")
+    page.get_by_role("button", name="Szukaj").click()
+    assert page.get_by_role("link", name="Świetlica z salą konferencyjną").is_visible()
+    assert "1 ogłoszenie" in page.content()

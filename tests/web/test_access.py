@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.web.access import RULES, rule_of
-from models import Base, MemberRole
+from models import Base, MemberRole, User
 
 ROLES = ("anonymous", "outsider", "member", "owner", "admin")
 PROFILE = {"name": "Nowa nazwa", "sector": "ngo", "municipality": "Tczew"}
@@ -24,6 +24,8 @@ class World:
     member_membership: object
     newcomer: object
     listing: object
+    tokens: dict  # role → plain API token
+    member_token_id: int
 
 
 def everyone(status):
@@ -40,6 +42,10 @@ ADMIN_ACTION = {**ADMIN_PAGE, "admin": 302}
 MEMBER_ACTION = {**MEMBER, "member": 302, "owner": 302}
 USER_ACTION = {**USER, "outsider": 302, "member": 302, "owner": 302, "admin": 302}
 LISTING = {"kind": "offer", "category": "rooms", "title": "Sala", "quantity": "5", "unit": "hours"}
+API_READ = everyone(200)
+TOKEN = {"anonymous": 401, "outsider": 200, "member": 200, "owner": 200, "admin": 200}
+TOKEN_MEMBER = {"anonymous": 401, "outsider": 404, "member": 200, "owner": 200, "admin": 404}
+OWN_TOKEN = {"anonymous": 401, "outsider": 404, "member": 204, "owner": 404, "admin": 404}
 GUEST_ONLY = {"anonymous": 200, "outsider": 302, "member": 302, "owner": 302, "admin": 302}
 
 # (endpoint, method): (url, form data or None, expected status per role)
@@ -87,6 +93,9 @@ MATRIX = {
     ("admin.verify", "POST"): (lambda w: f"/admin/organizations/{w.org.id}/verify",
                                lambda w: {"verified": "1"}, ADMIN_ACTION),
     ("admin.users", "GET"): (lambda w: "/admin/users", None, ADMIN_PAGE),
+    ("admin.transfer", "GET"): (lambda w: "/admin/transfer", None, ADMIN_PAGE),
+    ("admin.transfer", "POST"): (lambda w: "/admin/transfer", lambda w: {}, {**ADMIN_PAGE, "admin": 422}),
+    ("admin.export_file", "GET"): (lambda w: "/admin/export.json", None, ADMIN_PAGE),
     ("admin.set_active", "POST"): (lambda w: f"/admin/users/{w.member.id}/active",
                                    lambda w: {"active": "0"}, ADMIN_ACTION),
     ("listings.marketplace", "GET"): (lambda w: "/listings/?q=sala", None, PUBLIC),
@@ -105,6 +114,25 @@ MATRIX = {
         lambda w: {"action": "pause"}, MEMBER_ACTION),
     ("notifications.index", "GET"): (lambda w: "/notifications/", None, USER),
     ("notifications.mark_read", "POST"): (lambda w: "/notifications/read", None, USER_ACTION),
+    ("auth.create_token", "POST"): (lambda w: "/account/tokens", lambda w: {"token-name": "arkusz"},
+                                    {**USER, "outsider": 201, "member": 201, "owner": 201,
+                                     "admin": 201}),
+    ("auth.revoke_token", "POST"): (lambda w: f"/account/tokens/{w.member_token_id}/revoke", None,
+                                    {"anonymous": 302, "outsider": 404, "member": 302,
+                                     "owner": 404, "admin": 404}),
+    ("api.issue", "POST"): (lambda w: "/api/v1/tokens", lambda w: {
+        "email": "member@example.org", "password": "wrong"}, everyone(401)),
+    ("api.mine", "GET"): (lambda w: "/api/v1/tokens", None, TOKEN),
+    ("api.revoke", "DELETE"): (lambda w: f"/api/v1/tokens/{w.member_token_id}", None, OWN_TOKEN),
+    ("api.listings", "GET"): (lambda w: "/api/v1/listings?q=sala", None, API_READ),
+    ("api.listing", "GET"): (lambda w: f"/api/v1/listings/{w.listing.id}", None, API_READ),
+    ("api.create", "POST"): (lambda w: "/api/v1/listings", lambda w: {
+        **LISTING, "quantity": 5, "organization_id": w.org.id},
+        {**TOKEN_MEMBER, "member": 201, "owner": 201}),
+    ("api.update", "PATCH"): (lambda w: f"/api/v1/listings/{w.listing.id}",
+                              lambda w: {"title": "Aula"}, TOKEN_MEMBER),
+    ("api.change_status", "POST"): (lambda w: f"/api/v1/listings/{w.listing.id}/pause", None,
+                                    TOKEN_MEMBER),
     ("api.organizations", "GET"): (lambda w: "/api/v1/organizations", None, PUBLIC),
     ("api.organization", "GET"): (lambda w: f"/api/v1/organizations/{w.org.id}", None, PUBLIC),
     ("api.openapi", "GET"): (lambda w: "/api/v1/openapi.json", None, PUBLIC),
@@ -137,9 +165,18 @@ def world(session, make_user, make_org, add_member, now):
     make_org(outsider, name="Szkoła")
     membership = add_member(org, member, role=MemberRole.MEMBER)
     listing = create_listing(session, owner, org.id, LISTING, now)
+    from exchange.tokens import issue_token
+
+    tokens, member_token_id = {}, None
+    for role, user in {"owner": owner, "member": member, "outsider": outsider,
+                       "admin": session.scalar(select(User).where(User.is_admin))}.items():
+        token, tokens[role] = issue_token(session, user, "matrix", now)
+        if role == "member":
+            member_token_id = token.id
     session.commit()
     return World(org=org, member=member, member_membership=membership,
-                 newcomer=make_user("newcomer@example.org"), listing=listing)
+                 newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
+                 member_token_id=member_token_id)
 
 
 def snapshot(session) -> dict:
@@ -166,8 +203,16 @@ def test_role_route_matrix(client, session, world, endpoint, method, role):
     url, data, expected = MATRIX[(endpoint, method)]
     sign_in(client, session, role)
     before = snapshot(session)
-    response = client.open(url(world), method=method, data=data(world) if data else None)
+    address = url(world)
+    if address.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role != "anonymous" else {}
+        response = client.open(address, method=method, json=data(world) if data else None,
+                               headers=headers)
+    else:
+        response = client.open(address, method=method, data=data(world) if data else None)
     assert response.status_code == expected[role], response.get_data(as_text=True)[:300]
+    if endpoint == "api.mine" or endpoint == "api.listing":
+        return  # reading; a token's last use may be recorded
     refused = response.status_code in (401, 403, 404) or (
         response.status_code == 302 and "/login" in response.headers.get("Location", ""))
     if refused:

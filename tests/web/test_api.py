@@ -31,7 +31,10 @@ def test_openapi_document_describes_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     documented = set(document["paths"])
-    routes = {rule.rule.removeprefix("/api/v1").replace("<int:org_id>", "{id}")
+    import re
+
+    routes = {re.sub(r"<[^>]*:(?:org_id|listing_id|token_id)>", "{id}",
+                     re.sub(r"<any\([^)]*\):action>", "{action}", rule.rule)).removeprefix("/api/v1")
               for rule in app.url_map.iter_rules()
               if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"}
     assert routes == documented

@@ -101,7 +101,13 @@ def test_forbidden_page(client, make_user):
     assert response.status_code == 403 and "Access denied" in response.get_data(as_text=True)
 
 
-def test_server_error_page_says_nothing_was_lost(app, client):
+def test_server_error_page_says_nothing_was_lost(app):
+    from flask.testing import FlaskClient
+
+    app.test_client_class = FlaskClient  # /api/v1/explode is not in the OpenAPI document
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
     def explode():
         raise RuntimeError("boom")
     explode.access_rule = "public"
@@ -130,3 +136,10 @@ def test_api_errors_are_json(client):
 
 def test_health_check(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_absurd_ids_and_pages_are_not_found_rather_than_crashing(client):
+    assert client.get("/organizations/99999999999999999999").status_code == 404
+    assert client.get("/listings/99999999999").status_code == 404
+    assert client.get("/api/v1/listings/99999999999").status_code == 404
+    assert client.get("/listings/?page=100000000000000000000").status_code == 200

@@ -1,0 +1,123 @@
+"""The API's listings: search them like the marketplace page; members create and change them."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, g, request, url_for
+
+from exchange import listings as core
+from exchange.api import bp, json_body, page_of, per_page
+from exchange.errors import Errors, Msg, NotFound, ValidationError
+from exchange.extensions import db
+from exchange.web import access
+from exchange.web.access import api_user
+from exchange.web.i18n import translate
+from exchange.web.util import page_number, utcnow
+from models import Listing
+
+WRITABLE = set(core.FIELDS)
+
+
+def listing_json(listing: Listing) -> dict:
+    org = listing.organization
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": listing.id, "ref": listing.ref, "kind": listing.kind.value,
+        "category": listing.category.value, "title": listing.title,
+        "description": listing.description, "quantity": listing.quantity,
+        "unit": listing.unit.value, "remaining": listing.remaining,
+        "available_from": day(listing.available_from),
+        "available_until": day(listing.available_until),
+        "municipality": listing.municipality, "latitude": listing.latitude,
+        "longitude": listing.longitude, "expires_on": day(listing.expires_on),
+        "status": listing.status.value, "cost_contribution": listing.cost_contribution,
+        "created_at": listing.created_at.isoformat(), "updated_at": listing.updated_at.isoformat(),
+        "url": url_for("listings.detail", listing_id=listing.id, _external=True),
+        "organization": {"id": org.id, "ref": org.ref, "name": org.name,
+                         "sector": org.sector.value, "municipality": org.municipality},
+    }
+
+
+def _refuse_unknown_fields(body: dict, allowed: set[str]) -> None:
+    errors = Errors()
+    for key in sorted(set(body) - allowed):
+        errors.add(key, Msg("Unknown field."))
+    errors.raise_if_any()
+
+
+@bp.route("/listings")
+@access.public
+def listings():
+    filters = {name: request.args.get(name) or None
+               for name in ("q", "kind", "category", "sector", "municipality")}
+    try:
+        query = core.marketplace_query(db.session, sort=request.args.get("sort") or "newest",
+                                       **filters)
+    except ValidationError as error:
+        abort(400, translate(error.message))
+    pagination = db.paginate(query, page=page_number(), per_page=per_page(), error_out=False)
+    return page_of(pagination, [listing_json(x) for x in pagination.items])
+
+
+@bp.route("/listings/<int:listing_id>")
+@access.public
+def listing(listing_id: int):
+    return listing_json(core.visible_listing(db.session, api_user(), listing_id))
+
+
+@bp.route("/listings", methods=["POST"])
+@access.token
+def create():
+    body = json_body()
+    _refuse_unknown_fields(body, WRITABLE | {"organization_id", "status"})
+    org_id = body.get("organization_id")
+    if not isinstance(org_id, int) or isinstance(org_id, bool):
+        raise ValidationError.single("organization_id", Msg("Give the id of your organization."))
+    status = body.get("status", "open")
+    if status not in ("open", "draft"):
+        raise ValidationError.single("status", Msg("A new listing is either open or a draft."))
+    created = core.create_listing(db.session, g.api_user, org_id,
+                                  {k: v for k, v in body.items() if k in WRITABLE}, utcnow(),
+                                  publish=status == "open")
+    db.session.commit()
+    return listing_json(created), 201, {"Location": url_for("api.listing", listing_id=created.id)}
+
+
+def _current_values(listing: Listing) -> dict[str, Any]:
+    return {field: getattr(listing, field) for field in core.FIELDS}
+
+
+def _own_listing(listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound(Msg("Listing not found."))
+    return listing
+
+
+@bp.route("/listings/<int:listing_id>", methods=["PATCH"])
+@access.token
+def update(listing_id: int):
+    body = json_body()
+    _refuse_unknown_fields(body, WRITABLE)
+    listing = _own_listing(listing_id)
+    org_id = listing.organization_id
+    # The membership check happens in the core, which answers NotFound to non-members.
+    data = {**_current_values(listing), **body}
+    updated = core.update_listing(db.session, g.api_user, org_id, listing_id, data, utcnow())
+    db.session.commit()
+    return listing_json(updated)
+
+
+@bp.route("/listings/<int:listing_id>/<any(publish, pause, reopen, close):action>",
+          methods=["POST"])
+@access.token
+def change_status(listing_id: int, action: str):
+    listing = _own_listing(listing_id)
+    changed = core.change_status(db.session, g.api_user, listing.organization_id, listing_id,
+                                 action, utcnow())
+    db.session.commit()
+    return listing_json(changed)

@@ -1,0 +1,60 @@
+"""The API's tokens: issue one with email and password, list and revoke your own."""
+from __future__ import annotations
+
+from flask import g, request
+from flask_babel import gettext
+
+from exchange import accounts, tokens
+from exchange.api import bp, json_body
+from exchange.errors import Msg, ValidationError
+from exchange.extensions import db, limiter
+from exchange.web import access
+from exchange.web.auth import login_limit, login_limit_message
+from exchange.web.util import utcnow
+
+
+def token_json(token) -> dict:
+    return {"id": token.id, "name": token.name, "prefix": token.prefix,
+            "created_at": token.created_at.isoformat(),
+            "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+            "revoked": token.revoked_at is not None}
+
+
+def _email_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) and isinstance(body.get("email"), str) else ""
+    return "login:" + accounts.normalise_email(email)
+
+
+@bp.route("/tokens", methods=["POST"])
+@access.public
+@limiter.limit(login_limit, key_func=_email_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 401,
+               error_message=login_limit_message)
+def issue():
+    body = json_body()
+    email, password = body.get("email"), body.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise ValidationError.single(None, Msg("Send your email and password."))
+    user = accounts.authenticate(db.session, email=email, password=password, now=utcnow())
+    if user is None:
+        db.session.rollback()
+        return {"error": "unauthorized",
+                "message": gettext("Wrong email or password, or the account is deactivated.")}, 401
+    token, plain = tokens.issue_token(db.session, user, body.get("name") or "API", utcnow())
+    db.session.commit()
+    return {**token_json(token), "token": plain}, 201
+
+
+@bp.route("/tokens")
+@access.token
+def mine():
+    return {"items": [token_json(t) for t in tokens.tokens_of(db.session, g.api_user)]}
+
+
+@bp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@access.token
+def revoke(token_id: int):
+    tokens.revoke_token(db.session, g.api_user, token_id, utcnow())
+    db.session.commit()
+    return "", 204
