@@ -12,6 +12,7 @@ from exchange.accounts import clean_email, find_user_by_email
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
                              clean_choice, clean_text)
 from models import MemberRole, Membership, Organization, Sector, User
+from models.base import MAX_ID
 
 NAME_MAX = 200
 MUNICIPALITY_MAX = 120
@@ -120,7 +121,8 @@ def get_membership(session: Session, actor: User | None, org_id: int, *,
     (the same answer as for an organization that does not exist), a member without the
     required ROLE gets Forbidden.
     """
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active \
+            or not isinstance(org_id, int) or not 0 < org_id <= MAX_ID:
         raise NotFound(Msg("Organization not found."))
     query = (select(Membership).join(Organization)
              .where(Membership.organization_id == org_id, Membership.user_id == actor.id))

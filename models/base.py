@@ -18,6 +18,10 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest id an INTEGER primary key holds on every database we run on.
+MAX_ID = 2**31 - 1
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database (SQLite stores no zone)."""
 

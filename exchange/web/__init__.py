@@ -9,8 +9,8 @@ from werkzeug.routing import IntegerConverter
 from exchange.listings import TRANSITIONS
 from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                   STATUS_LABELS, UNIT_LABELS)
+from models.base import MAX_ID
 
-MAX_ID = 2**31 - 1
 # Every asset is served from /static: nothing is fetched from another origin.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "

@@ -195,3 +195,9 @@ def test_directory_filters_by_sector_and_municipality(session, now, person):
     assert names(sector=Sector.NGO) == ["OSP Gniew"]
     assert names(municipality="Tczew") == ["Bank", "Miejska Biblioteka Publiczna"]
     assert names(sector=Sector.BUSINESS, municipality="Gniew") == []
+
+
+def test_ids_beyond_the_database_range_are_simply_not_found(session, now, person):
+    for org_id in (2**31, -1, 0, "1", None):
+        with pytest.raises(NotFound):
+            orgs.get_membership(session, person(), org_id)
