@@ -10,7 +10,7 @@ TRANSLATIONS := exchange/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: install run db demo test test-sqlite test-postgres browser messages clean
+.PHONY: install run db demo test lint test-sqlite test-postgres browser messages bench clean
 
 ## install: the virtualenv, pinned dependencies and compiled translations
 install: $(VENV)/.installed $(COMPILED)
@@ -40,9 +40,13 @@ run: demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL)
-test: install browser
+test: install browser lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
+
+## lint: pyflakes-level checks (unused imports, undefined names, syntax)
+lint: install
+	$(VENV)/bin/ruff check --quiet --select F,E9 app.py config exchange models tests
 
 test-sqlite: install
 	@echo "==> Test suite on SQLite"

@@ -17,7 +17,7 @@ from exchange.web.i18n import translate
 from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import page_number, save, utcnow
-from models import Category, ListingKind, Sector, Unit
+from models import ListingKind
 
 bp = Blueprint("listings", __name__)
 
