@@ -86,7 +86,11 @@ class SchedulerLock:
 
     def release(self) -> None:
         if self._connection is not None:
-            self._connection.close()  # the advisory lock ends with the session
+            # Closing only returns the connection to the pool, where the session (and
+            # so the lock) would live on.
+            self._connection.execute(text("SELECT pg_advisory_unlock(:id)"),
+                                     {"id": ADVISORY_LOCK_ID})
+            self._connection.close()
             self._connection = None
         if self._file is not None:
             self._file.close()
