@@ -188,3 +188,10 @@ def test_a_deactivated_users_tokens_stop_working(client, member, token, session)
     session.get(type(user), user.id).is_active = False
     session.commit()
     assert client.get("/api/v1/tokens", headers=bearer(token)).status_code == 401
+
+
+def test_the_new_token_is_shown_once_in_the_page_body_only(client, member, auth):
+    auth.login("anna@example.org")
+    page = client.post("/account/tokens", data={"token-name": "x"}).get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "gz_" not in title and page.count("gz_") == 2  # the token, and its prefix in the list
