@@ -46,7 +46,7 @@ test: install browser lint
 
 ## lint: pyflakes-level checks (unused imports, undefined names, syntax)
 lint: install
-	$(VENV)/bin/ruff check --quiet --select F,E9 app.py config exchange models tests
+	$(VENV)/bin/ruff check --quiet --select F,E9 app.py config exchange models tests bench/matching_quality.py
 
 test-sqlite: install
 	@echo "==> Test suite on SQLite"

@@ -1,0 +1,192 @@
+"""How well an offer serves a need: a score from 0 to 1 with the reasons a person would give.
+
+Pure functions over Items. The score is a weighted sum of components; a few facts rule a
+pair out or push it down (disjoint dates, a room far too small, goods transport for people).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from exchange.errors import Msg
+from exchange.matching.features import Item
+from exchange.matching.lexicon import AUDIENCE, CONFLICTS
+
+TEXT_SHARE = 0.7            # of relevance; the rest is category fit
+TITLE_BOOST = 2.0           # a word of the title says more than one of the description
+CONCEPT_WEIGHT = 0.6        # × the idf of an unseen word: a shared concept, like a rare word
+AUDIENCE_WEIGHT = 0.25      # "for children" helps less than "a sports hall"
+DISTANCE_SHARE = 0.2        # how much being far away can take off
+NEARBY_KM = 25.0
+
+# Categories that often serve each other (symmetric); the same category scores 1.
+RELATED = {
+    frozenset({"rooms", "culture"}): 0.5,
+    frozenset({"rooms", "training"}): 0.3,
+    frozenset({"computer_labs", "it_services"}): 0.6,
+    frozenset({"computer_labs", "equipment"}): 0.5,
+    frozenset({"computer_labs", "training"}): 0.3,
+    frozenset({"equipment", "other"}): 0.5,
+    frozenset({"equipment", "transport"}): 0.3,
+    frozenset({"equipment", "culture"}): 0.4,
+    frozenset({"promotion", "expertise"}): 0.4,
+    frozenset({"promotion", "culture"}): 0.3,
+    frozenset({"volunteers", "other"}): 0.4,
+    frozenset({"volunteers", "catering"}): 0.4,
+    frozenset({"expertise", "training"}): 0.6,
+    frozenset({"expertise", "it_services"}): 0.5,
+    frozenset({"training", "culture"}): 0.4,
+    frozenset({"training", "it_services"}): 0.4,
+    frozenset({"catering", "other"}): 0.3,
+    frozenset({"transport", "other"}): 0.3,
+    frozenset({"culture", "other"}): 0.3,
+    frozenset({"expertise", "other"}): 0.3,
+}
+
+
+@dataclass
+class Match:
+    """A proposal of OFFER for NEED: its score and the reasons, as translatable messages."""
+
+    need_id: int
+    offer_id: int
+    score: float
+    reasons: list[Msg] = field(default_factory=list)
+    components: dict[str, float] = field(default_factory=dict)
+
+
+def category_fit(need: Item, offer: Item) -> float:
+    if need.category == offer.category:
+        return 1.0
+    return RELATED.get(frozenset({need.category, offer.category}), 0.0)
+
+
+def km_between(a: Item, b: Item) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def distance_fit(need: Item, offer: Item) -> tuple[float, float | None]:
+    km = km_between(need, offer)
+    if need.municipality and need.municipality.casefold() == offer.municipality.casefold():
+        return 1.0, km
+    if km is None:
+        return 0.4, None
+    return math.exp(-km / NEARBY_KM), km
+
+
+def dates_overlap(need: Item, offer: Item) -> bool | None:
+    """Whether the offer is there when the need is; None when the need names no dates."""
+    if need.available_from is None and need.available_until is None:
+        return None
+    starts = [d for d in (need.available_from, offer.available_from) if d]
+    ends = [d for d in (need.available_until, offer.available_until) if d]
+    if not starts or not ends:
+        return None
+    return max(starts) <= min(ends)
+
+
+def capacity_fit(need: Item, offer: Item) -> float | None:
+    if need.capacity is None or offer.capacity is None:
+        return None
+    if offer.capacity >= need.capacity:
+        return 1.0 if offer.capacity <= 5 * need.capacity else 0.8
+    return max(0.0, offer.capacity / need.capacity - 0.5)
+
+
+def quantity_fit(need: Item, offer: Item) -> float | None:
+    if need.unit != offer.unit:
+        return None
+    if offer.remaining >= need.quantity:
+        return 1.0
+    return offer.remaining / need.quantity
+
+
+def feature_weights(item: Item, idf: Mapping[str, float], default_idf: float) -> dict[str, float]:
+    """The weighted features of ITEM: its terms by rarity (title words count more), its concepts."""
+    weights = {t: idf.get(t, default_idf) * (TITLE_BOOST if t in item.title_terms else 1.0)
+               for t in item.terms}
+    for concept in item.concepts:
+        share = AUDIENCE_WEIGHT if concept in AUDIENCE else CONCEPT_WEIGHT
+        weights["§" + concept] = share * default_idf
+    return weights
+
+
+def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_idf: float) -> \
+        tuple[float, list[str], list[str]]:
+    """Cosine similarity of weighted terms and concepts; with the shared words and concepts."""
+    a, b = feature_weights(need, idf, default_idf), feature_weights(offer, idf, default_idf)
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0, [], []
+    dot = sum(a[k] * b[k] for k in shared)
+    norm = math.sqrt(sum(x * x for x in a.values())) * math.sqrt(sum(x * x for x in b.values()))
+    words = sorted((k for k in shared if not k.startswith("§")), key=lambda k: -a[k])
+    concepts = sorted(k[1:] for k in shared if k.startswith("§"))
+    return dot / norm, words, concepts
+
+
+def conflicting(need: Item, offer: Item) -> bool:
+    for one, other in CONFLICTS:
+        for x, y in ((one, other), (other, one)):
+            if x in need.concepts and y in offer.concepts and x not in offer.concepts:
+                return True
+    return False
+
+
+def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: float,
+          reciprocal: bool = False) -> Match | None:
+    """Score OFFER for NEED, or None when it cannot serve it at all."""
+    if need.organization_id == offer.organization_id or offer.remaining <= 0:
+        return None
+    overlap = dates_overlap(need, offer)
+    if overlap is False:
+        return None
+    text, shared_words, shared_concepts = text_similarity(need, offer, idf, default_idf)
+    category = category_fit(need, offer)
+    if text == 0 and category < 1:
+        return None
+    distance, km = distance_fit(need, offer)
+    capacity = capacity_fit(need, offer)
+    quantity = quantity_fit(need, offer)
+    components = {"text": text, "category": category, "distance": distance}
+    total = (TEXT_SHARE * text + (1 - TEXT_SHARE) * category) \
+        * (1 - DISTANCE_SHARE + DISTANCE_SHARE * distance)
+    if capacity is not None:
+        components["capacity"] = capacity
+        total *= 0.3 if capacity < 0.5 else 0.9 + 0.1 * capacity
+    if quantity is not None:
+        components["quantity"] = quantity
+        total *= 0.7 + 0.3 * quantity
+    if conflicting(need, offer):
+        total *= 0.3
+    if reciprocal:
+        total = min(1.0, total * 1.05)
+
+    reasons: list[Msg] = []
+    if category == 1:
+        reasons.append(Msg("same category: %(category)s", category=need.category))
+    if shared_words:
+        reasons.append(Msg("words in common: %(words)s", words=", ".join(shared_words[:4])))
+    if shared_concepts and not shared_words:
+        reasons.append(Msg("similar purpose"))
+    if distance == 1:
+        reasons.append(Msg("both in %(place)s", place=offer.municipality))
+    elif km is not None and km <= NEARBY_KM:
+        reasons.append(Msg("nearby: %(km)d km", km=round(km)))
+    if capacity == 1 or (capacity is not None and capacity >= 0.8):
+        reasons.append(Msg("capacity %(offer)d ≥ %(need)d needed", offer=offer.capacity,
+                           need=need.capacity))
+    if overlap:
+        reasons.append(Msg("available on the dates you need"))
+    if quantity == 1:
+        reasons.append(Msg("enough: %(remaining)d of %(quantity)d needed", remaining=offer.remaining,
+                           quantity=need.quantity))
+    if reciprocal:
+        reasons.append(Msg("they also need what you offer"))
+    return Match(need.id, offer.id, round(total, 4), reasons, components)
