@@ -83,7 +83,8 @@ class Listing(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: the matching index catches up with listings changed since it last looked.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     organization: Mapped[Organization] = relationship()
 

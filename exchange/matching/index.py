@@ -108,7 +108,8 @@ class MatchIndex:
             return list(accumulated)
         return heapq.nlargest(SHORTLIST, accumulated, key=accumulated.__getitem__)
 
-    def _score(self, need: Item, offer: Item) -> Match | None:
+    def score_pair(self, need: Item, offer: Item) -> Match | None:
+        """Score one pair with the index's word statistics."""
         idf = {t: self.idf(t) for t in need.terms | offer.terms}
         return score(need, offer, idf=idf, default_idf=self.default_idf,
                      reciprocal=self.reciprocal(need, offer))
@@ -119,7 +120,7 @@ class MatchIndex:
         for offer_id in self._candidates(need, "offer"):
             if offer_id in exclude:
                 continue
-            match = self._score(need, self.items[offer_id])
+            match = self.score_pair(need, self.items[offer_id])
             if match is not None:
                 matches.append(match)
         return heapq.nlargest(limit, matches, key=lambda m: (m.score, -m.offer_id))
@@ -130,7 +131,7 @@ class MatchIndex:
         for need_id in self._candidates(offer, "need"):
             if need_id in exclude:
                 continue
-            match = self._score(self.items[need_id], offer)
+            match = self.score_pair(self.items[need_id], offer)
             if match is not None:
                 matches.append(match)
         return heapq.nlargest(limit, matches, key=lambda m: (m.score, -m.need_id))

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
 from exchange.listings import TRANSITIONS
+from exchange.web.i18n import translate
 from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                   STATUS_LABELS, UNIT_LABELS)
 from models.base import MAX_ID
@@ -30,13 +31,14 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from exchange.api import bp as api_bp
-    from exchange.web import admin, auth, listings, main, notifications, organizations
+    from exchange.web import (admin, auth, listings, main, notifications, organizations,
+                              proposals)
     from exchange.web.access import register_access_control
 
     # Before any route is added: an id too large for the database is a 404, not a crash.
     app.url_map.converters["int"] = IdConverter
     register_access_control(app)
-    for module in (main, auth, organizations, listings, notifications, admin):
+    for module in (main, auth, organizations, listings, proposals, notifications, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.context_processor(_template_helpers)
@@ -66,6 +68,8 @@ def _template_helpers() -> dict:
         "format_date": format_date,
         "format_datetime": format_datetime,
         "format_number": format_number,
+        "format_percent": format_percent,
+        "translate": translate,
         "csrf_token": generate_csrf,
         "request_path": request.full_path.rstrip("?") if request else "/",
     }

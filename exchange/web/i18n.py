@@ -6,6 +6,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from exchange.errors import Msg, ValidationError
+from exchange.web.labels import CATEGORY_LABELS
+from models import Category
 
 
 def select_locale() -> str:
@@ -24,9 +26,14 @@ def select_timezone() -> str:
 
 
 def translate(message: Msg | str) -> str:
-    """Translate a core message into the reader's language."""
+    """Translate a core message into the reader's language (category codes become labels)."""
     if isinstance(message, Msg):
-        return gettext(message.text, **message.params)
+        params = dict(message.params)
+        if "category" in params:
+            code = params["category"]
+            params["category"] = CATEGORY_LABELS.get(Category(code), code) \
+                if code in Category._value2member_map_ else code
+        return gettext(message.text, **params)
     return gettext(message)
 
 

@@ -17,7 +17,8 @@ from exchange.web.i18n import translate
 from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import page_number, save, utcnow
-from models import ListingKind
+from exchange.web.proposals import proposals_for
+from models import ListingKind, ListingStatus
 
 bp = Blueprint("listings", __name__)
 
@@ -89,9 +90,12 @@ def detail(listing_id: int):
         abort(404)
     is_member = current_user.is_authenticated and any(
         m.user_id == current_user.id for m in listing.organization.memberships)
+    proposals = []
+    if is_member and listing.status is ListingStatus.OPEN:
+        proposals = proposals_for(listing.organization_id, listing.id)
     return render_template("listings/detail.html", listing=listing, is_member=is_member,
                            show_contact=orgs.contact_visible(listing.organization, current_user),
-                           button_form=EmptyForm())
+                           button_form=EmptyForm(), proposals=proposals)
 
 
 @bp.route("/organizations/<int:org_id>/listings")

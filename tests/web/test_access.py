@@ -26,6 +26,7 @@ class World:
     listing: object
     tokens: dict  # role → plain API token
     member_token_id: int
+    other_need: object  # another organization's need the listing could serve
 
 
 def everyone(status):
@@ -112,6 +113,9 @@ MATRIX = {
     ("listings.change_status", "POST"): (
         lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/status",
         lambda w: {"action": "pause"}, MEMBER_ACTION),
+    ("proposals.decide", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/proposals/{w.other_need.id}",
+        lambda w: {"action": "accept"}, MEMBER_ACTION),
     ("notifications.index", "GET"): (lambda w: "/notifications/", None, USER),
     ("notifications.mark_read", "POST"): (lambda w: "/notifications/read", None, USER_ACTION),
     ("auth.create_token", "POST"): (lambda w: "/account/tokens", lambda w: {"token-name": "arkusz"},
@@ -162,9 +166,10 @@ def world(session, make_user, make_org, add_member, now):
     outsider = make_user("outsider@example.org")
     make_user("admin@example.org", is_admin=True)
     org = make_org(owner, name="Biblioteka")
-    make_org(outsider, name="Szkoła")
+    school = make_org(outsider, name="Szkoła")
     membership = add_member(org, member, role=MemberRole.MEMBER)
     listing = create_listing(session, owner, org.id, LISTING, now)
+    other_need = create_listing(session, outsider, school.id, {**LISTING, "kind": "need"}, now)
     from exchange.tokens import issue_token
 
     tokens, member_token_id = {}, None
@@ -176,7 +181,7 @@ def world(session, make_user, make_org, add_member, now):
     session.commit()
     return World(org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
-                 member_token_id=member_token_id)
+                 member_token_id=member_token_id, other_need=other_need)
 
 
 def snapshot(session) -> dict:

@@ -1,0 +1,136 @@
+"""Proposals: what matching suggests for a listing, and the parties' decisions on them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
+from exchange.listings import get_listing_for_member
+from exchange.matching import Match, MatchIndex, item_from_listing
+from exchange.notifications import notify
+from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
+                    ProposalStatus, User)
+
+DECLINE_REASON_MAX = 500
+# Rows changed within this much before the last sync are read again: clocks of several
+# writers are never perfectly in step.
+SYNC_OVERLAP = timedelta(seconds=5)
+
+
+class IndexCache:
+    """One process's MatchIndex, brought up to date from the database before each use.
+
+    The first sync loads every open listing; later ones read only listings whose
+    `updated_at` is at or after the newest change already seen (less a small overlap for
+    writers' clocks), so a listing posted, edited or closed anywhere is matchable or gone at
+    the next query, and nothing is rebuilt per request.
+    """
+
+    def __init__(self) -> None:
+        self.index = MatchIndex()
+        self.watermark: datetime | None = None
+
+    def sync(self, session: Session) -> MatchIndex:
+        query = select(Listing)
+        if self.watermark is None:
+            query = query.where(Listing.status == ListingStatus.OPEN)
+        else:
+            query = query.where(Listing.updated_at >= self.watermark - SYNC_OVERLAP)
+        for listing in session.scalars(query):
+            if listing.status is ListingStatus.OPEN and listing.remaining > 0:
+                self.index.add(item_from_listing(listing))
+            else:
+                self.index.remove(listing.id)
+            if self.watermark is None or listing.updated_at > self.watermark:
+                self.watermark = listing.updated_at
+        if self.watermark is None:
+            self.watermark = datetime.min.replace(tzinfo=timezone.utc) + SYNC_OVERLAP
+        return self.index
+
+
+@dataclass
+class ProposalView:
+    """A proposal as a party sees it: the other listing, the match, and any decision."""
+
+    listing: Listing
+    match: Match
+    decision: Proposal | None
+
+
+def _decided(session: Session, listing: Listing) -> dict[int, Proposal]:
+    """Decisions on pairs with LISTING, keyed by the other listing's id."""
+    if listing.kind is ListingKind.NEED:
+        rows = session.scalars(select(Proposal).where(Proposal.need_id == listing.id))
+        return {p.offer_id: p for p in rows}
+    rows = session.scalars(select(Proposal).where(Proposal.offer_id == listing.id))
+    return {p.need_id: p for p in rows}
+
+
+def proposals_for(session: Session, index: MatchIndex, actor: User, org_id: int,
+                  listing_id: int, limit: int = 10) -> list[ProposalView]:
+    """The best matches for one of the actor's organization's listings; declined ones never."""
+    listing = get_listing_for_member(session, actor, org_id, listing_id)
+    decided = _decided(session, listing)
+    declined = {other for other, p in decided.items() if p.status is ProposalStatus.DECLINED}
+    item = item_from_listing(listing)
+    if listing.kind is ListingKind.NEED:
+        matches = index.offers_for(item, limit, exclude=declined)
+        others = [m.offer_id for m in matches]
+    else:
+        matches = index.needs_for(item, limit, exclude=declined)
+        others = [m.need_id for m in matches]
+    by_id = {x.id: x for x in session.scalars(select(Listing).where(Listing.id.in_(others)))}
+    return [ProposalView(by_id[other], match, decided.get(other))
+            for other, match in zip(others, matches) if other in by_id]
+
+
+def decide(session: Session, index: MatchIndex, actor: User, org_id: int, listing_id: int,
+           other_id: int, *, accept: bool, reason: str = "", now: datetime) -> Proposal:
+    """Accept or decline the proposal pairing the actor's listing with OTHER_ID."""
+    listing = get_listing_for_member(session, actor, org_id, listing_id)
+    other = session.get(Listing, other_id)
+    if other is None or other.kind is listing.kind or other.organization_id == org_id:
+        raise NotFound(Msg("Proposal not found."))
+    need, offer = (listing, other) if listing.kind is ListingKind.NEED else (other, listing)
+    errors = Errors()
+    reason = clean_text(reason, "reason", errors, max_length=DECLINE_REASON_MAX)
+    errors.raise_if_any()
+    if accept and (other.status is not ListingStatus.OPEN or offer.remaining <= 0):
+        raise ValidationError.single(None, Msg("This listing is no longer available."))
+    match = index.score_pair(item_from_listing(need), item_from_listing(offer))
+    if match is None:
+        raise NotFound(Msg("Proposal not found."))
+    proposal = session.scalar(select(Proposal).where(Proposal.need_id == need.id,
+                                                     Proposal.offer_id == offer.id))
+    if proposal is None:
+        proposal = Proposal(need_id=need.id, offer_id=offer.id)
+        session.add(proposal)
+    elif proposal.status is ProposalStatus.ACCEPTED and not accept:
+        raise ValidationError.single(None, Msg("This proposal is already accepted."))
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    proposal.score = match.score
+    proposal.reasons = [[m.text, m.params] for m in match.reasons]
+    proposal.decline_reason = "" if accept else reason
+    proposal.decided_by_id = actor.id
+    proposal.decided_at = now
+    session.flush()
+    if accept:
+        _tell_the_other_party(session, listing, other, now)
+    return proposal
+
+
+def _tell_the_other_party(session: Session, listing: Listing, other: Listing,
+                          now: datetime) -> None:
+    owners = session.scalars(select(Membership.user_id).where(
+        Membership.organization_id == other.organization_id, Membership.role == MemberRole.OWNER))
+    for user_id in owners:
+        notify(session, user_id, f"proposal-accepted:{listing.id}:{other.id}:{user_id}",
+               Msg("%(organization)s accepted a proposed exchange: “%(theirs)s” for your "
+                   "“%(yours)s”. Get in touch to agree the details.",
+                   organization=listing.organization.name, theirs=listing.title,
+                   yours=other.title),
+               f"/listings/{listing.id}", now)
+

@@ -1,0 +1,54 @@
+"""Proposals on the web: on a listing's page for its organization's members; accept, decline."""
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext
+
+from exchange import proposals as core
+from exchange.errors import NotFound, ValidationError
+from exchange.extensions import db
+from exchange.matching import MatchIndex
+from exchange.web import access
+from exchange.web.i18n import translate
+from exchange.web.util import utcnow
+
+bp = Blueprint("proposals", __name__)
+
+def current_index() -> MatchIndex:
+    """This process's matching index for this app, in step with the database."""
+    cache, lock = current_app.extensions.setdefault(
+        "gielda.matching", (core.IndexCache(), threading.Lock()))
+    with lock:
+        return cache.sync(db.session)
+
+
+def proposals_for(org_id: int, listing_id: int):
+    """The proposals shown on a listing's page to a member of its organization."""
+    from flask_login import current_user
+
+    return core.proposals_for(db.session, current_index(), current_user, org_id, listing_id)
+
+
+@bp.route("/organizations/<int:org_id>/listings/<int:listing_id>/proposals/<int:other_id>",
+          methods=["POST"])
+@access.member
+def decide(org_id: int, listing_id: int, other_id: int):
+    from flask_login import current_user
+
+    accept = request.form.get("action") == "accept"
+    try:
+        core.decide(db.session, current_index(), current_user, org_id, listing_id, other_id,
+                    accept=accept, reason=request.form.get("reason", ""), now=utcnow())
+    except NotFound:
+        abort(404)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(translate(error.message), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Accepted. The other organization is told; get in touch to agree the "
+                      "details.") if accept
+              else gettext("Declined. This pair will not be proposed again."), "success")
+    return redirect(url_for("listings.detail", listing_id=listing_id) + "#proposals")

@@ -1,0 +1,92 @@
+"""Proposals on a listing's page: reasons in the reader's language, accept and decline."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from models import Proposal, ProposalStatus
+
+
+def login_as(client, user):
+    with client.session_transaction() as s:
+        s["_user_id"] = user.session_token
+
+
+@pytest.fixture
+def pair(session, make_user, make_org, now):
+    from exchange.listings import create_listing
+
+    library_owner, school_owner = make_user("b@example.org"), make_user("s@example.org")
+    library = make_org(library_owner, name="Biblioteka", sector="public", municipality="Tczew")
+    school = make_org(school_owner, name="Szkoła Podstawowa nr 3", sector="public",
+                      municipality="Tczew")
+    need = create_listing(session, library_owner, library.id, {
+        "kind": "need", "category": "computer_labs", "title": "Potrzebna pracownia komputerowa",
+        "description": "Kurs dla seniorów, 12 osób.", "quantity": 6, "unit": "hours"}, now)
+    lab = create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "computer_labs",
+        "title": "Pracownia komputerowa na 20 stanowisk", "quantity": 20, "unit": "hours"}, now)
+    session.commit()
+    return {"library_owner": library_owner, "school_owner": school_owner, "library": library,
+            "school": school, "need": need, "lab": lab}
+
+
+def test_the_need_page_proposes_the_lab_with_reasons(client, pair):
+    login_as(client, pair["library_owner"])
+    page = client.get(f"/listings/{pair['need'].id}").get_data(as_text=True)
+    assert "Proposals" in page and "Pracownia komputerowa na 20 stanowisk" in page
+    assert "same category: Computer labs and IT equipment" in page
+    assert "both in Tczew" in page and "capacity 20 ≥ 12 needed" in page
+
+
+def test_reasons_in_polish(app, pair):
+    client = app.test_client()
+    login_as(client, pair["library_owner"])
+    client.post("/language", data={"locale": "pl"})
+    page = client.get(f"/listings/{pair['need'].id}").get_data(as_text=True)
+    assert "ta sama kategoria: Pracownie komputerowe i sprzęt IT" in page
+
+
+def test_visitors_do_not_see_proposals(client, pair):
+    page = client.get(f"/listings/{pair['need'].id}").get_data(as_text=True)
+    assert "Pracownia komputerowa na 20 stanowisk" not in page
+
+
+def test_accepting_tells_the_school(app, client, session, pair):
+    login_as(client, pair["library_owner"])
+    url = (f"/organizations/{pair['library'].id}/listings/{pair['need'].id}"
+           f"/proposals/{pair['lab'].id}")
+    response = client.post(url, data={"action": "accept"}, follow_redirects=True)
+    assert "Accepted." in response.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(Proposal.status)) is ProposalStatus.ACCEPTED
+    school = app.test_client()
+    login_as(school, pair["school_owner"])
+    assert "Biblioteka accepted a proposed exchange" in school.get("/notifications/").get_data(
+        as_text=True)
+
+
+def test_declining_hides_the_pair(client, session, pair):
+    login_as(client, pair["school_owner"])
+    url = (f"/organizations/{pair['school'].id}/listings/{pair['lab'].id}"
+           f"/proposals/{pair['need'].id}")
+    client.post(url, data={"action": "decline", "reason": "Pracownia zajęta"})
+    page = client.get(f"/listings/{pair['lab'].id}").get_data(as_text=True)
+    assert "Potrzebna pracownia komputerowa" not in page
+    session.rollback()
+    assert session.scalar(select(Proposal.decline_reason)) == "Pracownia zajęta"
+
+
+def test_a_new_offer_is_proposed_at_once(client, session, pair, now, make_user, make_org):
+    from exchange.listings import create_listing
+
+    login_as(client, pair["library_owner"])
+    client.get(f"/listings/{pair['need'].id}")  # the index is built now
+    owner = make_user("it@example.org")
+    company = make_org(owner, name="Kociewie Soft", sector="business")
+    create_listing(session, owner, company.id, {
+        "kind": "offer", "category": "computer_labs", "title": "Pracownia komputerowa w soboty",
+        "quantity": 8, "unit": "hours"}, now)
+    session.commit()
+    assert "Pracownia komputerowa w soboty" in client.get(
+        f"/listings/{pair['need'].id}").get_data(as_text=True)
