@@ -92,3 +92,43 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
     page.get_by_role("button", name="Szukaj").click()
     assert page.get_by_role("link", name="Świetlica z salą konferencyjną").is_visible()
     assert "1 ogłoszenie" in page.content()
+
+
+def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
+        live_server, phone, session, make_user, make_org, now):
+    from exchange.listings import create_listing
+
+    school_owner = make_user("szkola@example.org", locale="pl")
+    school = make_org(school_owner, name="Szkoła Podstawowa nr 3", sector="public")
+    create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "computer_labs", "title": "Pracownia komputerowa na 20 stanowisk",
+        "description": "Udostępnimy pracownię w soboty.", "quantity": 12, "unit": "hours"}, now)
+    create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "rooms", "title": "Sala gimnastyczna", "quantity": 10,
+        "unit": "hours"}, now)
+    session.commit()
+    library_owner = make_user("biblioteka@example.org", locale="pl")
+    library = make_org(library_owner, name="Miejska Biblioteka Publiczna", sector="public")
+
+    page = phone
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("biblioteka@example.org")
+    page.get_by_label("Hasło").fill("correct horse battery staple")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url(live_server + "/")
+    page.goto(f"{live_server}/organizations/{library.id}/listings")
+    page.get_by_role("link", name="Dodaj potrzebę").click()
+    page.get_by_label("Rodzaj").select_option("need")
+    page.get_by_label("Kategoria").select_option("computer_labs")
+    page.get_by_label("Tytuł").fill("Potrzebna pracownia komputerowa na kurs dla seniorów")
+    page.get_by_label("Ilość").fill("6")
+    page.get_by_role("button", name="Opublikuj").click()
+    page.wait_for_url(re.compile(r"/listings/\d+$"))
+
+    proposals = page.locator("#proposals li.card")
+    first = proposals.first
+    assert "Pracownia komputerowa na 20 stanowisk" in first.inner_text()
+    assert "ta sama kategoria: Pracownie komputerowe i sprzęt IT" in first.inner_text()
+    first.get_by_role("button", name=re.compile("^Przyjmij")).click()
+    assert "Przyjęto." in page.content()
+    assert "przyjęta" in page.locator("#proposals li.card").first.inner_text()
