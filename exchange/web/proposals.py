@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext
 
 from exchange import proposals as core
@@ -11,7 +12,9 @@ from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.matching import MatchIndex
 from exchange.web import access
+from exchange.listings import listings_of
 from exchange.web.i18n import translate
+from exchange.web.organizations import EmptyForm
 from exchange.web.util import utcnow
 
 bp = Blueprint("proposals", __name__)
@@ -29,6 +32,20 @@ def proposals_for(org_id: int, listing_id: int):
     from flask_login import current_user
 
     return core.proposals_for(db.session, current_index(), current_user, org_id, listing_id)
+
+
+@bp.route("/organizations/<int:org_id>/proposals")
+@access.member
+def for_us(org_id: int):
+    from flask_login import current_user
+
+    index = current_index()
+    sections = []
+    for listing in listings_of(db.session, org_id, include_private=False):
+        views = core.proposals_for(db.session, index, current_user, org_id, listing.id, limit=3)
+        sections.append((listing, views))
+    return render_template("listings/proposals.html", org=g.membership.organization,
+                           sections=sections, button_form=EmptyForm())
 
 
 @bp.route("/organizations/<int:org_id>/listings/<int:listing_id>/proposals/<int:other_id>",
@@ -51,4 +68,7 @@ def decide(org_id: int, listing_id: int, other_id: int):
         flash(gettext("Accepted. The other organization is told; get in touch to agree the "
                       "details.") if accept
               else gettext("Declined. This pair will not be proposed again."), "success")
+    back = request.form.get("next")
+    if back == "for_us":
+        return redirect(url_for("proposals.for_us", org_id=org_id))
     return redirect(url_for("listings.detail", listing_id=listing_id) + "#proposals")

@@ -113,6 +113,7 @@ MATRIX = {
     ("listings.change_status", "POST"): (
         lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/status",
         lambda w: {"action": "pause"}, MEMBER_ACTION),
+    ("proposals.for_us", "GET"): (lambda w: f"/organizations/{w.org.id}/proposals", None, MEMBER),
     ("proposals.decide", "POST"): (
         lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/proposals/{w.other_need.id}",
         lambda w: {"action": "accept"}, MEMBER_ACTION),

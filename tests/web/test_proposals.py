@@ -90,3 +90,13 @@ def test_a_new_offer_is_proposed_at_once(client, session, pair, now, make_user, 
     session.commit()
     assert "Pracownia komputerowa w soboty" in client.get(
         f"/listings/{pair['need'].id}").get_data(as_text=True)
+
+
+def test_proposals_for_us_gathers_every_open_listing(client, pair):
+    login_as(client, pair["library_owner"])
+    page = client.get(f"/organizations/{pair['library'].id}/proposals").get_data(as_text=True)
+    assert "Potrzebna pracownia komputerowa" in page and "Pracownia komputerowa na 20 stanowisk" in page
+    url = (f"/organizations/{pair['library'].id}/listings/{pair['need'].id}"
+           f"/proposals/{pair['lab'].id}")
+    response = client.post(url, data={"action": "accept", "next": "for_us"})
+    assert response.headers["Location"] == f"/organizations/{pair['library'].id}/proposals"
