@@ -116,7 +116,58 @@ def export_data_command(fmt: str, output: Path | None) -> None:
         click.echo(f"Wrote {output}.", err=True)
 
 
+@click.group("matching")
+def matching_group() -> None:
+    """Matching: rebuild the index and proposals, export them for brokers."""
+
+
+@matching_group.command("rebuild")
+@with_appcontext
+def matching_rebuild_command() -> None:
+    """Rebuild the matching index from every open listing and compute all proposals."""
+    import time
+
+    from exchange.proposals import IndexCache, all_matches
+
+    started = time.perf_counter()
+    index = IndexCache().sync(db.session)
+    matches = all_matches(index)
+    click.echo(f"Indexed {len(index)} open listings; {len(matches)} proposals "
+               f"in {time.perf_counter() - started:.1f} s.")
+
+
+@matching_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--clearing", is_flag=True, help="Export the cleared set (gifts, swaps, cycles) "
+                                                "instead of every proposal.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def matching_export_command(fmt: str, clearing: bool, output: Path | None) -> None:
+    """Write proposals with both listings' ids, refs, titles, organizations, score and reasons."""
+    import csv
+    import io
+    import json
+
+    from exchange.proposals import IndexCache, export_rows
+
+    rows = export_rows(db.session, IndexCache().sync(db.session), clearing=clearing)
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["exchange"])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(matching_group)
     for command in (create_admin_command, load_demo_data_command, scheduler_command,
                     run_job_command, import_data_command, export_data_command):
         app.cli.add_command(command)

@@ -134,3 +134,47 @@ def _tell_the_other_party(session: Session, listing: Listing, other: Listing,
                    yours=other.title),
                f"/listings/{listing.id}", now)
 
+
+
+def all_matches(index: MatchIndex, per_need: int = 5) -> list[Match]:
+    """The best offers for every open need in the index."""
+    needs = [item for item in index.items.values() if item.kind == "need"]
+    return [m for need in needs for m in index.offers_for(need, per_need)]
+
+
+def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
+                per_need: int = 5) -> list[dict]:
+    """Proposals (or the cleared set) as rows for brokers: who gives what to whom, and why.
+
+    A cycle is one row per arrow, in order, sharing an `exchange` number; reasons are in
+    English (the printed list is for the organisers' staff).
+    """
+    from exchange.matching.clearing import clear
+    from exchange.matching.cycles import find_cycles
+
+    matches = all_matches(index, per_need)
+    declined = {(p.need_id, p.offer_id) for p in session.scalars(
+        select(Proposal).where(Proposal.status == ProposalStatus.DECLINED))}
+    matches = [m for m in matches if (m.need_id, m.offer_id) not in declined]
+    groups: list[tuple[str, list[Match]]]
+    if clearing:
+        result = clear(matches, find_cycles(matches, index.items), index.items)
+        groups = ([("cycle" if len(c.matches) > 2 else "swap", list(c.matches)) for c in result.cycles]
+                  + [("gift", [m]) for m in result.gifts])
+    else:
+        groups = [("gift", [m]) for m in matches]
+    ids = {i for _, ms in groups for m in ms for i in (m.need_id, m.offer_id)}
+    listings = {x.id: x for x in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    rows = []
+    for number, (kind, group) in enumerate(groups, start=1):
+        for step, match in enumerate(group, start=1):
+            need, offer = listings[match.need_id], listings[match.offer_id]
+            rows.append({
+                "exchange": number, "type": kind, "step": step, "score": match.score,
+                "offer_id": offer.id, "offer_ref": offer.ref, "offer_title": offer.title,
+                "giver": offer.organization.name, "giver_ref": offer.organization.ref,
+                "need_id": need.id, "need_ref": need.ref, "need_title": need.title,
+                "receiver": need.organization.name, "receiver_ref": need.organization.ref,
+                "reasons": "; ".join(str(r) for r in match.reasons),
+            })
+    return rows
