@@ -46,7 +46,7 @@ test: install browser lint
 
 ## lint: pyflakes-level checks (unused imports, undefined names, syntax)
 lint: install
-	$(VENV)/bin/ruff check --quiet --select F,E9 app.py config exchange models tests bench/matching_quality.py
+	$(VENV)/bin/ruff check --quiet --select F,E9 app.py config exchange models tests bench
 
 test-sqlite: install
 	@echo "==> Test suite on SQLite"
@@ -73,6 +73,13 @@ browser:
 	  else echo "Chromium is missing and this user cannot install it: apt-get install chromium"; exit 1; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	}
+
+## bench: time the marketplace (100,000 listings, SQLite and PostgreSQL) and matching (see bench/README.md)
+BENCH_ARGS ?=
+bench: install
+	$(PY) bench/marketplace.py $(BENCH_ARGS)
+	$(PY) bench/matching_speed.py
+	$(PY) bench/matching_quality.py
 
 ## messages: extract translatable strings and update the catalogues (then translate the .po files)
 messages: install

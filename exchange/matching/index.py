@@ -14,7 +14,7 @@ from collections import defaultdict
 from exchange.matching.features import Item
 from exchange.matching.scoring import Match, feature_weights, score
 
-SHORTLIST = 300
+SHORTLIST = 100
 
 
 class _IdfView:
