@@ -121,3 +121,22 @@ def change_status(listing_id: int, action: str):
                                  action, utcnow())
     db.session.commit()
     return listing_json(changed)
+
+
+@bp.route("/listings/<int:listing_id>/proposals")
+@access.token
+def proposals(listing_id: int):
+    """The best matches for one of your organization's listings, with reasons."""
+    from exchange.proposals import proposals_for
+    from exchange.web.proposals import current_index
+
+    listing = _own_listing(listing_id)
+    limit = min(50, max(1, request.args.get("limit", 10, type=int) or 10))
+    views = proposals_for(db.session, current_index(), g.api_user, listing.organization_id,
+                          listing_id, limit)
+    return {"items": [{
+        "listing": listing_json(view.listing),
+        "score": view.match.score,
+        "reasons": [translate(reason) for reason in view.match.reasons],
+        "decision": view.decision.status.value if view.decision else None,
+    } for view in views]}

@@ -165,6 +165,20 @@ PATHS = {
                   "responses": {"200": _json(_ref("Listing"), "The changed listing"),
                                 "400": ERROR, "401": ERROR, "404": ERROR, "422": ERROR}},
     },
+    "/listings/{id}/proposals": {"get": {
+        "summary": "The best matches for your organization's listing, with reasons",
+        "security": SECURED,
+        "parameters": [ID_PARAMETER, {"name": "limit", "in": "query",
+                                      "schema": {"type": "integer", "minimum": 1, "maximum": 50}}],
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {
+                "type": "object", "required": ["listing", "score", "reasons", "decision"],
+                "properties": {"listing": _ref("Listing"),
+                               "score": {"type": "number", "minimum": 0, "maximum": 1},
+                               "reasons": {"type": "array", "items": {"type": "string"}},
+                               "decision": {"type": ["string", "null"],
+                                            "enum": ["accepted", "declined", None]}}}}}},
+            "Proposals, best first"), "401": ERROR, "404": ERROR}}},
     "/listings/{id}/{action}": {"post": {
         "summary": "Publish, pause, reopen or close your organization's listing",
         "security": SECURED,

@@ -136,6 +136,8 @@ MATRIX = {
         {**TOKEN_MEMBER, "member": 201, "owner": 201}),
     ("api.update", "PATCH"): (lambda w: f"/api/v1/listings/{w.listing.id}",
                               lambda w: {"title": "Aula"}, TOKEN_MEMBER),
+    ("api.proposals", "GET"): (lambda w: f"/api/v1/listings/{w.listing.id}/proposals", None,
+                               TOKEN_MEMBER),
     ("api.change_status", "POST"): (lambda w: f"/api/v1/listings/{w.listing.id}/pause", None,
                                     TOKEN_MEMBER),
     ("api.organizations", "GET"): (lambda w: "/api/v1/organizations", None, PUBLIC),
@@ -217,7 +219,7 @@ def test_role_route_matrix(client, session, world, endpoint, method, role):
     else:
         response = client.open(address, method=method, data=data(world) if data else None)
     assert response.status_code == expected[role], response.get_data(as_text=True)[:300]
-    if endpoint == "api.mine" or endpoint == "api.listing":
+    if endpoint in ("api.mine", "api.listing", "api.proposals"):
         return  # reading; a token's last use may be recorded
     refused = response.status_code in (401, 403, 404) or (
         response.status_code == 302 and "/login" in response.headers.get("Location", ""))

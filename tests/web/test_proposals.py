@@ -100,3 +100,15 @@ def test_proposals_for_us_gathers_every_open_listing(client, pair):
            f"/proposals/{pair['lab'].id}")
     response = client.post(url, data={"action": "accept", "next": "for_us"})
     assert response.headers["Location"] == f"/organizations/{pair['library'].id}/proposals"
+
+
+def test_proposals_through_the_api(client, pair):
+    from tests.conftest import TEST_PASSWORD
+
+    token = client.post("/api/v1/tokens", json={"email": "b@example.org",
+                                                "password": TEST_PASSWORD}).json["token"]
+    body = client.get(f"/api/v1/listings/{pair['need'].id}/proposals",
+                      headers={"Authorization": f"Bearer {token}"}).json
+    [first] = body["items"]
+    assert first["listing"]["title"] == "Pracownia komputerowa na 20 stanowisk"
+    assert "both in Tczew" in first["reasons"] and first["decision"] is None
