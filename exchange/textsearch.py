@@ -59,27 +59,24 @@ def _safe(term: str) -> str:
     return re.sub(r"[^\w]", "", term)
 
 
-def fts5_query(query: str) -> str | None:
-    """An SQLite FTS5 MATCH expression for QUERY, or None when it has no words."""
+def _expression(query: str, *, exact: str, prefix: str, either: str, both: str) -> str | None:
+    """Each query word as (lemma OR typed prefix), all of them required, in a database's syntax."""
     clauses = []
     for lem, folded in query_words(query):
-        options = [f'"{_safe(lem)}"']
+        options = [exact.format(_safe(lem))]
         if len(folded) >= MIN_PREFIX_LENGTH:
-            options.append(f'"{_safe(folded)}"*')
+            options.append(prefix.format(_safe(folded)))
         elif folded != lem:
-            options.append(f'"{_safe(folded)}"')
-        clauses.append("(" + " OR ".join(options) + ")")
-    return " AND ".join(clauses) or None
+            options.append(exact.format(_safe(folded)))
+        clauses.append("(" + either.join(options) + ")")
+    return both.join(clauses) or None
+
+
+def fts5_query(query: str) -> str | None:
+    """An SQLite FTS5 MATCH expression for QUERY, or None when it has no words."""
+    return _expression(query, exact='"{}"', prefix='"{}"*', either=" OR ", both=" AND ")
 
 
 def tsquery(query: str) -> str | None:
     """A PostgreSQL to_tsquery('simple', …) expression for QUERY, or None when it has no words."""
-    clauses = []
-    for lem, folded in query_words(query):
-        options = [f"'{_safe(lem)}'"]
-        if len(folded) >= MIN_PREFIX_LENGTH:
-            options.append(f"'{_safe(folded)}':*")
-        elif folded != lem:
-            options.append(f"'{_safe(folded)}'")
-        clauses.append("(" + " | ".join(options) + ")")
-    return " & ".join(clauses) or None
+    return _expression(query, exact="'{}'", prefix="'{}':*", either=" | ", both=" & ")

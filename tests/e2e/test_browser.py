@@ -12,6 +12,14 @@ from models import MemberRole, Membership, Organization
 pytestmark = pytest.mark.e2e
 
 
+def log_in(page, live_server: str, email: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Hasło").fill("correct horse battery staple")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url(live_server + "/")
+
+
 def test_register_create_an_organization_and_add_a_member(live_server, phone, session, make_user):
     make_user("jan.kowalski@example.org", name="Jan Kowalski")
     page = phone
@@ -68,11 +76,7 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
     owner = make_user("biblioteka@example.org", locale="pl")
     org = make_org(owner, name="Miejska Biblioteka Publiczna", sector="public")
     page = phone
-    page.goto(live_server + "/login")
-    page.get_by_label("E-mail").fill("biblioteka@example.org")
-    page.get_by_label("Hasło").fill("correct horse battery staple")
-    page.get_by_role("button", name="Zaloguj się").click()
-    page.wait_for_url(live_server + "/")
+    log_in(page, live_server, "biblioteka@example.org")
 
     page.goto(f"{live_server}/organizations/{org.id}/listings")
     page.get_by_role("link", name="Dodaj ofertę").click()
@@ -111,11 +115,7 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     library = make_org(library_owner, name="Miejska Biblioteka Publiczna", sector="public")
 
     page = phone
-    page.goto(live_server + "/login")
-    page.get_by_label("E-mail").fill("biblioteka@example.org")
-    page.get_by_label("Hasło").fill("correct horse battery staple")
-    page.get_by_role("button", name="Zaloguj się").click()
-    page.wait_for_url(live_server + "/")
+    log_in(page, live_server, "biblioteka@example.org")
     page.goto(f"{live_server}/organizations/{library.id}/listings")
     page.get_by_role("link", name="Dodaj potrzebę").click()
     page.get_by_label("Rodzaj").select_option("need")
