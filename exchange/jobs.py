@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import text
 
 from exchange.extensions import db
 from exchange.listings import expire_listings
+from exchange.proposals import IndexCache, send_digest
 from exchange.web.util import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,17 @@ class Job:
     description: str
 
 
+def proposal_digest(session, now):
+    """The digest, with this app's matching index in the scheduler process."""
+    cache = current_app.extensions.setdefault("gielda.digest_index", IndexCache())
+    return send_digest(session, cache.sync(session), now)
+
+
 JOBS = (
     Job("expire-listings", expire_listings, 60,
         "Expire listings past their date; warn their owners a week before."),
+    Job("proposal-digest", proposal_digest, 24 * 60,
+        "Tell needs' owners about strong proposals they have not heard of."),
 )
 
 

@@ -1,6 +1,7 @@
 """Proposals: what matching suggests for a listing, and the parties' decisions on them."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -178,3 +179,37 @@ def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
                 "reasons": "; ".join(str(r) for r in match.reasons),
             })
     return rows
+
+
+STRONG = 0.55   # proposals at least this good are worth a notification
+
+
+def send_digest(session: Session, index: MatchIndex, now: datetime) -> int:
+    """Tell needs' owners about strong proposals they have not been told about; return how many.
+
+    One notification per need and set of strong offers: running the job again sends
+    nothing new, and a new strong offer sends one more.
+    """
+    sent = 0
+    needs = [item for item in index.items.values() if item.kind == "need"]
+    for need in needs:
+        listing = session.get(Listing, need.id)
+        if listing is None:
+            continue
+        decided = set(_decided(session, listing))
+        strong = [m for m in index.offers_for(need, 5, exclude=decided) if m.score >= STRONG]
+        if not strong:
+            continue
+        signature = hashlib.sha1(",".join(str(m.offer_id) for m in sorted(
+            strong, key=lambda m: m.offer_id)).encode()).hexdigest()[:12]
+        owners = set(session.scalars(select(Membership.user_id).where(
+            Membership.organization_id == listing.organization_id,
+            Membership.role == MemberRole.OWNER)))
+        if listing.created_by_id:
+            owners.add(listing.created_by_id)
+        for user_id in sorted(owners):
+            sent += notify(session, user_id, f"proposals:{listing.id}:{signature}:{user_id}",
+                           Msg("Giełda found %(count)d strong proposals for “%(title)s”.",
+                               count=len(strong), title=listing.title),
+                           f"/listings/{listing.id}#proposals", now)
+    return sent

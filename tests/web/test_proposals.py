@@ -112,3 +112,18 @@ def test_proposals_through_the_api(client, pair):
     [first] = body["items"]
     assert first["listing"]["title"] == "Pracownia komputerowa na 20 stanowisk"
     assert "both in Tczew" in first["reasons"] and first["decision"] is None
+
+
+def test_the_digest_tells_the_need_once(app, runner, session, pair):
+    from sqlalchemy import func
+
+    from models import Notification
+
+    for _ in range(2):
+        result = runner.invoke(args=["run-job", "proposal-digest"])
+        assert result.exit_code == 0, result.output
+    session.rollback()
+    notes = list(session.scalars(select(Notification)))
+    assert len(notes) == 1 and notes[0].user_id == pair["library_owner"].id
+    assert notes[0].params["title"] == "Potrzebna pracownia komputerowa"
+    assert session.scalar(select(func.count()).select_from(Notification)) == 1
