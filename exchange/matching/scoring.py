@@ -14,10 +14,10 @@ from exchange.matching.features import Item
 from exchange.matching.lexicon import AUDIENCE, CONFLICTS
 
 TEXT_SHARE = 0.7            # of relevance; the rest is category fit
-TITLE_BOOST = 2.0           # a word of the title says more than one of the description
+TITLE_BOOST = 1.5           # a word of the title says more than one of the description
 CONCEPT_WEIGHT = 0.6        # × the idf of an unseen word: a shared concept, like a rare word
 AUDIENCE_WEIGHT = 0.25      # "for children" helps less than "a sports hall"
-DISTANCE_SHARE = 0.2        # how much being far away can take off
+DISTANCE_SHARE = 0.1        # how much being far away can take off
 NEARBY_KM = 25.0
 
 # Categories that often serve each other (symmetric); the same category scores 1.

@@ -125,7 +125,7 @@ def test_needs_for_an_offer():
     assert [m.need_id for m in index.needs_for(bus)] == [5]
 
 
-@pytest.mark.parametrize("metric, floor", [("precision@1", 0.76), ("recall@5", 0.82), ("mrr", 0.83)])
+@pytest.mark.parametrize("metric, floor", [("precision@1", 0.80), ("recall@5", 0.83), ("mrr", 0.86)])
 def test_quality_on_the_labelled_set_does_not_fall(metric, floor):
     """Floors are the figures reached (bench/matching_quality.py); raise them as they improve."""
     assert evaluate()[metric] >= floor
