@@ -28,6 +28,10 @@ def _choices(labels: dict, blank=None) -> list[SelectChoice]:
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
+def _pairs(labels: dict) -> list[tuple[str, str]]:
+    return [(member.value, label) for member, label in labels.items()]
+
+
 class ListingForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired()])
@@ -76,9 +80,10 @@ def marketplace():
     pagination = db.paginate(query, page=page_number(), error_out=False,
                              per_page=current_app.config["LISTINGS_PER_PAGE"])
     return render_template("listings/marketplace.html", pagination=pagination, filters=filters,
-                           sort=sort, municipalities=orgs.municipalities(db.session),
-                           kinds=_choices(KIND_LABELS), categories=_choices(CATEGORY_LABELS),
-                           sectors=_choices(SECTOR_LABELS))
+                           sort=sort,
+                           municipalities=[(m, m) for m in orgs.municipalities(db.session)],
+                           kinds=_pairs(KIND_LABELS), categories=_pairs(CATEGORY_LABELS),
+                           sectors=_pairs(SECTOR_LABELS))
 
 
 @bp.route("/listings/<int:listing_id>")

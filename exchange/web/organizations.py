@@ -89,7 +89,8 @@ def directory():
                              per_page=current_app.config["ORGANIZATIONS_PER_PAGE"])
     return render_template("organizations/directory.html", pagination=pagination,
                            sector=sector, municipality=municipality,
-                           municipalities=orgs.municipalities(db.session))
+                           sectors=[(s.value, label) for s, label in SECTOR_LABELS.items()],
+                           municipalities=[(m, m) for m in orgs.municipalities(db.session)])
 
 
 @bp.route("/<int:org_id>")
