@@ -9,10 +9,12 @@ from flask import abort, g, request, url_for
 from exchange import listings as core
 from exchange.api import bp, json_body, page_of, per_page
 from exchange.errors import Errors, Msg, NotFound, ValidationError
+from exchange.proposals import proposals_for
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.access import api_user
 from exchange.web.i18n import translate
+from exchange.web.proposals import current_index
 from exchange.web.util import page_number, utcnow
 from models import Listing
 
@@ -127,9 +129,6 @@ def change_status(listing_id: int, action: str):
 @access.token
 def proposals(listing_id: int):
     """The best matches for one of your organization's listings, with reasons."""
-    from exchange.proposals import proposals_for
-    from exchange.web.proposals import current_index
-
     listing = _own_listing(listing_id)
     limit = min(50, max(1, request.args.get("limit", 10, type=int) or 10))
     views = proposals_for(db.session, current_index(), g.api_user, listing.organization_id,

@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from exchange import accounts, organizations as orgs
-from exchange.errors import NotFound, ValidationError
+from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import page_number, utcnow
+from exchange.web.util import act, page_number, utcnow
 from models import Organization, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -72,13 +72,8 @@ def set_active(user_id: int):
     if user is None:
         abort(404)
     active = request.form.get("active") == "1"
-    try:
-        accounts.set_active(db.session, current_user, user, active=active, now=utcnow())
-    except ValidationError as error:
-        db.session.rollback()
-        flash(translate(error.message), "error")
-    else:
-        db.session.commit()
+    if act(lambda: accounts.set_active(db.session, current_user, user, active=active,
+                                       now=utcnow())):
         flash(gettext("%(email)s can log in again.", email=user.email) if active
               else gettext("%(email)s is deactivated and logged out everywhere.", email=user.email),
               "success")

@@ -16,7 +16,7 @@ from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import page_number, save, utcnow
+from exchange.web.util import act, page_number, save, utcnow
 from exchange.web.proposals import proposals_for
 from models import ListingKind, ListingStatus
 
@@ -151,15 +151,8 @@ def edit(org_id: int, listing_id: int):
 @access.member
 def change_status(org_id: int, listing_id: int):
     action = request.form.get("action", "")
-    try:
-        core.change_status(db.session, current_user, org_id, listing_id, action, utcnow())
-    except NotFound:
-        abort(404)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(translate(error.message), "error")
-    else:
-        db.session.commit()
+    if act(lambda: core.change_status(db.session, current_user, org_id, listing_id, action,
+                                      utcnow())):
         flash({"publish": gettext("The listing is published."),
                "pause": gettext("The listing is paused; it is hidden from the marketplace."),
                "reopen": gettext("The listing is open again."),

@@ -10,12 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from exchange import listings, organizations as orgs
-from exchange.errors import Conflict, NotFound, ValidationError
+from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import page_number, save, utcnow
+from exchange.web.util import act, page_number, save, utcnow
 from models import MemberRole, Sector
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -174,17 +174,8 @@ def add_member(org_id: int):
 def update_member(org_id: int, membership_id: int):
     form = MemberEditForm(prefix=f"m{membership_id}")
     if form.validate_on_submit():
-        try:
-            orgs.update_member(db.session, current_user, org_id, membership_id,
-                               role=form.role.data, can_sign=form.can_sign.data)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            flash(translate(error.message), "error")
-        else:
-            db.session.commit()
+        if act(lambda: orgs.update_member(db.session, current_user, org_id, membership_id,
+                                          role=form.role.data, can_sign=form.can_sign.data)):
             flash(gettext("The member's role is saved."), "success")
     else:
         flash(gettext("Choose a valid role."), "error")
@@ -195,16 +186,7 @@ def update_member(org_id: int, membership_id: int):
 @access.owner
 def remove_member(org_id: int, membership_id: int):
     removing_self = g.membership.id == membership_id
-    try:
-        orgs.remove_member(db.session, current_user, org_id, membership_id)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except Conflict as error:
-        db.session.rollback()
-        flash(translate(error.message), "error")
-    else:
-        db.session.commit()
+    if act(lambda: orgs.remove_member(db.session, current_user, org_id, membership_id)):
         flash(gettext("The member is removed."), "success")
         if removing_self:
             return redirect(url_for("main.index"))
@@ -215,12 +197,7 @@ def remove_member(org_id: int, membership_id: int):
 @access.member
 def leave(org_id: int):
     name = g.membership.organization.name
-    try:
-        orgs.leave_organization(db.session, current_user, org_id)
-    except Conflict as error:
-        db.session.rollback()
-        flash(translate(error.message), "error")
+    if not act(lambda: orgs.leave_organization(db.session, current_user, org_id)):
         return redirect(url_for("organizations.members", org_id=org_id))
-    db.session.commit()
     flash(gettext("You have left %(name)s.", name=name), "success")
     return redirect(url_for("main.index"))

@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import threading
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from exchange import proposals as core
-from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
+from exchange.listings import listings_of
 from exchange.matching import MatchIndex
 from exchange.web import access
-from exchange.listings import listings_of
-from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import utcnow
+from exchange.web.util import act, utcnow
 
 bp = Blueprint("proposals", __name__)
 
@@ -29,16 +27,12 @@ def current_index() -> MatchIndex:
 
 def proposals_for(org_id: int, listing_id: int):
     """The proposals shown on a listing's page to a member of its organization."""
-    from flask_login import current_user
-
     return core.proposals_for(db.session, current_index(), current_user, org_id, listing_id)
 
 
 @bp.route("/organizations/<int:org_id>/proposals")
 @access.member
 def for_us(org_id: int):
-    from flask_login import current_user
-
     index = current_index()
     sections = []
     for listing in listings_of(db.session, org_id, include_private=False):
@@ -52,19 +46,10 @@ def for_us(org_id: int):
           methods=["POST"])
 @access.member
 def decide(org_id: int, listing_id: int, other_id: int):
-    from flask_login import current_user
-
     accept = request.form.get("action") == "accept"
-    try:
-        core.decide(db.session, current_index(), current_user, org_id, listing_id, other_id,
-                    accept=accept, reason=request.form.get("reason", ""), now=utcnow())
-    except NotFound:
-        abort(404)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(translate(error.message), "error")
-    else:
-        db.session.commit()
+    if act(lambda: core.decide(db.session, current_index(), current_user, org_id, listing_id,
+                               other_id, accept=accept, reason=request.form.get("reason", ""),
+                               now=utcnow())):
         flash(gettext("Accepted. The other organization is told; get in touch to agree the "
                       "details.") if accept
               else gettext("Declined. This pair will not be proposed again."), "success")

@@ -5,11 +5,11 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import flash, request, url_for
+from flask import abort, flash, request, url_for
 
-from exchange.errors import ValidationError
+from exchange.errors import Conflict, NotFound, ValidationError
 from exchange.extensions import db
-from exchange.web.i18n import apply_errors
+from exchange.web.i18n import apply_errors, translate
 
 
 def utcnow() -> datetime:
@@ -59,3 +59,22 @@ def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
         return False, None
     db.session.commit()
     return True, result
+
+
+def act(action: Callable[[], Any]) -> bool:
+    """Run ACTION (a core call behind a button) as one unit of work; say if it was committed.
+
+    Not found is a 404; a refusal by the rules is rolled back and flashed in the reader's
+    language.
+    """
+    try:
+        action()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(translate(error.message), "error")
+        return False
+    db.session.commit()
+    return True
