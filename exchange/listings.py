@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from exchange import textsearch
-from exchange.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_choice, clean_text
+from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_choice, clean_text
 from exchange.money import find_money
 from exchange.notifications import notify
 from exchange.organizations import canonical_municipality, get_membership
@@ -135,7 +135,8 @@ def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], 
     return clean
 
 
-def _reindex(listing: Listing) -> None:
+def reindex(listing: Listing) -> None:
+    """Recompute the words the full-text search finds LISTING by."""
     listing.search_text = textsearch.index_text(listing.title, listing.description)
 
 
@@ -147,7 +148,7 @@ def create_listing(session: Session, actor: User, org_id: int, data: Mapping[str
     listing = Listing(organization=org, **clean, remaining=clean["quantity"],
                       status=ListingStatus.OPEN if publish else ListingStatus.DRAFT,
                       created_by_id=actor.id, created_at=now, updated_at=now)
-    _reindex(listing)
+    reindex(listing)
     session.add(listing)
     session.flush()
     return listing
@@ -174,7 +175,7 @@ def update_listing(session: Session, actor: User, org_id: int, listing_id: int,
         setattr(listing, field, value)
     listing.remaining = listing.quantity - promised
     listing.updated_at = now
-    _reindex(listing)
+    reindex(listing)
     session.flush()
     return listing
 
@@ -205,7 +206,7 @@ def visible_listing(session: Session, viewer: User | None, listing_id: int) -> L
     if listing.status not in PUBLIC_STATUSES:
         try:
             get_membership(session, viewer, listing.organization_id)
-        except (NotFound, Forbidden):
+        except NotFound:
             raise NotFound(Msg("Listing not found.")) from None
     return listing
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,8 +47,6 @@ class IndexCache:
                 self.index.remove(listing.id)
             if self.watermark is None or listing.updated_at > self.watermark:
                 self.watermark = listing.updated_at
-        if self.watermark is None:
-            self.watermark = datetime.min.replace(tzinfo=timezone.utc) + SYNC_OVERLAP
         return self.index
 
 
@@ -99,7 +97,8 @@ def decide(session: Session, index: MatchIndex, actor: User, org_id: int, listin
     errors = Errors()
     reason = clean_text(reason, "reason", errors, max_length=DECLINE_REASON_MAX)
     errors.raise_if_any()
-    if accept and (other.status is not ListingStatus.OPEN or offer.remaining <= 0):
+    both_open = listing.status is ListingStatus.OPEN and other.status is ListingStatus.OPEN
+    if accept and (not both_open or offer.remaining <= 0):
         raise ValidationError.single(None, Msg("This listing is no longer available."))
     match = index.score_pair(item_from_listing(need), item_from_listing(offer))
     if match is None:
@@ -150,6 +149,7 @@ def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
     A cycle is one row per arrow, in order, sharing an `exchange` number; reasons are in
     English (the printed list is for the organisers' staff).
     """
+    # Imported here: scipy takes a while to load, and only brokers' exports need it.
     from exchange.matching.clearing import clear
     from exchange.matching.cycles import find_cycles
 

@@ -78,7 +78,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.errors import DomainError, Errors, Msg, ValidationError, clean_text
-from exchange.listings import REF_MAX, _reindex, clean_listing
+from exchange.listings import REF_MAX, reindex, clean_listing
 from exchange.organizations import clean_profile
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Sector, Unit
 
@@ -638,7 +638,7 @@ def apply(session: Session, data: ImportData, now: datetime) -> ImportSummary:
                               remaining=item.clean["quantity"],
                               status=item.status or ListingStatus.OPEN,
                               created_at=now, updated_at=now)
-            _reindex(listing)
+            reindex(listing)
             session.add(listing)
             summary.listings_created += 1
             continue
@@ -647,7 +647,7 @@ def apply(session: Session, data: ImportData, now: datetime) -> ImportSummary:
                                     **({"status": item.status} if item.status else {})})
         if changed:
             listing.updated_at = now
-            _reindex(listing)
+            reindex(listing)
             summary.listings_updated += 1
         else:
             summary.listings_unchanged += 1

@@ -100,3 +100,15 @@ def test_deciding_on_a_pair_that_is_not_a_proposal_is_refused(session, world, no
     with pytest.raises(NotFound):  # two needs are no exchange
         proposals.decide(session, index, world["library_owner"], world["library"].id,
                          world["need"].id, other_need.id, accept=True, now=now)
+
+
+def test_a_closed_listing_cannot_accept_or_be_accepted(session, world, now):
+    index = proposals.IndexCache().sync(session)
+    listings.change_status(session, world["library_owner"], world["library"].id, world["need"].id,
+                           "close", now)
+    with pytest.raises(ValidationError):
+        proposals.decide(session, index, world["library_owner"], world["library"].id,
+                         world["need"].id, world["lab"].id, accept=True, now=now)
+    with pytest.raises(ValidationError):
+        proposals.decide(session, index, world["school_owner"], world["school"].id,
+                         world["lab"].id, world["need"].id, accept=True, now=now)
