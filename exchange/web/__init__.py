@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
+from exchange.extensions import db
 from exchange.listings import TRANSITIONS
+from exchange.notifications import unread_count
 from exchange.web.i18n import translate
 from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                   STATUS_LABELS, UNIT_LABELS)
@@ -46,11 +49,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    from flask_login import current_user
-
-    from exchange.extensions import db
-    from exchange.notifications import unread_count
-
     return unread_count(db.session, current_user) if current_user.is_authenticated else 0
 
 

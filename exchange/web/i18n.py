@@ -30,9 +30,10 @@ def translate(message: Msg | str) -> str:
     if isinstance(message, Msg):
         params = dict(message.params)
         if "category" in params:
-            code = params["category"]
-            params["category"] = CATEGORY_LABELS.get(Category(code), code) \
-                if code in Category._value2member_map_ else code
+            try:
+                params["category"] = CATEGORY_LABELS[Category(params["category"])]
+            except ValueError:
+                pass
         return gettext(message.text, **params)
     return gettext(message)
 
