@@ -1,13 +1,20 @@
-"""Matching speed: top-10 offers for a new need among N open listings, index upkeep, clearing.
+"""Matching speed: top-10 offers for a new need among N open listings, index upkeep, a full
+rebuild (index and every need's proposals), and clearing with cycles of up to 3.
 
     .venv/bin/python bench/matching_speed.py [--listings 100000] [--queries 200]
+        [--skip-large-clearing]
 
 Prints figures; records go in bench/README.md. Synthetic Polish listings come from
-bench/generate.py's phrase pools; everything here runs on plain data (no database).
+bench/generate.py's phrase pools; everything here runs on plain data (no database:
+bench/matching_api.py measures the same through the API and `flask matching rebuild`'s work
+on a database). Clearing runs twice: an event of 5,000 listings of 500 organizations (time
+limit 10 s), and 100,000 listings of 10,000 organizations, the same ten listings per
+organization (time limit 5 s); each with the greedy baseline and the LP relaxation's bound.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -17,14 +24,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import CATEGORY_UNITS, CATEGORY_WEIGHTS, MUNICIPALITIES, listing_text  # noqa: E402
+from generate import CATEGORY_UNITS, CATEGORY_WEIGHTS, MUNICIPALITIES, listing_text
 
-from exchange.matching import MatchIndex, make_item  # noqa: E402
-from exchange.matching.clearing import clear  # noqa: E402
-from exchange.matching.cycles import find_cycles  # noqa: E402
+from exchange.matching import MatchIndex, make_item
+from exchange.matching.clearing import clear, greedy, lp_bound
+from exchange.matching.cycles import find_cycles
 
 
-def synthetic(count: int, organizations: int, seed: int):
+def listings(count: int, organizations: int, seed: int):
+    """make_item's arguments for COUNT synthetic listings of ORGANIZATIONS organizations."""
     rng = random.Random(seed)
     categories = list(CATEGORY_WEIGHTS)
     weights = [CATEGORY_WEIGHTS[c] for c in categories]
@@ -36,14 +44,65 @@ def synthetic(count: int, organizations: int, seed: int):
         category = rng.choices(categories, weights=weights)[0]
         kind = "offer" if rng.random() < 0.55 else "need"
         title, description = listing_text(rng, category, kind, place)
-        yield make_item(id=i, organization_id=org + 1, kind=kind, category=category, title=title,
-                        description=description, quantity=rng.randint(1, 20),
-                        unit=rng.choice(CATEGORY_UNITS[category]), municipality=place[0],
-                        latitude=place[3], longitude=place[4])
+        yield {"id": i, "organization_id": org + 1, "kind": kind, "category": category,
+               "title": title, "description": description, "quantity": rng.randint(1, 20),
+               "unit": rng.choice(CATEGORY_UNITS[category]), "municipality": place[0],
+               "latitude": place[3], "longitude": place[4]}
+
+
+def synthetic(count: int, organizations: int, seed: int):
+    return (make_item(**fields) for fields in listings(count, organizations, seed))
 
 
 def percentile(values, q):
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def query_timings(index: MatchIndex, queries: list[dict], *, with_description: bool) -> list[float]:
+    timings = []
+    for fields in queries:
+        need = make_item(**{**fields, "id": 10**9 + fields["id"], "organization_id": 10**6,
+                            "description": fields["description"] if with_description else ""})
+        t = time.perf_counter()
+        index.offers_for(need, 10)
+        timings.append((time.perf_counter() - t) * 1000)
+    return timings
+
+
+def clearing(count: int, organizations: int, seed: int, time_limit: float) -> None:
+    """Prepare candidates (top 5 per need, cycles ≤ 3), then greedy, clearing and LP bound."""
+    event = list(synthetic(count, organizations, seed))
+    event_index = MatchIndex()
+    for item in event:
+        event_index.add(item)
+    by_id = {i.id: i for i in event}
+    t = time.perf_counter()
+    matches = event_index.all_offers(5)
+    cycles = find_cycles(matches, by_id, max_length=3)
+    prepared = time.perf_counter() - t
+    t = time.perf_counter()
+    baseline = greedy(matches, cycles, by_id)
+    greedy_seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    result = clear(matches, cycles, by_id, time_limit=time_limit)
+    solved = time.perf_counter() - t
+    t = time.perf_counter()
+    bound = min(lp_bound(matches, cycles, by_id), result.bound)
+    bounded = time.perf_counter() - t
+    print(f"clearing {count:,} listings / {organizations:,} organizations (load {load()}): "
+          f"{len(matches):,} candidate gifts, {len(cycles):,} cycles (≤ 3) found in "
+          f"{prepared:.1f} s")
+    print(f"  greedy {baseline.total:.1f} in {greedy_seconds:.1f} s "
+          f"({(bound - baseline.total) / bound:.2%} below the LP bound)")
+    print(f"  clearing {result.total:.1f} in {solved:.1f} s (limit {time_limit:.0f} s), "
+          f"optimal={result.optimal}, {len(result.gifts):,} gifts + {len(result.cycles):,} "
+          f"cycles; {(result.total - baseline.total) / baseline.total:+.2%} on greedy")
+    print(f"  LP bound {bound:.1f} (computed in {bounded:.1f} s, apart): gap "
+          f"{(bound - result.total) / bound:.2%}; the solver's own bound {result.bound:.1f}")
 
 
 def main() -> None:
@@ -51,7 +110,9 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--skip-large-clearing", action="store_true")
     args = parser.parse_args()
+    print(f"matching speed, {os.cpu_count()} CPUs, load average {load()}")
 
     started = time.perf_counter()
     items = list(synthetic(args.listings, max(50, args.listings // 50), args.seed))
@@ -61,46 +122,30 @@ def main() -> None:
     for item in items:
         index.add(item)
     built = time.perf_counter() - started
-    print(f"{args.listings:,} listings: analysed in {analysed:.1f} s, indexed in {built:.1f} s "
-          f"(full rebuild {analysed + built:.1f} s)")
+    started = time.perf_counter()
+    proposals = index.all_offers(5)
+    proposed = time.perf_counter() - started
+    needs = sum(1 for item in items if item.kind == "need")
+    print(f"{args.listings:,} listings: analysed in {analysed:.1f} s, indexed in {built:.1f} s, "
+          f"top-5 offers for each of {needs:,} needs ({len(proposals):,} proposals) in "
+          f"{proposed:.1f} s: full rebuild {analysed + built + proposed:.1f} s (load {load()})")
+
+    queries = [q for q in listings(args.queries, 500, args.seed + 2) if q["kind"] == "need"]
+    for with_description in (False, True):
+        timings = query_timings(index, queries, with_description=with_description)
+        print(f"top-10 offers for a new need, {'title and description' if with_description else 'title only'} "
+              f"({len(timings)} queries): median {statistics.median(timings):.1f} ms, "
+              f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms")
 
     rng = random.Random(args.seed + 1)
-    queries = list(synthetic(args.queries, 500, args.seed + 2))
-    needs = [q for q in queries if q.kind == "need"] or queries
-    timings = []
-    for need in needs:
-        need = make_item(id=10**9 + need.id, organization_id=10**6, kind="need",
-                         category=need.category, title=need.title, quantity=need.quantity,
-                         unit=need.unit, municipality=need.municipality,
-                         latitude=need.latitude, longitude=need.longitude)
-        t = time.perf_counter()
-        index.offers_for(need, 10)
-        timings.append((time.perf_counter() - t) * 1000)
-    print(f"top-10 offers for a new need ({len(timings)} queries): median "
-          f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
-          f"max {max(timings):.1f} ms")
-
     t = time.perf_counter()
     for item in rng.sample(items, 1000):
         index.add(item)
     print(f"updating 1,000 listings in the index: {(time.perf_counter() - t) * 1000 / 1000:.2f} ms each")
 
-    # Clearing on an event-sized slice: 5,000 listings of 500 organizations.
-    event = list(synthetic(5_000, 500, args.seed + 3))
-    event_index = MatchIndex()
-    for item in event:
-        event_index.add(item)
-    t = time.perf_counter()
-    matches = [m for n in event if n.kind == "need" for m in event_index.offers_for(n, 5)]
-    by_id = {i.id: i for i in event}
-    cycles = find_cycles(matches, by_id, max_length=3)
-    prepared = time.perf_counter() - t
-    t = time.perf_counter()
-    result = clear(matches, cycles, by_id)
-    print(f"clearing 5,000 listings / 500 organizations: {len(matches):,} candidate gifts, "
-          f"{len(cycles):,} cycles (≤ 3) found in {prepared:.1f} s; solved in "
-          f"{time.perf_counter() - t:.1f} s, optimal={result.optimal}, gap {result.gap:.2%}, "
-          f"{len(result.gifts)} gifts + {len(result.cycles)} cycles, total {result.total:.1f}")
+    clearing(5_000, 500, args.seed + 3, 10.0)
+    if not args.skip_large_clearing:
+        clearing(100_000, 10_000, args.seed + 4, 5.0)
 
 
 if __name__ == "__main__":

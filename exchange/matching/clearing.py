@@ -1,16 +1,34 @@
 """Clearing for an event: choose gifts, swaps and cycles that fit capacities, best total score.
 
-An integer programme solved exactly by HiGHS (through scipy): a variable per candidate gift
-(one offer serving one need) and per cycle; every need is met at most once; no offer gives
-more than its remaining capacity; cycles earn a bonus, as the method values reciprocity.
+An integer programme solved by HiGHS (through scipy): each need is met at most once, no offer
+gives more than its remaining capacity, and a cycle earns its hops' scores and a bonus, as
+the method values reciprocity. Three things make it smaller and easier to prove, none of
+which changes its optimum:
+
+* columns no optimal answer needs are dropped first: a cycle one of whose hops does not fit
+  its offer at all (`columns_of`), and gifts and cycles that gifts from offers with room
+  for everything would match or beat (`prune`);
+* the programme falls apart into independent parts, connected through shared needs and
+  offers whose capacity can bind (`components`), each solved alone;
+* a part is written with a variable per gift and a bonus variable per cycle that may be
+  taken only with its hops, so that branching on one gift settles every cycle through it.
+
+A part the solver cannot prove optimal within its share of the time gets the better of the
+solver's answer and the greedy one, improved by local search; `optimal` then says so, and
+`bound` says how far from the optimum it can be at most. `greedy` is the baseline the issue
+compares with: the best value first, whenever it still fits.
 """
 from __future__ import annotations
 
+import random
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from exchange.matching.cycles import Cycle
 from exchange.matching.features import Item
@@ -24,7 +42,7 @@ class Clearing:
     gifts: list[Match]
     cycles: list[Cycle]
     total: float
-    bound: float          # the LP relaxation's value: no selection can beat it
+    bound: float          # no selection beats it: the solver's dual bound, or a weaker one
     optimal: bool
 
     @property
@@ -37,35 +55,352 @@ def usage(need: Item, offer: Item) -> int:
     return need.quantity if need.unit == offer.unit else 1
 
 
+@dataclass(frozen=True)
+class Column:
+    """A gift or a cycle: what choosing it earns, the needs it meets, what it takes of
+    which offers."""
+
+    value: float
+    hops: tuple[Match, ...]
+    needs: tuple[int, ...]
+    uses: tuple[tuple[int, int], ...]   # (offer id, capacity taken)
+    cycle: Cycle | None = None
+
+
+def _column(value: float, hops: tuple[Match, ...], items: dict[int, Item],
+            cycle: Cycle | None = None) -> Column:
+    uses: dict[int, int] = defaultdict(int)
+    for m in hops:
+        uses[m.offer_id] += usage(items[m.need_id], items[m.offer_id])
+    return Column(value, hops, tuple(m.need_id for m in hops), tuple(uses.items()), cycle)
+
+
+def columns_of(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) -> list[Column]:
+    """A column per gift and per cycle whose every hop fits its offer's remaining capacity."""
+    def fits(m: Match) -> bool:
+        return usage(items[m.need_id], items[m.offer_id]) <= items[m.offer_id].remaining
+
+    return ([_column(m.score, (m,), items) for m in matches if fits(m)]
+            + [_column(c.score * (1 + CYCLE_BONUS), c.matches, items, c) for c in cycles
+               if all(fits(m) for m in c.matches)])
+
+
+def _loads(columns: list[Column]) -> dict[int, int]:
+    """What each offer would give if every column were chosen."""
+    load: dict[int, int] = defaultdict(int)
+    for column in columns:
+        for offer, amount in column.uses:
+            load[offer] += amount
+    return load
+
+
+class _Arrays:
+    """Columns as numpy arrays: needs and offers by position, for work on all at once."""
+
+    def __init__(self, columns: list[Column], items: dict[int, Item]) -> None:
+        need_ids = list(dict.fromkeys(n for c in columns for n in c.needs))
+        offer_ids = list(dict.fromkeys(o for c in columns for o, _ in c.uses))
+        need_at = {n: i for i, n in enumerate(need_ids)}
+        offer_at = {o: i for i, o in enumerate(offer_ids)}
+        width = max(len(c.needs) for c in columns)
+        self.needs = np.full((len(columns), width), -1)
+        for j, column in enumerate(columns):
+            self.needs[j, :len(column.needs)] = [need_at[n] for n in column.needs]
+        self.need_count = len(need_ids)
+        self.value = np.array([c.value for c in columns])
+        self.gift = np.array([c.cycle is None for c in columns])
+        self.use_column = np.array([j for j, c in enumerate(columns) for _ in c.uses])
+        self.use_offer = np.array([offer_at[o] for c in columns for o, _ in c.uses])
+        self.use_amount = np.array([float(a) for c in columns for _, a in c.uses])
+        self.room = np.array([float(items[o].remaining) for o in offer_ids])
+
+    def loads(self, alive: np.ndarray) -> np.ndarray:
+        on = alive[self.use_column]
+        return np.bincount(self.use_offer[on], weights=self.use_amount[on],
+                           minlength=len(self.room))
+
+
+def prune(columns: list[Column], items: dict[int, Item]) -> list[Column]:
+    """The columns left once those no optimal answer needs are dropped, until none is.
+
+    An offer is roomy when it could serve every column using it at once: a gift from it
+    never competes for capacity. Let a need's best roomy gift be its roomiest alternative.
+    Any other column is dropped when the best roomy gifts of its needs together earn at
+    least as much: in an answer using it, swapping it for them stays feasible and loses
+    nothing. The best roomy gifts themselves are kept, so every swap has its target.
+    """
+    if not columns:
+        return []
+    return [c for c, on in zip(columns, _prune(_Arrays(columns, items))) if on]
+
+
+def _prune(a: _Arrays) -> np.ndarray:
+    """Which columns prune keeps, as a mask."""
+    gift_offer = np.zeros(len(a.value), dtype=np.int64)
+    gift_offer[a.use_column[a.gift[a.use_column]]] = a.use_offer[a.gift[a.use_column]]
+    alive = np.ones(len(a.value), dtype=bool)
+    while True:
+        roomy = a.loads(alive) <= a.room
+        candidates = np.flatnonzero(alive & a.gift & roomy[gift_offer])
+        # Per need, its roomy gift of highest value (the first of equals).
+        order = np.lexsort((candidates, -a.value[candidates], a.needs[candidates, 0]))
+        ranked = candidates[order]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = a.needs[ranked[1:], 0] != a.needs[ranked[:-1], 0]
+        firsts = ranked[first]
+        best_value = np.zeros(a.need_count + 1)          # the last one stands for "no need"
+        best_value[a.needs[firsts, 0]] = a.value[firsts]
+        is_best = np.zeros(len(a.value), dtype=bool)
+        is_best[firsts] = True
+        alternatives = best_value[a.needs].sum(axis=1)   # -1 picks the zero at the end
+        kept = alive & (is_best | (alternatives < a.value))
+        if (kept == alive).all():
+            return alive
+        alive = kept
+
+
+def components(columns: list[Column], items: dict[int, Item]) -> list[list[Column]]:
+    """Groups of columns sharing no need and no offer whose capacity could bind."""
+    if not columns:
+        return []
+    return _components(columns, _Arrays(columns, items), np.ones(len(columns), dtype=bool))
+
+
+def _components(columns: list[Column], a: _Arrays, alive: np.ndarray) -> list[list[Column]]:
+    """components of the ALIVE columns, smallest first."""
+    binding = (a.loads(alive) > a.room)[a.use_offer] & alive[a.use_column]
+    need_column, need_slot = np.nonzero((a.needs >= 0) & alive[:, None])
+    left = np.concatenate([need_column, a.use_column[binding]])
+    right = len(columns) + np.concatenate([
+        a.needs[need_column, need_slot], a.need_count + a.use_offer[binding]])
+    size = len(columns) + a.need_count + len(a.room)
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    groups: dict[int, list[Column]] = defaultdict(list)
+    for j in np.flatnonzero(alive).tolist():
+        groups[labels[j]].append(columns[j])
+    return sorted(groups.values(), key=len)
+
+
+@dataclass
+class _Solved:
+    chosen: list[Column]
+    bound: float
+    optimal: bool
+
+
+def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
+           time_limit: float) -> _Solved:
+    """COLUMNS exactly (within TIME_LIMIT), offers giving at most ROOM: a variable per gift
+    (hops included), a bonus variable per cycle bounded by each of its hops' variables."""
+    if len(columns) <= 1:
+        fits = all(v <= room[o] for o, v in _loads(columns).items())
+        return _Solved(columns if fits else [], sum(c.value for c in columns), True)
+    load = _loads(columns)
+    hops = {(m.need_id, m.offer_id): m for column in columns for m in column.hops}
+    gifts = {key: j for j, key in enumerate(hops)}
+    cycles = [c for c in columns if c.cycle is not None]
+    value = np.array([m.score for m in hops.values()]
+                     + [c.value - sum(m.score for m in c.hops) for c in cycles])
+    rows, cols, coefficients, upper = [], [], [], []
+
+    def row(entries: list[tuple[int, float]], limit: float) -> None:
+        for j, a in entries:
+            rows.append(len(upper))
+            cols.append(j)
+            coefficients.append(a)
+        upper.append(limit)
+
+    by_need, by_offer = defaultdict(list), defaultdict(list)
+    for (need, offer), j in gifts.items():
+        by_need[need].append(j)
+        by_offer[offer].append((j, usage(items[need], items[offer])))
+    for js in by_need.values():
+        if len(js) > 1:
+            row([(j, 1.0) for j in js], 1.0)
+    for offer, entries in by_offer.items():
+        if load[offer] > room[offer]:
+            row(entries, float(room[offer]))
+    through: dict[int, list[int]] = defaultdict(list)
+    for k, column in enumerate(cycles, start=len(gifts)):
+        for m in column.hops:
+            through[gifts[(m.need_id, m.offer_id)]].append(k)
+    for j, ks in through.items():
+        row([(j, -1.0)] + [(k, 1.0) for k in ks], 0.0)
+    matrix = csr_matrix((coefficients, (rows, cols)), shape=(len(upper), len(value)))
+    result = milp(-value, constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
+                  bounds=Bounds(0, 1), integrality=np.ones(len(value)),
+                  options={"time_limit": max(0.05, time_limit)})
+    bound = float(value.sum()) if result.mip_dual_bound is None else -float(result.mip_dual_bound)
+    if result.x is None:
+        return _Solved([], bound, False)
+    on = np.round(result.x).astype(bool)
+    chosen = [c for k, c in enumerate(cycles, start=len(gifts)) if on[k]]
+    in_cycles = {(m.need_id, m.offer_id) for c in chosen for m in c.hops}
+    chosen += [_column(m.score, (m,), items) for key, m in hops.items()
+               if on[gifts[key]] and key not in in_cycles]
+    return _Solved(chosen, max(bound, sum(c.value for c in chosen)), result.status == 0)
+
+
+def _greedy(columns: list[Column], items: dict[int, Item], room: dict[int, int]) -> list[Column]:
+    """Columns best value first, each taken when its needs are still unmet and it fits."""
+    met: set[int] = set()
+    left = dict(room)
+    chosen = []
+    for column in sorted(columns, key=lambda c: -c.value):
+        if met.isdisjoint(column.needs) and all(left[o] >= u for o, u in column.uses):
+            met.update(column.needs)
+            for o, u in column.uses:
+                left[o] -= u
+            chosen.append(column)
+    return chosen
+
+
+NEIGHBOURHOOD = 150   # needs set free at once by the local search
+
+
+def _improve(columns: list[Column], chosen: list[Column], items: dict[int, Item],
+             room: dict[int, int], deadline: float) -> list[Column]:
+    """Better CHOSEN columns by large-neighbourhood search, until DEADLINE.
+
+    Again and again: set free the needs around one need (those sharing columns or a
+    contested offer with it, up to NEIGHBOURHOOD), keep every other choice, and solve the
+    small programme left exactly. A step never loses: what was chosen there is feasible.
+    """
+    rng = random.Random(0)
+    load = _loads(columns)
+    by_need: dict[int, list[Column]] = defaultdict(list)
+    by_offer: dict[int, list[Column]] = defaultdict(list)
+    for column in columns:
+        for m in column.hops:
+            by_need[m.need_id].append(column)
+            if load[m.offer_id] > room[m.offer_id]:
+                by_offer[m.offer_id].append(column)
+    needs = sorted(by_need)
+    current = {id(c): c for c in chosen}
+    while time.monotonic() < deadline and needs:
+        free = _around(rng.choice(needs), by_need, by_offer)
+        inside = {i: c for i, c in current.items() if not free.isdisjoint(c.needs)}
+        free |= {n for c in inside.values() for n in c.needs}
+        left = dict(room)
+        for i, c in current.items():
+            if i not in inside:
+                for o, u in c.uses:
+                    left[o] -= u
+        candidates = {id(c): c for n in free for c in by_need[n] if free.issuperset(c.needs)}
+        solved = _solve(list(candidates.values()), items, left, deadline - time.monotonic())
+        if sum(c.value for c in solved.chosen) > sum(c.value for c in inside.values()) + 1e-9:
+            for i in inside:
+                del current[i]
+            current.update((id(c), c) for c in solved.chosen)
+    return list(current.values())
+
+
+def _around(start: int, by_need: dict[int, list[Column]],
+            by_offer: dict[int, list[Column]]) -> set[int]:
+    """Up to NEIGHBOURHOOD needs near START, breadth first through columns and offers."""
+    found, queue = {start}, [start]
+    for need in queue:
+        for column in by_need[need]:
+            near = [column] + [c for m in column.hops for c in by_offer.get(m.offer_id, ())]
+            for other in near:
+                for m in other.hops:
+                    if m.need_id not in found and len(found) < NEIGHBOURHOOD:
+                        found.add(m.need_id)
+                        queue.append(m.need_id)
+    return found
+
+
+EXACT_LIMIT = 20_000   # columns; beyond, HiGHS does not finish its first LP relaxation in seconds
+
+
 def clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item], *,
           time_limit: float = 10.0) -> Clearing:
-    """Choose the best-scoring feasible set of gifts and cycles."""
-    gifts = [m for m in matches if usage(items[m.need_id], items[m.offer_id])
-             <= items[m.offer_id].remaining]
-    columns = len(gifts) + len(cycles)
-    if columns == 0:
-        return Clearing([], [], 0.0, 0.0, True)
-    value = np.array([m.score for m in gifts] + [c.score * (1 + CYCLE_BONUS) for c in cycles])
-    needs = sorted({m.need_id for m in gifts} | {m.need_id for c in cycles for m in c.matches})
-    offers = sorted({m.offer_id for m in gifts} | {m.offer_id for c in cycles for m in c.matches})
-    need_row = {n: i for i, n in enumerate(needs)}
-    offer_row = {o: len(needs) + i for i, o in enumerate(offers)}
-    a = lil_matrix((len(needs) + len(offers), columns))
-    for j, m in enumerate(gifts):
-        a[need_row[m.need_id], j] = 1
-        a[offer_row[m.offer_id], j] += usage(items[m.need_id], items[m.offer_id])
-    for k, cycle in enumerate(cycles, start=len(gifts)):
-        for m in cycle.matches:
-            a[need_row[m.need_id], k] += 1
-            a[offer_row[m.offer_id], k] += usage(items[m.need_id], items[m.offer_id])
+    """Choose the best-scoring feasible set of gifts and cycles.
+
+    Each part gets a share of the time left by its size. The solver tries a part of at most
+    EXACT_LIMIT columns for half its share; when it cannot prove it optimal, the better of
+    its answer and the greedy one is improved by local search for the other half (a larger
+    part gets the greedy answer and local search only). The bound is then the solver's, or
+    for a larger part the needs' best shares.
+    """
+    deadline = time.monotonic() + time_limit
+    room = {o.id: o.remaining for o in items.values()}
+    columns = columns_of(matches, cycles, items)
+    if not columns:
+        return _result([], 0.0, True)
+    arrays = _Arrays(columns, items)
+    parts = _components(columns, arrays, _prune(arrays))
+    chosen: list[Column] = []
+    bound, optimal = 0.0, True
+    waiting = sum(map(len, parts))
+    for part in parts:
+        share = (deadline - time.monotonic()) * len(part) / waiting
+        waiting -= len(part)
+        if len(part) == 1:
+            chosen += part
+            bound += part[0].value
+            continue
+        exact = len(part) <= EXACT_LIMIT
+        solved = (_solve(part, items, room, share / 2) if exact
+                  else _Solved([], _share_bound(part), False))
+        bound += min(solved.bound, _share_bound(part))
+        if solved.optimal:
+            chosen += solved.chosen
+            continue
+        optimal = False
+        start = max(solved.chosen, _greedy(part, items, room), key=_total)
+        chosen += _improve(part, start, items, room, time.monotonic() + (share / 2 if exact else share))
+    return _result(chosen, bound, optimal)
+
+
+def _total(columns: list[Column]) -> float:
+    return sum(c.value for c in columns)
+
+
+def _share_bound(columns: list[Column]) -> float:
+    """A bound ignoring capacities: each need earns at most the best share of a column
+    meeting it (a cycle's value split evenly among its needs)."""
+    best: dict[int, float] = defaultdict(float)
+    for column in columns:
+        share = column.value / len(column.needs)
+        for need in column.needs:
+            best[need] = max(best[need], share)
+    return sum(best.values())
+
+
+def _result(chosen: list[Column], bound: float, optimal: bool) -> Clearing:
+    total = sum(c.value for c in chosen)
+    return Clearing([c.hops[0] for c in chosen if c.cycle is None],
+                    [c.cycle for c in chosen if c.cycle is not None], total,
+                    max(bound, total), optimal)
+
+
+def greedy(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) -> Clearing:
+    """The baseline: take gifts and cycles best value first whenever they still fit.
+
+    It proves nothing: its bound is merely the sum of every column's value."""
+    columns = columns_of(matches, cycles, items)
+    room = {o.id: o.remaining for o in items.values()}
+    return _result(_greedy(columns, items, room), sum(c.value for c in columns), False)
+
+
+def lp_bound(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) -> float:
+    """The LP relaxation's value of the whole model: no selection can beat it."""
+    columns = columns_of(matches, cycles, items)
+    if not columns:
+        return 0.0
+    hops = [m for c in columns for m in c.hops]
+    needs = {n: i for i, n in enumerate(dict.fromkeys(m.need_id for m in hops))}
+    offers = {o: len(needs) + i for i, o in enumerate(dict.fromkeys(m.offer_id for m in hops))}
+    rows, cols, coefficients = [], [], []
+    for j, column in enumerate(columns):
+        for m in column.hops:
+            rows += [needs[m.need_id], offers[m.offer_id]]
+            cols += [j, j]
+            coefficients += [1.0, float(usage(items[m.need_id], items[m.offer_id]))]
+    matrix = csr_matrix((coefficients, (rows, cols)), shape=(len(needs) + len(offers), len(columns)))
     upper = np.array([1.0] * len(needs) + [float(items[o].remaining) for o in offers])
-    constraint = LinearConstraint(a.tocsr(), -np.inf, upper)
-    relaxed = milp(-value, constraints=constraint, bounds=Bounds(0, 1))
-    result = milp(-value, constraints=constraint, bounds=Bounds(0, 1),
-                  integrality=np.ones(columns), options={"time_limit": time_limit})
-    chosen = np.round(result.x).astype(bool) if result.x is not None else np.zeros(columns, bool)
-    picked_gifts = [m for m, on in zip(gifts, chosen[:len(gifts)]) if on]
-    picked_cycles = [c for c, on in zip(cycles, chosen[len(gifts):]) if on]
-    total = float(value[chosen].sum())
-    bound = -float(relaxed.fun) if relaxed.success else total
-    return Clearing(picked_gifts, picked_cycles, total, bound, result.status == 0)
+    result = milp(-np.array([c.value for c in columns]),
+                  constraints=LinearConstraint(matrix, -np.inf, upper), bounds=Bounds(0, 1))
+    return -float(result.fun)

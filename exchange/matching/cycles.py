@@ -42,19 +42,27 @@ def find_cycles(matches: list[Match], items: dict[int, Item], *,
         key = (giver, receiver)
         if giver != receiver and (key not in best or match.score > best[key].score):
             best[key] = match
-    successors: dict[int, list[int]] = defaultdict(list)
+    successors: dict[int, set[int]] = defaultdict(set)
+    predecessors: dict[int, set[int]] = defaultdict(set)
     for giver, receiver in best:
-        successors[giver].append(receiver)
+        successors[giver].add(receiver)
+        predecessors[receiver].add(giver)
 
     cycles: list[Cycle] = []
 
     def walk(start: int, path: list[int]) -> None:
-        for nxt in successors.get(path[-1], ()):
-            if nxt == start and len(path) >= 2:
-                hops = tuple(best[(path[i], path[(i + 1) % len(path)])] for i in range(len(path)))
-                if len({m.need_id for m in hops}) == len(hops):
-                    cycles.append(Cycle(tuple(path), hops))
-            elif nxt > start and nxt not in path and len(path) < max_length:
+        if len(path) >= 2 and start in successors[path[-1]]:
+            hops = tuple(best[(path[i], path[(i + 1) % len(path)])] for i in range(len(path)))
+            if len({m.need_id for m in hops}) == len(hops):
+                cycles.append(Cycle(tuple(path), hops))
+        if len(path) == max_length:
+            return
+        onward = successors[path[-1]]
+        if len(path) + 1 == max_length:
+            # The last organization must give back to the first: only those are worth a step.
+            onward = onward & predecessors[start]
+        for nxt in onward:
+            if nxt > start and nxt not in path:
                 walk(start, path + [nxt])
 
     # Each cycle is found once: from its smallest organization id.

@@ -1,4 +1,10 @@
-"""Listings as plain data for matching: folded lemmas, domain concepts, capacity, place, dates."""
+"""Listings as plain data for matching: folded lemmas, domain concepts, capacity, place, dates.
+
+A title says what a listing is, and its head (the words before the first "for", "with",
+"in", a dash or a colon: "Sala gimnastyczna" in "Sala gimnastyczna z szatniami na turnieje")
+says it most plainly; the description adds context. Items keep the head's and the title's
+terms and concepts apart so that scoring can weigh them more.
+"""
 from __future__ import annotations
 
 import re
@@ -6,12 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from exchange.matching.lexicon import CONCEPTS, STOPWORDS
+import simplemma
+
+from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, STOPWORDS, WHEN
 from exchange.textsearch import fold, lemma, words
 
 _CAPACITY = re.compile(
     r"(\d{1,4})\s*(?:-\s*)?(?:os(?:ob|\.|obow)|osobow|miejsc|uczestnik|stanowisk|krzesel|"
-    r"people|persons|seats|guests|participants)")
+    r"komputer|laptop|lozek|lozk|czlonk|sluchacz|uczni|dzieci|senior|pasazer|zawodnik|"
+    r"people|persons|seats|guests|participants|members|pupils|children|kids|laptops|computers)")
+# Where the head of a title ends: punctuation, or a word that starts a complement.
+_HEAD_END = re.compile(r"[–—:;,.?!()]|\s-\s")
+_NEGATIONS = frozenset({"bez", "nie", "no", "not", "without"})
+_TOPIC = frozenset({"z", "ze", "o", "w", "we", "na", "przy", "on", "about", "in", "of", "with"})
+_HEAD_BREAK = _TOPIC | {"do", "dla", "od", "po", "u", "for", "to", "at", "from", "by"}
 
 
 @dataclass(frozen=True)
@@ -35,34 +49,129 @@ class Item:
     available_from: date | None = None
     available_until: date | None = None
     capacity: int | None = None   # people a room, bus or event holds, when the text says
+    head_terms: frozenset[str] = frozenset()      # of the title's head: what the listing is
+    title_concepts: frozenset[str] = frozenset()
+    head_concepts: frozenset[str] = frozenset()
+    when: frozenset[str] = frozenset()            # "weekend", "weekdays": when it is wanted or free
+    places: frozenset[str] = frozenset()          # the terms that name its own municipality
+    labels: tuple[tuple[str, str], ...] = ()      # term → a word to show ("komput" → "komputer")
+
+    def label(self, term_: str) -> str:
+        return next((word for t, word in self.labels if t == term_), term_)
 
 
 @lru_cache(maxsize=100_000)
-def _concepts_of(folded_text: str) -> frozenset[str]:
+def _concepts_of(folded_text: str, lexicon: str = "concepts") -> frozenset[str]:
     padded = f" {folded_text} "
     found = set()
-    for concept, stems in CONCEPTS.items():
-        for stem in stems:
-            if f" {stem}" in padded:
-                found.add(concept)
-                break
+    for concept, stems in (WHEN if lexicon == "when" else CONCEPTS).items():
+        if any(f" {stem}" in padded and _mentioned(padded, stem) for stem in stems):
+            found.add(concept)
     return frozenset(found)
 
 
+def _mentioned(padded: str, stem: str) -> bool:
+    """Whether a word of PADDED starts with STEM, not right after a "without" ("bez przewozu osób")."""
+    at = padded.find(" " + stem)
+    while at >= 0:
+        if padded[:at].rsplit(" ", 1)[-1] not in _NEGATIONS:
+            return True
+        at = padded.find(" " + stem, at + 1)
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """The folded lemma of WORD: Polish first, English for a plain-letter word Polish does not know."""
+    lem = lemma(word)
+    if word.isascii() and lem == fold(word):
+        return fold(simplemma.lemmatize(word.casefold(), lang="en"))
+    return lem
+
+
+# Terms are lemmas cut to this many letters: the lemmatiser does not know every form
+# ("plakaty" → "plakata", "plakatów" → "plakat") and a word's family shares its start
+# ("robot", "robotyka"; "szkolenie", "szkoleniowy").
+STEM_LENGTH = 6
+
+
+def stem(lemma_: str) -> str:
+    return lemma_[:STEM_LENGTH]
+
+
+def _content_lemmas(tokens: list[str]) -> list[str]:
+    return [t for t in map(term, tokens) if len(t) > 2 and t not in STOPWORDS and not t.isdigit()]
+
+
 def _content_terms(tokens: list[str]) -> frozenset[str]:
-    lemmas = (lemma(w) for w in tokens)
-    return frozenset(t for t in lemmas if len(t) > 2 and t not in STOPWORDS and not t.isdigit())
+    return frozenset(map(stem, _content_lemmas(tokens)))
 
 
-def analyse(title: str, description: str) -> tuple[frozenset[str], frozenset[str],
-                                                    frozenset[str], int | None]:
-    """The terms, title terms, concepts and stated capacity of a listing's texts."""
-    tokens = words(f"{title}. {description or ''}")
-    folded_words = [fold(w) for w in tokens]
-    lemmas = [lemma(w) for w in tokens]
-    concepts = _concepts_of(" ".join(folded_words)) | _concepts_of(" ".join(lemmas))
-    return (_content_terms(tokens), _content_terms(words(title)), concepts,
-            capacity_of(" ".join(folded_words)))
+def term_labels(tokens: list[str]) -> tuple[tuple[str, str], ...]:
+    """For each term (a stem), a word to show a person: the first lemma it came from."""
+    labels: dict[str, str] = {}
+    for lem in _content_lemmas(tokens):
+        labels.setdefault(stem(lem), lem)
+    return tuple(labels.items())
+
+
+def concepts_in(tokens: list[str], lexicon: str = "concepts") -> frozenset[str]:
+    """The domain concepts TOKENS speak of, by their folded forms and their lemmas
+    (or, with lexicon="when", the parts of the week: "weekend", "weekdays")."""
+    return (_concepts_of(" ".join(fold(w) for w in tokens), lexicon)
+            | _concepts_of(" ".join(term(w) for w in tokens), lexicon))
+
+
+def place_terms(municipality: str) -> frozenset[str]:
+    """The terms by which a text names MUNICIPALITY ("w Tczewie" → the term of "Tczew")."""
+    return _content_terms(words(municipality)[:1])
+
+
+def head_words(title: str) -> list[str]:
+    """The words that say what TITLE is about: up to a complement, without a leading "we need".
+    A generic head ("Szkolenie", "Miejsce") goes on through its topic ("z RODO", "w magazynie")."""
+    head: list[str] = []
+    generic = True
+    for word in words(_HEAD_END.split(title, maxsplit=1)[0]):
+        folded = fold(word)
+        if not head and (folded in STOPWORDS or term(word) in STOPWORDS):
+            continue
+        if head and folded in _HEAD_BREAK:
+            if not (generic and folded in _TOPIC):
+                break
+            generic = False
+        elif generic and head and lemma(word) not in GENERIC_HEADS and folded not in GENERIC_HEADS:
+            generic = False
+        if not head:
+            generic = lemma(word) in GENERIC_HEADS or folded in GENERIC_HEADS
+        head.append(word)
+    return head
+
+
+@dataclass(frozen=True)
+class Analysis:
+    terms: frozenset[str]
+    title_terms: frozenset[str]
+    head_terms: frozenset[str]
+    concepts: frozenset[str]
+    title_concepts: frozenset[str]
+    head_concepts: frozenset[str]
+    capacity: int | None
+    when: frozenset[str]
+    labels: tuple[tuple[str, str], ...]
+
+
+def analyse(title: str, description: str) -> Analysis:
+    """The terms, concepts and stated capacity of a listing's texts, the title's and its head's."""
+    title_tokens, head = words(title), head_words(title)
+    tokens = title_tokens + words(description or "")
+    return Analysis(
+        terms=_content_terms(tokens), title_terms=_content_terms(title_tokens),
+        head_terms=_content_terms([w for w in head if lemma(w) not in GENERIC_HEADS]),
+        concepts=concepts_in(tokens),
+        title_concepts=concepts_in(title_tokens), head_concepts=concepts_in(head),
+        capacity=capacity_of(fold(f"{title} {description or ''}")),
+        when=concepts_in(tokens, "when"), labels=term_labels(tokens))
 
 
 def capacity_of(folded_text: str) -> int | None:
@@ -76,14 +185,16 @@ def make_item(*, id: int, organization_id: int, kind: str, category: str, title:
               unit: str = "other", municipality: str = "", latitude: float | None = None,
               longitude: float | None = None, available_from: date | None = None,
               available_until: date | None = None) -> Item:
-    terms, title_terms, concepts, capacity = analyse(title, description)
+    text = analyse(title, description)
     return Item(id=id, organization_id=organization_id, kind=kind, category=category,
-                title=title, terms=terms, title_terms=title_terms, concepts=concepts,
-                quantity=quantity,
+                title=title, terms=text.terms, title_terms=text.title_terms,
+                concepts=text.concepts, quantity=quantity,
                 remaining=quantity if remaining is None else remaining, unit=unit,
                 municipality=municipality, latitude=latitude, longitude=longitude,
                 available_from=available_from, available_until=available_until,
-                capacity=capacity)
+                capacity=text.capacity, head_terms=text.head_terms,
+                title_concepts=text.title_concepts, head_concepts=text.head_concepts,
+                when=text.when, places=place_terms(municipality), labels=text.labels)
 
 
 def item_from_listing(listing) -> Item:

@@ -1,38 +1,122 @@
 """An in-memory index of open listings that answers "the best offers for this need" fast.
 
 Postings map each term and concept to the listings that have it, so a query touches only
-listings that share something with it: the text part of the score is accumulated from the
-postings, the best few hundred are then scored in full. Adding, changing or removing a
+listings that share something with it. The listings of each kind sit in the slots of dense
+arrays: the text part of the score is accumulated with one numpy addition per feature of
+the query, and the best hundred form a shortlist. The shortlist is scored in full, pairs with
+the highest possible score first: text similarity and category fit bound a pair's score, so
+scoring stops as soon as no pair left can enter the top. Adding, changing or removing a
 listing updates the postings in place; nothing is rebuilt per query.
+
+Every need's best offers at once (`all_offers`, for rebuilding all proposals) give the same
+answers, with the offers laid out in arrays to bound a shortlist in a few numpy operations,
+and the needs shared out among forked processes.
 """
 from __future__ import annotations
 
 import heapq
 import math
+import multiprocessing
+import os
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import date
+
+import numpy as np
+from scipy.sparse import csr_matrix
 
 from exchange.matching.features import Item
-from exchange.matching.scoring import Match, feature_weights, score
+from exchange.matching.scoring import (
+    DISTANCE_SHARE,
+    NEARBY_KM,
+    TEXT_SHARE,
+    Match,
+    category_fit,
+    dates_overlap,
+    distance_fit,
+    feature_weights,
+    quantity_fit,
+    score,
+)
 
 SHORTLIST = 100
+# score() multiplies relevance (text and category) by factors of at most 1, except reciprocity,
+# which adds this much (and the score stays at most 1); it rounds to four decimals.
+RECIPROCITY = 1.05
+ROUNDING = 1e-4
+
+
+def upper_bound(text: float, category: float) -> float:
+    """The highest score a pair with this text similarity and category fit can get."""
+    return min(1.0, RECIPROCITY * (TEXT_SHARE * text + (1 - TEXT_SHARE) * category)) + ROUNDING
 
 
 class _IdfView:
-    """The index's idf as a mapping, computed on demand."""
+    """The index's idf as a mapping, computed on demand and kept for one query."""
 
-    def __init__(self, index: "MatchIndex") -> None:
+    def __init__(self, index: MatchIndex) -> None:
         self.index = index
+        self.known: dict[str, float] = {}
 
     def get(self, term: str, default: float | None = None) -> float:
-        return self.index.idf(term)
+        value = self.known.get(term)
+        if value is None:
+            value = self.known[term] = self.index.idf(term)
+        return value
+
+
+class _Slots:
+    """The listings of one kind in the slots of a dense array, and the slots of each feature."""
+
+    def __init__(self) -> None:
+        self.ids = np.full(1024, -1, dtype=np.int64)    # slot → listing id, −1 when free
+        self.slot: dict[int, int] = {}
+        self.end = 0                                     # slots at or past it never used
+        self._free: list[int] = []
+        self._by_feature: dict[str, set[int]] = defaultdict(set)
+        self._arrays: dict[str, np.ndarray] = {}         # the sets as arrays, made when asked
+
+    def add(self, listing_id: int, features: set[str]) -> None:
+        if self._free:
+            slot = self._free.pop()
+        else:
+            if self.end == len(self.ids):
+                self.ids = np.concatenate([self.ids, np.full(len(self.ids), -1, np.int64)])
+            slot = self.end
+            self.end += 1
+        self.ids[slot] = listing_id
+        self.slot[listing_id] = slot
+        for feature in features:
+            self._by_feature[feature].add(slot)
+            self._arrays.pop(feature, None)
+
+    def remove(self, listing_id: int, features: set[str]) -> None:
+        slot = self.slot.pop(listing_id)
+        self.ids[slot] = -1
+        self._free.append(slot)
+        for feature in features:
+            slots = self._by_feature[feature]
+            slots.discard(slot)
+            if not slots:
+                del self._by_feature[feature]
+            self._arrays.pop(feature, None)
+
+    def of(self, feature: str) -> np.ndarray | None:
+        """The slots of listings with FEATURE, or None."""
+        array = self._arrays.get(feature)
+        if array is None:
+            slots = self._by_feature.get(feature)
+            if not slots:
+                return None
+            array = self._arrays[feature] = np.fromiter(slots, np.int64, len(slots))
+        return array
 
 
 class MatchIndex:
     def __init__(self) -> None:
         self.items: dict[int, Item] = {}
-        # kind → feature → ids; features are terms and "§concept"
-        self._postings: dict[str, dict[str, set[int]]] = {"offer": defaultdict(set),
-                                                          "need": defaultdict(set)}
+        # features are terms and "§concept"
+        self._slots: dict[str, _Slots] = {"offer": _Slots(), "need": _Slots()}
         self._document_frequency: dict[str, int] = defaultdict(int)
         # organization → categories it offers / needs, for reciprocity
         self._offers_by_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -50,10 +134,9 @@ class MatchIndex:
         if item.id in self.items:
             self.remove(item.id)
         self.items[item.id] = item
-        for feature in self._features(item):
-            self._postings[item.kind][feature].add(item.id)
-            if not feature.startswith("§"):
-                self._document_frequency[feature] += 1
+        self._slots[item.kind].add(item.id, self._features(item))
+        for term in item.terms:
+            self._document_frequency[term] += 1
         by_org = self._offers_by_org if item.kind == "offer" else self._needs_by_org
         by_org[item.organization_id][item.category] += 1
 
@@ -61,15 +144,11 @@ class MatchIndex:
         item = self.items.pop(listing_id, None)
         if item is None:
             return
-        for feature in self._features(item):
-            postings = self._postings[item.kind][feature]
-            postings.discard(item.id)
-            if not postings:
-                del self._postings[item.kind][feature]
-            if not feature.startswith("§"):
-                self._document_frequency[feature] -= 1
-                if self._document_frequency[feature] <= 0:
-                    del self._document_frequency[feature]
+        self._slots[item.kind].remove(item.id, self._features(item))
+        for term in item.terms:
+            self._document_frequency[term] -= 1
+            if self._document_frequency[term] <= 0:
+                del self._document_frequency[term]
         by_org = self._offers_by_org if item.kind == "offer" else self._needs_by_org
         by_org[item.organization_id][item.category] -= 1
 
@@ -82,56 +161,311 @@ class MatchIndex:
     def default_idf(self) -> float:
         return math.log(1 + len(self.items))
 
-    def _weights(self, item: Item) -> dict[str, float]:
-        return feature_weights(item, _IdfView(self), self.default_idf)
-
     def reciprocal(self, need: Item, offer: Item) -> bool:
         """Whether the offering organization also needs something the needing one offers."""
         offered_by_needer = {c for c, n in self._offers_by_org.get(need.organization_id, {}).items() if n}
         needed_by_offerer = {c for c, n in self._needs_by_org.get(offer.organization_id, {}).items() if n}
         return bool(offered_by_needer & needed_by_offerer)
 
-    def _candidates(self, query: Item, kind: str) -> list[int]:
-        """Ids of KIND sharing features with QUERY, best text overlap first (a shortlist)."""
-        weights = self._weights(query)
-        accumulated: dict[int, float] = defaultdict(float)
-        postings = self._postings[kind]
-        for feature, weight in weights.items():
-            ids = postings.get(feature)
-            if not ids:
-                continue
-            # The offer's side of the product, without its title boost: a shortlist only.
-            contribution = weight * (self.idf(feature) if not feature.startswith("§") else weight)
-            for listing_id in ids:
-                accumulated[listing_id] += contribution
-        if len(accumulated) <= SHORTLIST:
-            return list(accumulated)
-        return heapq.nlargest(SHORTLIST, accumulated, key=accumulated.__getitem__)
+    def _shortlist(self, weights: dict[str, float], kind: str, idf: Mapping[str, float],
+                   buffer: np.ndarray | None = None) -> np.ndarray:
+        """Slots of the SHORTLIST listings of KIND with most text in common with a query.
 
-    def score_pair(self, need: Item, offer: Item) -> Match | None:
+        The overlap is the listing's side of the product without its title boost: a
+        shortlist only. Ties at the cut go to the lower listing ids. BUFFER, zeros as long
+        as the slots, saves allocating one per query in bulk work; it is left zeroed.
+        """
+        slots = self._slots[kind]
+        accumulated = np.zeros(slots.end) if buffer is None else buffer
+        for feature, weight in weights.items():
+            having = slots.of(feature)
+            if having is not None:
+                accumulated[having] += weight * (weight if feature.startswith("§")
+                                                 else idf.get(feature, self.default_idf))
+        touched = np.flatnonzero(accumulated > 0)     # a mask: much faster than the floats
+        values = accumulated[touched]
+        accumulated[touched] = 0.0
+        if len(touched) <= SHORTLIST:
+            return touched
+        cut = np.partition(values, len(values) - SHORTLIST)[len(values) - SHORTLIST]
+        above = touched[values > cut]
+        level = touched[values == cut]
+        level = level[np.argsort(slots.ids[level], kind="stable")[:SHORTLIST - len(above)]]
+        return np.concatenate([above, level])
+
+    def score_pair(self, need: Item, offer: Item, idf: Mapping[str, float] | None = None) -> Match | None:
         """Score one pair with the index's word statistics."""
-        idf = {t: self.idf(t) for t in need.terms | offer.terms}
+        if idf is None:
+            idf = {t: self.idf(t) for t in need.terms | offer.terms}
         return score(need, offer, idf=idf, default_idf=self.default_idf,
                      reciprocal=self.reciprocal(need, offer))
 
+    def _bound(self, need: Item, offer: Item, text: float) -> float:
+        """A closer bound than upper_bound: the pair's own distance, quantity and
+        reciprocity, and -1 when score() rules it out."""
+        if (need.organization_id == offer.organization_id or offer.remaining <= 0
+                or dates_overlap(need, offer) is False):
+            return -1.0
+        relevance = (TEXT_SHARE * text + (1 - TEXT_SHARE) * category_fit(need, offer)) \
+            * (1 - DISTANCE_SHARE + DISTANCE_SHARE * distance_fit(need, offer)[0])
+        quantity = quantity_fit(need, offer)
+        if quantity is not None:
+            relevance *= 0.7 + 0.3 * quantity
+        if self.reciprocal(need, offer):
+            relevance = min(1.0, relevance * RECIPROCITY)
+        return relevance + ROUNDING
+
+    def _pick(self, query: Item, others: list[Item], bounds: list[float], limit: int,
+              idf: Mapping[str, float], closer: Callable[[int], float] | None = None) -> list[Match]:
+        """The LIMIT best matches of QUERY among OTHERS, given bounds on their scores.
+
+        Pairs are taken highest bound first (with CLOSER, a rough bound, then the pair's
+        closer one), then scored; this stops once the LIMIT-th best score found beats every
+        bound left. The result is what scoring every pair would give, for a tenth of the work.
+        """
+        if limit <= 0:
+            return []
+        as_need = query.kind == "need"
+        queue = [(-bound, closer is None, i) for i, bound in enumerate(bounds)]
+        heapq.heapify(queue)
+        best: list[tuple[tuple[float, int], Match]] = []
+        while queue:
+            bound, close, i = heapq.heappop(queue)
+            if len(best) == limit and -bound < best[0][0][0]:
+                break
+            if not close:
+                heapq.heappush(queue, (-closer(i), True, i))
+                continue
+            other = others[i]
+            match = self.score_pair(query, other, idf) if as_need else self.score_pair(other, query, idf)
+            if match is None:
+                continue
+            key = (match.score, -other.id)
+            if len(best) < limit:
+                heapq.heappush(best, (key, match))
+            elif key > best[0][0]:
+                heapq.heapreplace(best, (key, match))
+        return [match for _, match in sorted(best, key=lambda pair: pair[0], reverse=True)]
+
+    def _best_for(self, query: Item, kind: str, limit: int, exclude: set[int]) -> list[Match]:
+        idf = _IdfView(self)
+        weights = feature_weights(query, idf, self.default_idf)
+        slots = self._slots[kind]
+        others = [self.items[i] for i in slots.ids[self._shortlist(weights, kind, idf)].tolist()
+                  if i not in exclude]
+        query_norm = math.sqrt(sum(w * w for w in weights.values()))
+        texts = []
+        for other in others:
+            theirs = feature_weights(other, idf, self.default_idf)
+            dot = sum(w * theirs[k] for k, w in weights.items() if k in theirs)
+            texts.append(dot / (query_norm * math.sqrt(sum(w * w for w in theirs.values()))))
+        as_need = query.kind == "need"
+
+        def closer(i: int) -> float:
+            need, offer = (query, others[i]) if as_need else (others[i], query)
+            return self._bound(need, offer, texts[i])
+
+        rough = [upper_bound(text, category_fit(query, other)) for other, text in zip(others, texts)]
+        return self._pick(query, others, rough, limit, idf, closer)
+
     def offers_for(self, need: Item, limit: int = 10, *, exclude: set[int] = frozenset()) -> list[Match]:
         """The best offers for NEED (which need not be in the index), best first."""
-        matches = []
-        for offer_id in self._candidates(need, "offer"):
-            if offer_id in exclude:
-                continue
-            match = self.score_pair(need, self.items[offer_id])
-            if match is not None:
-                matches.append(match)
-        return heapq.nlargest(limit, matches, key=lambda m: (m.score, -m.offer_id))
+        return self._best_for(need, "offer", limit, exclude)
 
     def needs_for(self, offer: Item, limit: int = 10, *, exclude: set[int] = frozenset()) -> list[Match]:
         """The needs OFFER could serve best, best first."""
-        matches = []
-        for need_id in self._candidates(offer, "need"):
-            if need_id in exclude:
-                continue
-            match = self.score_pair(self.items[need_id], offer)
-            if match is not None:
-                matches.append(match)
-        return heapq.nlargest(limit, matches, key=lambda m: (m.score, -m.need_id))
+        return self._best_for(offer, "need", limit, exclude)
+
+    def all_offers(self, limit: int = 5, *, workers: int | None = None) -> list[Match]:
+        """offers_for(need, LIMIT) for every need in the index, in the index's order, in bulk.
+
+        The word statistics are taken once; the offers' weights and what else bounds a
+        pair's score are laid out in arrays (`_Offers`), so that a shortlist's bounds are a
+        few numpy operations instead of a loop of dictionaries. With many needs, WORKERS
+        forked processes (by default one per CPU) share them out: each inherits the index.
+        """
+        needs = [item for item in self.items.values() if item.kind == "need"]
+        bulk = _Bulk(self, limit)
+        workers = workers or os.cpu_count() or 1
+        if (workers < 2 or len(needs) < PARALLEL_FROM
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return bulk.offers_for(needs)
+        global _forked
+        _forked = bulk, needs
+        step = -(-len(needs) // (4 * workers))
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_offers_for_range, [(start, start + step) for start in
+                                                     range(0, len(needs), step)], chunksize=1)
+        finally:
+            _forked = None
+        return [match for part in parts for match in part]
+
+
+PARALLEL_FROM = 5_000   # needs; fewer are done sooner than processes start
+_forked: tuple[_Bulk, list[Item]] | None = None   # what forked processes inherit
+
+
+def _offers_for_range(span: tuple[int, int]) -> list[Match]:
+    bulk, needs = _forked
+    return bulk.offers_for(needs[span[0]:span[1]])
+
+
+class _Bulk:
+    """What answering offers_for for many needs at once shares: frozen word statistics,
+    the offers as arrays, and a buffer for the shortlists."""
+
+    def __init__(self, index: MatchIndex, limit: int) -> None:
+        self.index, self.limit = index, limit
+        self.idf = {term: index.idf(term) for term in index._document_frequency}
+        self.offers = _Offers(index, self.idf)
+        self.buffer = np.zeros(index._slots["offer"].end)
+
+    def offers_for(self, needs: list[Item]) -> list[Match]:
+        index, slots = self.index, self.index._slots["offer"]
+        matches: list[Match] = []
+        for need in needs:
+            weights = feature_weights(need, self.idf, index.default_idf)
+            shortlist = index._shortlist(weights, "offer", self.idf, self.buffer)
+            if len(shortlist):
+                others = [index.items[i] for i in slots.ids[shortlist].tolist()]
+                bounds = self.offers.bounds(need, weights, shortlist)
+                matches.extend(index._pick(need, others, bounds.tolist(), self.limit, self.idf))
+        return matches
+
+
+class _Offers:
+    """The index's offers slot by slot, as arrays: what bounds a need's pairs, all at once.
+
+    `bounds` is `MatchIndex._bound` for many offers: the same exclusions and factors, with
+    the text similarity from the offers' normalised weights in a sparse matrix.
+    """
+
+    def __init__(self, index: MatchIndex, idf: Mapping[str, float]) -> None:
+        slots = index._slots["offer"]
+        offers = [index.items.get(i) for i in slots.ids[:slots.end].tolist()]
+        self.columns: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        for offer in offers:
+            if offer is not None:
+                weights = feature_weights(offer, idf, index.default_idf)
+                norm = math.sqrt(sum(w * w for w in weights.values()))
+                for feature, weight in weights.items():
+                    indices.append(self.columns.setdefault(feature, len(self.columns)))
+                    data.append(weight / norm)
+            indptr.append(len(indices))
+        self.weights = csr_matrix((data, indices, indptr),
+                                  shape=(len(offers), max(1, len(self.columns))))
+        self.query = np.zeros(self.weights.shape[1])
+        self.index = index
+        categories = {o.category for o in offers if o is not None} | {
+            c for by_org in (index._offers_by_org, index._needs_by_org)
+            for kinds in by_org.values() for c in kinds}
+        self.bit = {c: 1 << i for i, c in enumerate(sorted(categories))}
+        self.codes: dict[str, dict[object, int]] = defaultdict(dict)
+        self.fits: dict[str, np.ndarray] = {}
+
+        def numbers(value: Callable[[Item], float], missing: float) -> np.ndarray:
+            return np.array([missing if o is None else value(o) for o in offers], dtype=float)
+
+        def coded(field: str) -> np.ndarray:
+            codes = self.codes[field]
+            return np.array([-1 if o is None else codes.setdefault(getattr(o, field), len(codes))
+                             for o in offers], dtype=np.int64)
+
+        self.organization = numbers(lambda o: o.organization_id, -1.0)
+        self.remaining = numbers(lambda o: o.remaining, 0.0)
+        self.latitude = numbers(lambda o: _number(o.latitude), np.nan)
+        self.longitude = numbers(lambda o: _number(o.longitude), np.nan)
+        self.start = numbers(lambda o: _day(o.available_from), np.nan)
+        self.end = numbers(lambda o: _day(o.available_until), np.nan)
+        self.unit, self.category = coded("unit"), coded("category")
+        self.places, self.municipality = coded("places"), coded("municipality")
+        self.wants = np.array([self.mask(index._needs_by_org.get(o.organization_id, {}))
+                               if o is not None else 0 for o in offers], dtype=np.int64)
+        self.by_casefold = defaultdict(list)
+        for name, code in self.codes["municipality"].items():
+            self.by_casefold[name.casefold()].append(code)
+
+    def mask(self, counts: dict[str, int]) -> int:
+        return sum(self.bit[c] for c, n in counts.items() if n)
+
+    def text(self, weights: dict[str, float], slots: np.ndarray) -> np.ndarray:
+        shared = [(self.columns[f], w) for f, w in weights.items() if f in self.columns]
+        for column, weight in shared:
+            self.query[column] = weight
+        products = _row_products(self.weights, slots, self.query)
+        for column, _ in shared:
+            self.query[column] = 0.0
+        return products / math.sqrt(sum(w * w for w in weights.values()))
+
+    def bounds(self, need: Item, weights: dict[str, float], slots: np.ndarray) -> np.ndarray:
+        fits = self.fits.get(need.category)
+        if fits is None:
+            fits = self.fits[need.category] = np.array(
+                [category_fit(need, _Category(c)) for c in self.codes["category"]] or [0.0])
+        relevance = (TEXT_SHARE * self.text(weights, slots)
+                     + (1 - TEXT_SHARE) * fits[self.category[slots]])
+        relevance *= 1 - DISTANCE_SHARE + DISTANCE_SHARE * self.distance(need, slots)
+        remaining = self.remaining[slots]
+        quantity = np.where(remaining >= need.quantity, 1.0, remaining / max(need.quantity, 1))
+        same_unit = self.unit[slots] == self.codes["unit"].get(need.unit, -2)
+        relevance *= np.where(same_unit, 0.7 + 0.3 * quantity, 1.0)
+        offered = self.mask(self.index._offers_by_org.get(need.organization_id, {}))
+        reciprocal = (self.wants[slots] & offered) != 0
+        relevance = np.where(reciprocal, np.minimum(1.0, relevance * RECIPROCITY), relevance)
+        ruled_out = ((self.organization[slots] == need.organization_id) | (remaining <= 0)
+                     | self.disjoint(need, slots))
+        return np.where(ruled_out, -1.0, relevance + ROUNDING)
+
+    def distance(self, need: Item, slots: np.ndarray) -> np.ndarray:
+        """distance_fit for each offer: 1 in the same or a named municipality, else by km."""
+        near = np.zeros(len(slots), dtype=bool)
+        if need.municipality:
+            near |= np.isin(self.municipality[slots], self.by_casefold.get(
+                need.municipality.casefold(), []))
+        named = np.array([bool(p) and p <= need.terms for p in self.codes["places"]] or [False])
+        near |= named[self.places[slots]]
+        if need.latitude is None or need.longitude is None:
+            km = np.full(len(slots), np.nan)
+        else:
+            lat1, lon1 = math.radians(need.latitude), math.radians(need.longitude)
+            lat2, lon2 = np.radians(self.latitude[slots]), np.radians(self.longitude[slots])
+            h = (np.sin((lat2 - lat1) / 2) ** 2
+                 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+            km = 6371.0 * 2 * np.arcsin(np.sqrt(h))
+        far = np.where(np.isnan(km), 0.4, np.exp(-np.nan_to_num(km) / NEARBY_KM))
+        return np.where(near, 1.0, far)
+
+    def disjoint(self, need: Item, slots: np.ndarray) -> np.ndarray:
+        """Where dates_overlap is False: both name dates, and they do not meet."""
+        if need.available_from is None and need.available_until is None:
+            return np.zeros(len(slots), dtype=bool)
+        start = np.fmax(_day(need.available_from), self.start[slots])
+        end = np.fmin(_day(need.available_until), self.end[slots])
+        return ~np.isnan(start) & ~np.isnan(end) & (start > end)
+
+
+class _Category:
+    """A stand-in with only a category, to ask category_fit about two categories."""
+
+    def __init__(self, category: str) -> None:
+        self.category = category
+
+
+def _number(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def _day(value: date | None) -> float:
+    return np.nan if value is None else float(value.toordinal())
+
+
+def _row_products(matrix: csr_matrix, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """(matrix[rows] @ vector), without building the submatrix."""
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    lengths = ends - starts
+    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    products = matrix.data[positions] * vector[matrix.indices[positions]]
+    return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products,
+                       minlength=len(rows))

@@ -7,89 +7,196 @@ lemma starts with one of the stems. Multi-word stems match consecutive words.
 """
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 CONCEPTS: dict[str, tuple[str, ...]] = {
-    "room": ("sala", "sal ", "swietlic", "aula", "pomieszczen", "lokal", "pokoj", "room",
-             "hall", "venue", "space", "czytelni", "remiz", "stodol", "klubokawiarni"),
+    "room": ("sala ", "sal ", "sale ", "swietlic", "aula", "pomieszczen", "lokal ", "lokalu",
+             "pokoj", "room", "hall", "venue", "space", "czytelni", "remiz", "stodol",
+             "klubokawiarni", "gabinet", "miejsce na spotkan", "miejsce na zebran"),
     "sport": ("sport", "hal sport", "hala sport", "gimnastyczn", "boisk", "orlik", "futsal",
               "pilk", "siatkow", "koszykow", "turniej", "trening", "mecz", "druzyn", "fitness",
-              "gym", "tenis", "basen", "lodowisk", "football", "volleyball"),
-    "dance_stage": ("taniec", "tanc", "taneczn", "balet", "lustr", "parkiet", "scen", "teatr",
-                    "widowiskow", "prob", "dance", "stage", "theatre", "theater"),
-    "conference": ("konferenc", "rzutnik", "projektor", "ekran", "prezentac", "wyklad",
-                   "seminari", "debat", "projector", "conference", "lecture"),
+              "gym ", "tenis", "basen", "lodowisk", "football", "volleyball", "zawod",
+              "rozgryw", "sedzi", "bramk", "halow"),
+    "dance": ("taniec", "tanc", "taneczn", "balet", "lustr", "parkiet", "dance", "walc",
+              "tango"),
+    "stage": ("scen", "teatr", "widowiskow", "proba ", "prob ", "proby ", "stage ", "theatre",
+              "theater", "estrad", "podest", "spektakl", "przedstawien"),
+    "conference": ("konferenc", "prezentac", "wyklad", "seminari", "debat", "conference",
+                   "lecture", "ekran"),
+    "projector": ("rzutnik", "projektor", "projector", "beamer", "pokaz zdjec",
+                  "pokaz slajd", "wyswietl"),
     "kitchen_food": ("kuchni", "gotow", "kulinar", "catering", "posil", "obiad", "kolac",
-                     "wigil", "poczestun", "ciast", "wypiek", "pieczen", "kawa", "herbat",
-                     "zup", "pierog", "jedzen", "food", "cook", "kitchen", "meal", "baking",
-                     "cake", "dinner", "lunch", "snack", "bufet", "oplatk"),
-    "people_transport": ("bus", "autobus", "autokar", "mikrobus", "osobow", "wycieczk",
-                         "wyjazd", "dowoz", "przewoz osob", "pasazer", "kierowc", "trip",
-                         "coach", "minibus", "excursion", "dowiez", "podwiez"),
+                     "wigil", "poczestun", "ciast", "wypiek", "pieczen", "kawa ", "kawy ",
+                     "kawowa", "herbat", "zup", "pierog", "jedzen", "food", "cook", "kitchen",
+                     "meal", "baking", "cake", "dinner", "lunch", "snack", "bufet", "oplatk",
+                     "grill", "barbecue", "bbq", "kielbas", "potraw", "zurek", "przekask",
+                     "jadlo", "refreshment"),
+    "donation": ("dar ", "dary ", "darow", "darami", "podaruj", "donat", "donate", "zbiork",
+                 "refurbished", "uzywan", "do przekazania", "wycofan", "second hand"),
+    "grill_bonfire": ("grill", "barbecue", "bbq", "ognisk", "kielbas", "campfire", "bonfire"),
+    "christmas": ("wigil", "swiateczn", "boze narodzen", "bozonarodzeni", "oplatk", "wieczerz",
+                  "christmas", "xmas", "mikolaj", "gwiazdk", "koled"),
+    "catering_gear": ("podgrzew", "termos", "warnik", "bemar", "naczyni", "sztuc", "talerz",
+                      "kubk", "kubek", "garnk", "garnek", "chafing", "tableware", "zastaw",
+                      "cieple jedzen", "ciepl posil", "cieply posil"),
+    "people_transport": ("bus ", "busy ", "busa ", "autobus", "autokar", "mikrobus", "minibus",
+                         "gimbus", "samochod osobow", "wycieczk", "wyjazd", "przewoz osob",
+                         "przewoz grup", "przewoz dzieci", "przewoz senior", "przewoz uczestnik",
+                         "przewiez grup", "pasazer", "miejsc siedz", "pielgrzym", "trip",
+                         "coach", "excursion", "podwiez", "dowoz uczestnik", "dowoz dzieci",
+                         "dowoz senior", "dowoz podopieczn"),
     "goods_transport": ("dostawcz", "ciezarow", "przyczep", "przeprowadz", "towar", "ladun",
-                        "palet", "cargo", "truck", "delivery", "moving", "lorry", "transport sprzet",
-                        "przewoz sprzet", "przewiez sprzet"),
-    "computer": ("komputer", "programist", "laptop", "stanowisk", "informaty", "pc ", "computer", "notebook",
-                 "tablet", "programow", "kodow", "coding", "scratch", "python"),
-    "it_repair": ("napraw", "serwis", "konfigur", "siec", "router", "wifi", "wi fi", "drukark",
-                  "helpdesk", "repair", "network", "instalac", "oprogramowan", "antywirus"),
+                        "palet", "cargo", "truck", "delivery", "moving", "lorry", "furgon",
+                        "transport sprzet", "przewoz sprzet", "przewiez sprzet",
+                        "przewoz mebl", "przewiez mebl", "przewoz dar", "przewiez dar",
+                        "przewiezienia dar", "przewoz karton", "przewiez karton", "van "),
+    "computer": ("komputer", "programist", "laptop", "stanowisk komputer",
+                 "stanowisk z internet", "informaty", "pc ", "computer", "notebook", "tablet",
+                 "programow", "kodow", "coding", "scratch", "python", "robot", "robotyk",
+                 "monitor", "klawiatur"),
+    "it_repair": ("napraw", "serwis", "konfigur", "siec", "router", "wifi", "wi fi",
+                  "helpdesk", "repair", "network", "instalac", "oprogramowan", "antywirus",
+                  "nie drukuj", "nie uruchami", "zainstal", "kopi zapasow", "kopie zapasow"),
     "sound_light": ("naglosn", "audio", "mikrofon", "glosnik", "kolumn", "mikser", "sound",
-                    "speaker", "microphone", "oswietl", "reflektor", "light", "dj"),
-    "event_gear": ("namiot", "stol", "krzesl", "lawk", "lawek", "mebl", "table", "chair",
-                   "tent", "parawan", "stoisk", "gazebo", "pawilon", "podest"),
+                    "loudspeaker", "microphone", "oswietl", "reflektor", "lighting", "dj ",
+                    "odsluch", "akustyk"),
+    "event_gear": ("namiot", "stol ", "stoly ", "stolow ", "stolami", "krzesl", "lawk", "lawek",
+                   "lawostol", "mebl", "table ", "tables", "chair", "tent", "parawan", "stoisk",
+                   "gazebo", "pawilon", "zadaszen"),
+    "accommodation": ("nocleg", "lozk", "lozek", "spiwor", "materac", "bed ", "beds",
+                      "accommodation", "overnight", "spac ", "spania"),
     "promotion": ("promoc", "promow", "plakat", "ulotk", "newsletter", "ogloszen",
-                  "media", "facebook", "instagram", "social", "radio", "gazet", "artykul",
-                  "prasa", "prasow", "poster", "promot", "rozpowszechn", "informac o wydarzen",
-                  "billboard", "baner", "banner", "witryn", "mailing", "odbiorc"),
-    "printing": ("druk", "wydruk", "ksero", "kopiark", "print", "laminow"),
+                  "media", "facebook", "instagram", "linkedin", "social", "radio", "gazet",
+                  "artykul", "prasa", "prasow", "poster", "promot", "rozpowszechn",
+                  "informac o wydarzen", "billboard", "baner", "banner", "witryn", "mailing",
+                  "odbiorc", "zapowiedz", "flyer", "leaflet", "dziennikarz", "biuletyn",
+                  "portal", "obserwujac", "followers", "roll up"),
+    "printing": ("druk ", "druku", "wydruk", "drukowa", "wydrukow", "ksero", "kopiark",
+                 "print", "laminow", "drukarni"),
     "volunteers": ("wolontari", "pomoc przy", "pomocnik", "rece do pracy", "rak do pracy",
-                   "volunteer", "helper", "helping hand", "pomocn", "dyzur"),
-    "first_aid": ("pierwsz pomoc", "pierwszej pomocy", "ratown", "resuscyt", "rko", "aed",
-                  "defibryl", "first aid", "cpr"),
+                   "volunteer", "helper", "helping hand", "pomocn"),
+    "first_aid": ("pierwsz pomoc", "pierwszej pomocy", "ratown", "resuscyt", "rko ", "aed",
+                  "defibryl", "first aid", "cpr", "zaslab", "przytomn", "omdlen", "zawal",
+                  "reanimac", "zatrzyman krazen", "przedmedycz", "fantom"),
     "legal": ("rodo", "gdpr", "ochron dan", "ochrony danych", "danych osobow", "prawn",
-              "prawnik", "radc", "statut", "umow", "legal", "regulamin", "privacy"),
+              "prawnik", "radc", "statut", "umow", "legal", "regulamin", "privacy", "krs ",
+              "rejestr", "przepis", "klauzul", "wizerunk", "wzor zgod", "zgod na", "zgoda na",
+              "lawyer"),
     "accounting": ("ksiegow", "rozlicz", "sprawozdan", "podatk", "bilans", "accounting",
                    "bookkeeping", "finansow"),
     "grants": ("wniosek", "wnioski", "wniosk", "grant", "dotac", "fundraising", "projekt unijn",
-               "fundusz", "konkurs grant"),
+               "fundusz", "konkurs grant", "dofinansow"),
     "design": ("grafik", "graficzn", "logo", "ilustrac", "projekt graficz", "design",
-               "layout", "sklad", "identyfikac wizual"),
-    "photo_video": ("zdjec", "fotograf", "foto", "film", "wideo", "video", "nagran", "photo",
-                    "dron", "relac"),
+               "layout", "sklad komputer", "sklad tekst", "identyfikac wizual", "herb ",
+               "szablon"),
+    "photo_video": ("zdjec", "fotograf", "foto", "film", "wideo", "video", "nagran", "nagra",
+                    "photo", "dron", "relacj", "relacjon", "uwieczn"),
     "web": ("strona internet", "stron internet", "stron www", "www", "wordpress", "website",
-            "witryn internet", "domen", "hosting", "web"),
+            "witryn internet", "domen", "hosting", "web "),
     "children": ("dzieci", "dziecko", "dziec", "mlodziez", "uczni", "uczen", "przedszkol",
-                 "kids", "children", "youth", "harcer", "nastolat"),
-    "seniors": ("senior", "emeryt", "starsz", "elderly", "dziadk", "babc"),
+                 "kids", "children", "youth", "harcer", "nastolat", "teenager", "maluch",
+                 "pupil"),
+    "seniors": ("senior", "emeryt", "starsz", "elderly", "dziadk", "babc", "utw ",
+                "trzeciego wieku"),
     "crafts_art": ("rekodziel", "plastyczn", "malarst", "malow", "ceramik", "garncarsk",
                    "rzezb", "artystyczn", "craft", "art ", "painting", "decoupage", "haft",
-                   "szydel", "wiklin"),
-    "music": ("muzyk", "muzycz", "koncert", "chor", "zespol", "instrument", "orkiestr",
-              "spiew", "music", "concert", "choir", "band"),
-    "garden": ("ogrod", "zielen", "sadzen", "drzew", "krzew", "kwiat", "trawnik", "garden",
-               "planting", "grabien", "porzadk"),
+                   "szydel", "wiklin", "akwarel", "akryl", "wycinank"),
+    "music": ("muzyk", "muzycz", "koncert", "chor ", "choru", "chorem", "orkiestr", "spiew",
+              "piesn", "zespol muzycz", "zespol ludow", "zespol spiew", "zespol rock",
+              "zespol piesn", "zespol folk", "instrument", "music", "concert", "choir",
+              "band ", "gitar", "zagra "),
+    "heritage": ("ludow", "folklor", "regionaln", "tradycyjn", "gwar", "kociewsk", "kaszubsk",
+                 "zulawsk", "folk", "obrzed", "dawn", "zabytk", "histor", "dziedzictw",
+                 "heritage", "rycer", "sredniowiecz"),
+    "garden": ("ogrod", "zielen", "sadzen", "sadzonk", "sadzi", "drzew", "krzew", "kwiat",
+               "trawnik", "garden", "planting", "plant ", "trees", "grabien", "porzadk", "sad ",
+               "warzyw", "kompost"),
     "languages": ("jezyk", "angielsk", "niemieck", "lektor", "konwersac", "language", "native",
-                  "conversation",
-                  "english", "polish", "tlumacz", "translat"),
-    "tutoring": ("korepetyc", "nauk", "lekcj", "matematy", "tutoring", "homework",
-                 "odrabian", "egzamin", "exam", "matur"),
-    "power": ("prad", "agregat", "generator", "przedluzacz", "elektryczn", "power supply"),
-    "water_sports": ("kajak", "splyw", "kayak", "canoe", "zaglow", "lodz", "rowerk wodn"),
+                  "conversation", "english", "polish", "tlumacz", "translat", "po polsku",
+                  "po angielsku"),
+    "tutoring": ("korepetyc", "nauk szkoln", "lekcj", "matematy", "tutoring", "homework",
+                 "odrabian", "egzamin", "exam", "matur", "zadan domow", "w nauce"),
+    "power": ("prad", "agregat", "generator", "przedluzacz", "elektryczn", "power supply",
+              "zasilan"),
+    "water_sports": ("kajak", "splyw", "kayak", "canoe", "zaglow", "lodz", "rowerk wodn",
+                     "przystan"),
     "costumes": ("kostium", "stroj", "przebran", "costume", "rekwizyt"),
-    "streaming": ("transmisj", "na zywo", "stream", "live", "online", "internet na zyw"),
-    "renovation": ("remont", "narzedzi", "elektronarzedz", "drabin", "rusztowan", "farb",
-                   "tools", "renovat", "odnowien", "odnowic"),
-    "mobility": ("wozek inwalidz", "wozk", "rehabilit", "balkonik", "wheelchair", "kule "),
+    "streaming": ("transmisj", "na zywo", "stream", "live ", "online", "internet na zyw"),
+    "renovation": ("remont", "narzedzi", "elektronarzedz", "drabin ", "drabiny", "rusztowan",
+                   "farb", "tools", "renovat", "odnowien", "odnowic", "malowan scian",
+                   "pedzl"),
+    "mobility": ("wozek inwalidz", "wozk", "rehabilit", "balkonik", "wheelchair", "kule ",
+                 "chodzik", "ortoped", "niepelnospraw"),
     "sewing": ("szyc", "krawiec", "krawiect", "maszyn do szyc", "sewing", "tailor"),
-    "cleaning": ("sprzatan", "porzadkow", "mycie", "cleaning"),
+    "cleaning": ("sprzatan", "sprzata", "porzadkow", "mycie", "cleaning", "clean up",
+                 "cleaning up"),
     "health": ("zdrow", "lekarz", "pielegniar", "badan", "profilakty", "fizjoterap",
-               "psycholog", "health", "medical"),
-    "safety": ("bezpieczen", "pozar", "przeciwpozar", "gasnic", "ewakuac", "straz", "osp", "safety", "fire"),
-    "cyber": ("cyberbezpieczen", "phishing", "haslo", "hasel", "cyber", "security"),
+               "psycholog", "health", "medical", "dietet", "cisnien"),
+    "safety": ("bezpieczen", "pozar", "przeciwpozar", "gasnic", "ewakuac", "straz", "osp ",
+               "safety", "fire "),
+    "cyber": ("cyberbezpieczen", "phishing", "haslo", "hasel", "cyber", "security",
+              "wyludzen", "oszust", "falszyw wiadomosc"),
     "business_skills": ("marketing", "zarzadzan", "biznes", "przedsiebiorc", "excel",
                         "arkusz", "kompetenc cyfrow", "business", "spreadsheet"),
+    "storage": ("magazyn", "przechow", "skladowan", "storage", "warehouse", "schowek",
+                "przechowalni"),
+    "textiles": ("odziez", "ubran", "kurtk", "obuw", "buty ", "butow", "swetr", "czapk",
+                 "szalik", "clothes", "clothing", "rekawiczk", "koc ", "koce ", "kocy ", "kocow",
+                 "poslan", "legowisk", "posciel", "koldr", "blanket", "bedding"),
+    "animals": ("pies ", "psy ", "psow", "psem", "psa ", "schronisk", "zwierz", "kot ", "koty",
+                "karma", "dog ", "dogs", "animal", "shelter", "behawior"),
+    "games_fun": ("gry ", "gier ", "planszow", "zabaw", "animac", "dmuchan", "trampolin",
+                  "fotobudk", "board game", "atrakcj"),
+    "books": ("ksiazk", "ksiazek", "ksiegozbior", "lektur", "czytan", "bajk", "books ",
+              "book ", "pisarz", "autorsk", "storytelling"),
+    "energy": ("energ", "ogrzewan", "ocieplen", "fotowolta", "heating", "insulation",
+               "rachunk za prad", "oswietlen budynk"),
+    "social_work": ("socjaln", "rodzin zastepcz", "w kryzysie", "bezdomn", "ubog",
+                    "potrzebujac", "podopieczn", "social worker"),
 }
 
 # Concepts about whom a listing is for, not what it is: they help, but must not decide.
-AUDIENCE = frozenset({"children", "seniors"})
+AUDIENCE = frozenset({"children", "seniors", "social_work"})
+
+# What a need for one thing usually also needs, as a broker knows: a concert needs a stage
+# and a sound system, a talk with slides a projector. Offers of those serve the need too,
+# a little less than offers of the thing itself.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    "music": ("sound_light", "stage"),
+    "dance": ("sound_light", "stage"),
+    "conference": ("projector", "sound_light"),
+    "projector": ("conference",),
+    "kitchen_food": ("catering_gear",),
+    "catering_gear": ("kitchen_food",),
+    "promotion": ("printing", "design"),
+    "printing": ("promotion",),
+    "first_aid": ("health",),
+    "cyber": ("computer",),
+    "storage": ("room",),
+    "accommodation": ("event_gear",),
+}
+
+# Words that say what kind of listing it is but not what about: in "Szkolenie z RODO" or
+# "Miejsce w magazynie" the head goes on to the topic. Lemmas, folded.
+GENERIC_HEADS = _words("""
+miejsce pomoc pomocy szkolenie szkolenia warsztat warsztaty kurs zajecie zajecia konsultacja
+konsultacje doradztwo porada spotkanie lekcja lekcje usluga wsparcie udostepnienie mozliwosc
+training workshop workshops course help session sessions class classes advice place
+""")
+
+# When in the week a listing is available or wanted: a need for a Saturday is not served by
+# an offer only on working days. Matched like concepts, but kept apart from them: a shared
+# Saturday makes two listings no more alike.
+WHEN: dict[str, tuple[str, ...]] = {
+    "weekend": ("sobot", "niedziel", "weekend", "saturday", "sunday"),
+    "weekdays": ("dni robocz", "dni powszedn", "dzien robocz", "dzien powszedn",
+                 "w tygodniu", "weekday", "poniedzial", "wtor", "sroda ", "srody ", "srode ",
+                 "czwart", "piatek", "piatki", "working day", "monday", "tuesday", "wednesday",
+                 "thursday", "friday"),
+}
 
 # A need that speaks of one and an offer that speaks only of the other do not meet:
 # a seniors' trip needs a bus, not a delivery van.
@@ -97,7 +204,7 @@ CONFLICTS: tuple[tuple[str, str], ...] = (
     ("people_transport", "goods_transport"),
 )
 
-STOPWORDS = frozenset("""
+STOPWORDS = _words("""
 a aby albo ale bardzo bez by byc byl bedzie bo chcemy ci co czy dla do dzien dwa gdy go
 i ich im ja jak jako jakis jest jestesmy jej jego jeden jesli juz kazdy kiedy ktory ktora
 ktore ktorzy lub ma mamy mi moze mozemy mozna my na nad nam nas naszej nasz nasza nasze
@@ -106,4 +213,9 @@ przy sa se sie sobie ta tak tam te tego tej ten to tu tych tym u w we wiec wszys
 z za ze zeby oferujemy udostepnimy szukamy chetnie ok np itp itd rok roku raz razy
 the and for with our we of to in on at a an is are be can will need needs looking
 offer offers us you your from by as or per up about
-""".split())
+potrzebowac potrzebny potrzeba chciec chcialby szukac moc miec mama moj byc bedziemy
+wystarczyc prosic ktos cos gdzie kilka kilkoro okolo caly bardzo swoj wasz twoj oferowac
+udostepniac udostepnic zorganizowac organizowac
+want wanta would like their them they this that who which some all any have has get
+also please it its was were been into
+""")

@@ -6,19 +6,22 @@ pair out or push it down (disjoint dates, a room far too small, goods transport 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from exchange.errors import Msg
 from exchange.matching.features import Item
-from exchange.matching.lexicon import AUDIENCE, CONFLICTS
+from exchange.matching.lexicon import AUDIENCE, CONFLICTS, IMPLIES
 
 TEXT_SHARE = 0.7            # of relevance; the rest is category fit
 TITLE_BOOST = 1.5           # a word of the title says more than one of the description
+HEAD_BOOST = 2.0            # and one of its head ("Sala" in "Sala z kuchnią na 40 osób") most
 CONCEPT_WEIGHT = 0.6        # × the idf of an unseen word: a shared concept, like a rare word
 AUDIENCE_WEIGHT = 0.25      # "for children" helps less than "a sports hall"
+IMPLIED_WEIGHT = 0.3        # a concept a need implies (a stage for a concert), not one it names
 DISTANCE_SHARE = 0.1        # how much being far away can take off
 NEARBY_KM = 25.0
+DAYS_CLASH = 0.6            # a Saturday need, an offer on working days only
 
 # Categories that often serve each other (symmetric); the same category scores 1.
 RELATED = {
@@ -27,21 +30,15 @@ RELATED = {
     frozenset({"computer_labs", "it_services"}): 0.6,
     frozenset({"computer_labs", "equipment"}): 0.5,
     frozenset({"computer_labs", "training"}): 0.3,
-    frozenset({"equipment", "other"}): 0.5,
     frozenset({"equipment", "transport"}): 0.3,
     frozenset({"equipment", "culture"}): 0.4,
     frozenset({"promotion", "expertise"}): 0.4,
     frozenset({"promotion", "culture"}): 0.3,
-    frozenset({"volunteers", "other"}): 0.4,
     frozenset({"volunteers", "catering"}): 0.4,
     frozenset({"expertise", "training"}): 0.6,
     frozenset({"expertise", "it_services"}): 0.5,
     frozenset({"training", "culture"}): 0.4,
     frozenset({"training", "it_services"}): 0.4,
-    frozenset({"catering", "other"}): 0.3,
-    frozenset({"transport", "other"}): 0.3,
-    frozenset({"culture", "other"}): 0.3,
-    frozenset({"expertise", "other"}): 0.3,
 }
 
 
@@ -56,7 +53,12 @@ class Match:
     components: dict[str, float] = field(default_factory=dict)
 
 
+UNKNOWN_CATEGORY = "other"  # says nothing of what a listing is: fits any category half-way
+
+
 def category_fit(need: Item, offer: Item) -> float:
+    if UNKNOWN_CATEGORY in (need.category, offer.category):
+        return 0.5
     if need.category == offer.category:
         return 1.0
     return RELATED.get(frozenset({need.category, offer.category}), 0.0)
@@ -71,9 +73,15 @@ def km_between(a: Item, b: Item) -> float | None:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
+def same_place(need: Item, offer: Item) -> bool:
+    return bool(need.municipality) and need.municipality.casefold() == offer.municipality.casefold()
+
+
 def distance_fit(need: Item, offer: Item) -> tuple[float, float | None]:
+    """1 in the same municipality, or in one the need names ("w Tczewie lub Pelplinie");
+    else less the farther it is."""
     km = km_between(need, offer)
-    if need.municipality and need.municipality.casefold() == offer.municipality.casefold():
+    if same_place(need, offer) or (offer.places and offer.places <= need.terms):
         return 1.0, km
     if km is None:
         return 0.4, None
@@ -107,14 +115,29 @@ def quantity_fit(need: Item, offer: Item) -> float | None:
     return offer.remaining / need.quantity
 
 
+def _place_boost(feature: str, head: frozenset[str], title: frozenset[str]) -> float:
+    return HEAD_BOOST if feature in head else TITLE_BOOST if feature in title else 1.0
+
+
 def feature_weights(item: Item, idf: Mapping[str, float], default_idf: float) -> dict[str, float]:
-    """The weighted features of ITEM: its terms by rarity (title words count more), its concepts."""
-    weights = {t: idf.get(t, default_idf) * (TITLE_BOOST if t in item.title_terms else 1.0)
+    """The weighted features of ITEM: its terms by rarity, its concepts; the title's, and
+    its head's most, count more. A need also gets, lightly, the concepts its own imply."""
+    weights = {t: idf.get(t, default_idf) * _place_boost(t, item.head_terms, item.title_terms)
                for t in item.terms}
     for concept in item.concepts:
         share = AUDIENCE_WEIGHT if concept in AUDIENCE else CONCEPT_WEIGHT
-        weights["§" + concept] = share * default_idf
+        weights["§" + concept] = share * default_idf * _place_boost(
+            concept, item.head_concepts, item.title_concepts)
+    if item.kind == "need":
+        for concept in implied_concepts(item):
+            weights["§" + concept] = IMPLIED_WEIGHT * default_idf
     return weights
+
+
+def implied_concepts(need: Item) -> set[str]:
+    """Concepts a broker would also look for: a stage and a sound system for a concert."""
+    return {implied for concept in need.concepts for implied in IMPLIES.get(concept, ())
+            if implied not in need.concepts}
 
 
 def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_idf: float) -> \
@@ -129,6 +152,13 @@ def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_i
     words = sorted((k for k in shared if not k.startswith("§")), key=lambda k: -a[k])
     concepts = sorted(k[1:] for k in shared if k.startswith("§"))
     return dot / norm, words, concepts
+
+
+def days_clash(need: Item, offer: Item) -> bool:
+    """Whether the need wants only weekends and the offer is there only on weekdays, or the
+    other way round."""
+    return any(need.when == {x} and offer.when == {y}
+               for x, y in (("weekend", "weekdays"), ("weekdays", "weekend")))
 
 
 def conflicting(need: Item, offer: Item) -> bool:
@@ -165,6 +195,8 @@ def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: flo
         total *= 0.7 + 0.3 * quantity
     if conflicting(need, offer):
         total *= 0.3
+    if days_clash(need, offer):
+        total *= DAYS_CLASH
     if reciprocal:
         total = min(1.0, total * 1.05)
 
@@ -172,10 +204,11 @@ def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: flo
     if category == 1:
         reasons.append(Msg("same category: %(category)s", category=need.category))
     if shared_words:
-        reasons.append(Msg("words in common: %(words)s", words=", ".join(shared_words[:4])))
+        reasons.append(Msg("words in common: %(words)s",
+                           words=", ".join(need.label(w) for w in shared_words[:4])))
     if shared_concepts and not shared_words:
         reasons.append(Msg("similar purpose"))
-    if distance == 1:
+    if same_place(need, offer):
         reasons.append(Msg("both in %(place)s", place=offer.municipality))
     elif km is not None and km <= NEARBY_KM:
         reasons.append(Msg("nearby: %(km)d km", km=round(km)))

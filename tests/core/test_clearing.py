@@ -1,8 +1,22 @@
 """Swaps, cycles and clearing over plain data."""
 from __future__ import annotations
 
+import itertools
+import random
+from collections import Counter
+
+import pytest
+
 from exchange.matching import MatchIndex, make_item
-from exchange.matching.clearing import clear
+from exchange.matching.clearing import (
+    CYCLE_BONUS,
+    clear,
+    columns_of,
+    components,
+    greedy,
+    prune,
+    usage,
+)
 from exchange.matching.cycles import find_cycles
 
 PLACE = {"municipality": "Tczew", "latitude": 54.09, "longitude": 18.78}
@@ -75,3 +89,149 @@ def test_clearing_beats_greedy_when_capacity_is_tight():
     matches = [m for i in (3, 4) for m in index.offers_for(items[i])]
     result = clear(matches, [], items)
     assert len(result.gifts) == 2 and {m.offer_id for m in result.gifts} == {1, 2}
+
+
+# -- exactness: against every possible selection, on small random instances ------------------
+
+def random_event(seed: int):
+    """Items and matches of a few organizations, with tight capacities and many cycles."""
+    from exchange.matching.scoring import Match
+
+    rng = random.Random(seed)
+    items = {}
+    for i in range(1, 13):
+        kind = "offer" if i % 2 else "need"
+        items[i] = make_item(id=i, organization_id=rng.randint(1, 4), kind=kind,
+                             category="rooms", title="Sala", quantity=rng.randint(1, 3),
+                             unit=rng.choice(["hours", "days"]))
+    needs = [i for i in items.values() if i.kind == "need"]
+    offers = [i for i in items.values() if i.kind == "offer"]
+    matches = [Match(n.id, o.id, round(rng.uniform(0.2, 1.0), 4)) for n in needs for o in offers
+               if n.organization_id != o.organization_id and rng.random() < 0.45]
+    return items, matches, find_cycles(matches, items, max_length=3)
+
+
+def brute_force(matches, cycles, items) -> float:
+    """The best total over every feasible selection of gifts and cycles."""
+    columns = [(m.score, (m,)) for m in matches
+               if usage(items[m.need_id], items[m.offer_id]) <= items[m.offer_id].remaining]
+    columns += [(c.score * (1 + CYCLE_BONUS), c.matches) for c in cycles]
+    best = 0.0
+    for chosen in itertools.product((False, True), repeat=len(columns)):
+        picked = [col for col, on in zip(columns, chosen) if on]
+        needs = [m.need_id for _, hops in picked for m in hops]
+        given = Counter()
+        for _, hops in picked:
+            for m in hops:
+                given[m.offer_id] += usage(items[m.need_id], items[m.offer_id])
+        if len(needs) == len(set(needs)) and all(given[o] <= items[o].remaining for o in given):
+            best = max(best, sum(value for value, _ in picked))
+    return best
+
+
+def small_events(count: int):
+    found = 0
+    for seed in range(1000):
+        items, matches, cycles = random_event(seed)
+        if cycles and len(matches) + len(cycles) <= 16:
+            yield items, matches, cycles
+            found += 1
+            if found == count:
+                return
+
+
+@pytest.mark.parametrize("event", list(small_events(12)), ids=lambda _: "")
+def test_clearing_is_exactly_optimal_and_greedy_never_beats_it(event):
+    items, matches, cycles = event
+    exact = brute_force(matches, cycles, items)
+    result = clear(matches, cycles, items)
+    assert result.optimal and result.total == pytest.approx(exact, abs=1e-9)
+    assert result.bound >= result.total - 1e-9
+    assert greedy(matches, cycles, items).total <= result.total + 1e-9
+    met = [m.need_id for m in result.gifts] + [m.need_id for c in result.cycles for m in c.matches]
+    assert len(met) == len(set(met))
+
+
+@pytest.mark.parametrize("event", list(small_events(12)), ids=lambda _: "")
+def test_pruning_keeps_the_optimum_and_the_parts_add_up_to_it(event):
+    items, matches, cycles = event
+    columns = columns_of(matches, cycles, items)
+    kept = prune(columns, items)
+    assert set(map(id, kept)) <= set(map(id, columns))
+
+    def best_of(subset):
+        gifts = [c.hops[0] for c in subset if c.cycle is None]
+        return brute_force(gifts, [c.cycle for c in subset if c.cycle is not None], items)
+
+    assert best_of(kept) == pytest.approx(best_of(columns), abs=1e-9)
+    parts = components(kept, items)
+    assert sum(len(p) for p in parts) == len(kept)
+    assert sum(best_of(p) for p in parts) == pytest.approx(best_of(kept), abs=1e-9)
+
+
+def test_a_gift_beaten_by_one_from_a_roomy_offer_is_pruned():
+    from exchange.matching.scoring import Match
+
+    items = {1: listing(1, 1, "offer", "rooms", "Sala", quantity=5, unit="hours"),
+             2: listing(2, 2, "offer", "rooms", "Sala", quantity=1, unit="hours"),
+             3: listing(3, 3, "need", "rooms", "Sala", quantity=1, unit="hours"),
+             4: listing(4, 4, "need", "rooms", "Sala", quantity=1, unit="hours")}
+    roomy, tight, contested = Match(3, 1, 0.9), Match(3, 2, 0.8), Match(4, 2, 0.7)
+    kept = prune(columns_of([roomy, tight, contested], [], items), items)
+    assert [c.hops for c in kept] == [(roomy,), (contested,)]
+
+
+def test_a_cycle_whose_hop_cannot_fit_is_no_column():
+    items, matches = world()
+    [cycle] = find_cycles(matches, items)
+    small = {**items, cycle.matches[0].offer_id: listing(
+        cycle.matches[0].offer_id, cycle.organizations[0], "offer", "rooms",
+        "Sala konferencyjna", quantity=1, unit="hours")}
+    needy = {**small, cycle.matches[0].need_id: listing(
+        cycle.matches[0].need_id, cycle.organizations[1], "need", "rooms",
+        "Potrzebna sala konferencyjna", quantity=3, unit="hours")}
+    assert all(c.cycle is None for c in columns_of(matches, [cycle], needy))
+
+
+def test_independent_events_are_solved_as_separate_parts():
+    items, matches = world()
+    shifted = {i + 100: make_item(id=i + 100, organization_id=item.organization_id + 100,
+                                  kind=item.kind, category=item.category, title=item.title,
+                                  **PLACE) for i, item in items.items()}
+    from exchange.matching.scoring import Match
+    twice = matches + [Match(m.need_id + 100, m.offer_id + 100, m.score) for m in matches]
+    both = {**items, **shifted}
+    cycles = find_cycles(twice, both)
+    parts = components(prune(columns_of(twice, cycles, both), both), both)
+    assert len(parts) >= 2
+    alone = clear(matches, find_cycles(matches, items), items)
+    assert clear(twice, cycles, both).total == pytest.approx(2 * alone.total)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_cycle_is_found_once(seed):
+    items, matches, _ = random_event(seed)
+    def giver(m):
+        return items[m.offer_id].organization_id
+
+    def taker(m):
+        return items[m.need_id].organization_id
+
+    arcs = {(giver(m), taker(m)) for m in matches if giver(m) != taker(m)}
+    orgs = sorted({o for arc in arcs for o in arc})
+    expected = {path for length in (2, 3, 4) for path in itertools.permutations(orgs, length)
+                if path[0] == min(path)
+                and all((path[i], path[(i + 1) % length]) in arcs for i in range(length))}
+    found = find_cycles(matches, items, max_length=4)
+    distinct_needs = [c for c in found if len({m.need_id for m in c.matches}) == len(c.matches)]
+    assert found == distinct_needs
+    assert {c.organizations for c in found} <= expected
+    best = {}
+    for m in matches:
+        arc = (giver(m), taker(m))
+        if arc[0] != arc[1] and (arc not in best or m.score > best[arc].score):
+            best[arc] = m
+    assert {c.organizations for c in found} == {
+        path for path in expected
+        if len({best[(path[i], path[(i + 1) % len(path)])].need_id
+                for i in range(len(path))}) == len(path)}

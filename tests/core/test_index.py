@@ -1,0 +1,133 @@
+"""The matching index's fast paths give what scoring every pair would."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from exchange.matching import MatchIndex, make_item
+from exchange.matching import index as index_module
+from exchange.matching.scoring import feature_weights, text_similarity
+
+WORDS = ["sala", "konferencyjna", "gimnastyczna", "rzutnik", "nagłośnienie", "namiot", "stoły", "ławki", "bus", "autokar", "wycieczka", "seniorów", "dzieci", "warsztaty", "szkolenie", "catering", "ciasta", "plakaty", "wolontariusze", "festyn", "piknik", "kuchnia", "laptop", "drukarka", "scena", "kajaki"]
+PLACES = [("Tczew", 54.09, 18.78), ("Gdańsk", 54.35, 18.65), ("Słupsk", 54.46, 17.03),
+          ("Pelplin", 53.93, 18.70)]
+CATEGORIES = ["rooms", "equipment", "transport", "catering", "training", "promotion"]
+UNITS = ["pieces", "hours", "days"]
+
+
+def random_items(count: int, seed: int, *, start: int = 1):
+    """Listings of a few words, places, units and sometimes dates, many alike."""
+    rng = random.Random(seed)
+    for i in range(start, start + count):
+        place = rng.choice(PLACES)
+        begins = date(2027, 1, 1) + timedelta(days=rng.randint(0, 60))
+        dated = rng.random() < 0.3
+        yield make_item(
+            available_from=begins if dated else None,
+            available_until=begins + timedelta(days=rng.randint(0, 20)) if dated else None,
+            id=i, organization_id=rng.randint(1, 30), kind=rng.choice(["offer", "need"]),
+            category=rng.choice(CATEGORIES), title=" ".join(rng.sample(WORDS, 2)),
+            description=" ".join(rng.sample(WORDS + [p[0] for p in PLACES], rng.randint(0, 5))),
+            quantity=rng.randint(1, 6), remaining=rng.randint(0, 6), unit=rng.choice(UNITS),
+            municipality=place[0], latitude=place[1], longitude=place[2])
+
+
+def filled(count: int, seed: int) -> MatchIndex:
+    index = MatchIndex()
+    for item in random_items(count, seed):
+        index.add(item)
+    return index
+
+
+def key(matches):
+    return [(m.need_id, m.offer_id, m.score) for m in matches]
+
+
+def scored_one_by_one(index: MatchIndex, need, limit: int):
+    """Every offer sharing a word or concept with NEED, scored: the reference."""
+    matches = [m for offer in index.items.values() if offer.kind == "offer"
+               for m in [index.score_pair(need, offer)] if m and m.components["text"] > 0]
+    return sorted(matches, key=lambda m: (m.score, -m.offer_id), reverse=True)[:limit]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_offers_for_is_the_top_of_scoring_every_candidate(monkeypatch, seed):
+    monkeypatch.setattr(index_module, "SHORTLIST", 10**6)
+    index = filled(600, seed)
+    needs = [item for item in index.items.values() if item.kind == "need"][:40]
+    for need in needs:
+        assert key(index.offers_for(need, 7)) == key(scored_one_by_one(index, need, 7))
+
+
+def test_all_offers_is_offers_for_of_every_need_with_the_shortlist_binding():
+    index = filled(1500, 4)
+    expected = [m for item in list(index.items.values()) if item.kind == "need"
+                for m in index.offers_for(item, 5)]
+    assert len(index._slots["offer"].slot) > index_module.SHORTLIST
+    assert key(index.all_offers(5)) == key(expected)
+
+
+def test_needs_for_is_the_top_of_scoring_every_candidate(monkeypatch):
+    monkeypatch.setattr(index_module, "SHORTLIST", 10**6)
+    index = filled(400, 5)
+    for offer in [item for item in index.items.values() if item.kind == "offer"][:20]:
+        reference = sorted(
+            (m for need in index.items.values() if need.kind == "need"
+             for m in [index.score_pair(need, offer)] if m and m.components["text"] > 0),
+            key=lambda m: (m.score, -m.need_id), reverse=True)[:5]
+        assert key(index.needs_for(offer, 5)) == key(reference)
+
+
+def test_bounds_are_never_below_the_score():
+    index = filled(500, 6)
+    items = list(index.items.values())
+    offers = [i for i in items if i.kind == "offer"]
+    for need in [i for i in items if i.kind == "need"]:
+        for offer in offers[:60]:
+            match = index.score_pair(need, offer)
+            if match is None:
+                continue
+            text, category = match.components["text"], match.components["category"]
+            assert index._bound(need, offer, text) >= match.score
+            assert index_module.upper_bound(text, category) >= match.score
+
+
+def test_slots_are_reused_and_the_arrays_follow_changes():
+    index = filled(1200, 7)      # more listings than the first slot array holds
+    need = next(i for i in index.items.values() if i.kind == "need")
+    best = index.offers_for(need, 3)
+    assert best
+    for match in best:
+        index.remove(match.offer_id)
+    assert not {m.offer_id for m in best} & {m.offer_id for m in index.offers_for(need, 50)}
+    for item in random_items(50, 8, start=5000):
+        index.add(item)
+    assert key(index.all_offers(3)) == key(
+        [m for i in list(index.items.values()) if i.kind == "need" for m in index.offers_for(i, 3)])
+
+
+def test_bulk_bounds_are_the_pairs_own():
+    index = filled(700, 9)
+    index.remove(next(i for i, item in index.items.items() if item.kind == "offer"))
+    idf = {term: index.idf(term) for term in index._document_frequency}
+    offers = index_module._Offers(index, idf)
+    slots = index._slots["offer"]
+    used = np.flatnonzero(slots.ids[:slots.end] >= 0)
+    for need in [item for item in index.items.values() if item.kind == "need"][:40]:
+        weights = feature_weights(need, idf, index.default_idf)
+        bulk = offers.bounds(need, weights, used)
+        for slot, bound in zip(used.tolist(), bulk.tolist()):
+            offer = index.items[int(slots.ids[slot])]
+            text = text_similarity(need, offer, idf, index.default_idf)[0]
+            assert bound == pytest.approx(index._bound(need, offer, text), abs=1e-9)
+
+
+def test_forked_workers_give_the_same_proposals_in_the_same_order(monkeypatch):
+    index = filled(900, 10)
+    alone = index.all_offers(4, workers=1)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)
+    assert key(index.all_offers(4, workers=2)) == key(alone)
+    assert index_module._forked is None
