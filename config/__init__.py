@@ -24,6 +24,10 @@ def normalise_database_url(url: str) -> str:
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """Defaults for every environment; the environment variables are read when instantiated."""
 
@@ -57,6 +61,20 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (imports) up to 10 MB
     MIGRATIONS_DIR = str(ROOT / "migrations")
 
+    # Links in e-mails are absolute: the address people open the site at.
+    BASE_URL = "http://127.0.0.1:5000"
+    # E-mail: SMTP when MAIL_SERVER is set, else (and always in development and tests, unless
+    # MAIL_USE_OUTBOX=0) one .eml file per mail in MAIL_OUTBOX (default instance/outbox/).
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = True    # STARTTLS on MAIL_PORT
+    MAIL_USE_SSL = False   # TLS from the first byte (port 465)
+    MAIL_FROM = "Giełda <no-reply@localhost>"
+    MAIL_OUTBOX = str(INSTANCE / "outbox")
+    MAIL_USE_OUTBOX = False
+
     def __init__(self) -> None:
         if os.environ.get("SECRET_KEY"):
             self.SECRET_KEY = os.environ["SECRET_KEY"]
@@ -64,10 +82,20 @@ class Config:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ["DATABASE_URL"])
         if os.environ.get("RATELIMIT_STORAGE_URI"):
             self.RATELIMIT_STORAGE_URI = os.environ["RATELIMIT_STORAGE_URI"]
+        for name in ("BASE_URL", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
+                     "MAIL_OUTBOX"):
+            if os.environ.get(name):
+                setattr(self, name, os.environ[name])
+        if os.environ.get("MAIL_PORT"):
+            self.MAIL_PORT = int(os.environ["MAIL_PORT"])
+        for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USE_OUTBOX"):
+            if os.environ.get(name):
+                setattr(self, name, _flag(os.environ[name]))
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_USE_OUTBOX = True
 
 
 class TestingConfig(Config):
@@ -75,6 +103,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_USE_OUTBOX = True
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import textwrap
 from pathlib import Path
 
 import click
@@ -166,8 +167,44 @@ def matching_export_command(fmt: str, clearing: bool, output: Path | None) -> No
         click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)
 
 
+@click.group("mail")
+def mail_group() -> None:
+    """E-mail: read the local outbox (development, tests, or no MAIL_SERVER)."""
+
+
+@mail_group.command("outbox")
+@click.option("--limit", "-n", default=20, show_default=True, help="Show the newest N mails.")
+@click.option("--full", is_flag=True, help="Print each mail's text, not just who and what.")
+@click.option("--clear", is_flag=True, help="Delete every mail in the outbox afterwards.")
+@with_appcontext
+def mail_outbox_command(limit: int, full: bool, clear: bool) -> None:
+    """List the mails in the outbox (MAIL_OUTBOX, default instance/outbox/), newest last."""
+    from email import message_from_bytes
+    from email.policy import default as default_policy
+
+    from flask import current_app
+
+    from exchange.mail import read_outbox
+
+    directory = Path(current_app.config.get("MAIL_OUTBOX")
+                     or Path(current_app.instance_path) / "outbox")
+    files = read_outbox(directory)
+    click.echo(f"{len(files)} mail(s) in {directory}" + (":" if files else "."))
+    for path in files[-limit:] if limit > 0 else []:
+        mail = message_from_bytes(path.read_bytes(), policy=default_policy)
+        click.echo(f"{path.name}  {mail['Date']}\n  To: {mail['To']}\n  Subject: {mail['Subject']}")
+        if full:
+            body = mail.get_body(preferencelist=("plain",))
+            click.echo(textwrap.indent(body.get_content() if body else "", "  | "))
+    if clear:
+        for path in files:
+            path.unlink(missing_ok=True)
+        click.echo(f"Deleted {len(files)} mail(s).")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(matching_group)
+    app.cli.add_command(mail_group)
     for command in (create_admin_command, load_demo_data_command, scheduler_command,
                     run_job_command, import_data_command, export_data_command):
         app.cli.add_command(command)

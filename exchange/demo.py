@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.accounts import find_user_by_email, register_user
+from exchange.contracts import create_contract, set_value_default, sign
 from exchange.listings import change_status, create_listing
 from exchange.organizations import add_member, create_organization, set_verified
-from models import Organization, User
+from models import Listing, MemberRole, Membership, Organization, User
 
 DEMO_PASSWORD = "wymiana-zasobow-2026"
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -606,7 +608,47 @@ def load_demo_data(session: Session, now: datetime) -> bool:
             if item.get("status") == "paused":
                 change_status(session, author, org.id, listing.id, "pause", now)
     session.flush()
+    for category, unit, value in VALUE_DEFAULTS:
+        set_value_default(session, admin, category, unit, value, now)
+    _signed_contract(session, now)
     return True
+
+
+# Suggested values per unit for statistics (złoty), in the spirit of the German and Dutch
+# exchanges' valuers: rough, round, never a price.
+VALUE_DEFAULTS = [
+    ("rooms", "hours", 80), ("computer_labs", "hours", 120), ("computer_labs", "days", 800),
+    ("volunteers", "days", 250), ("volunteers", "people", 250), ("training", "sessions", 600),
+    ("expertise", "hours", 150), ("transport", "days", 600), ("equipment", "days", 100),
+    ("promotion", "pieces", 300), ("catering", "people", 30), ("culture", "sessions", 1000),
+]
+
+
+def _signed_contract(session: Session, now: datetime) -> None:
+    """One contract in force, so the dashboard, the print-out and the calendar show something:
+    the firm lends the school its computer lab for the programming contest."""
+    offer = session.scalar(select(Listing).where(
+        Listing.title == "Udostępnimy pracownię komputerową (20 stanowisk) w soboty"))
+    need = session.scalar(select(Listing).where(
+        Listing.title == "Pracownia komputerowa na szkolny konkurs programowania"))
+    if offer is None or need is None:
+        return
+    signers = {}
+    for listing in (offer, need):
+        signers[listing.organization_id] = session.scalar(
+            select(User).join(Membership).where(Membership.organization_id
+                                                == listing.organization_id,
+                                                Membership.role == MemberRole.OWNER))
+    giver = signers[offer.organization_id]
+    contract = create_contract(session, giver, offer.organization_id, {
+        "parties": [offer.organization_id, need.organization_id],
+        "commitments": [{"giver_id": offer.organization_id, "receiver_id": need.organization_id,
+                         "what": "Pracownia komputerowa (20 stanowisk) na konkurs programowania",
+                         "quantity": 1, "unit": "days", "listing_id": offer.id,
+                         "need_id": need.id,
+                         "due_on": (now.date() + timedelta(days=45)).isoformat()}]}, now)
+    for org_id, user in signers.items():
+        sign(session, user, org_id, contract.id, now, recent_login=True)
 
 
 def _listing_data(item: dict, today: date) -> dict:

@@ -1,6 +1,7 @@
 """The core's exception hierarchy and translatable messages, free of any web framework."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Iterable
 
 
@@ -72,6 +73,11 @@ class Conflict(DomainError):
     status = 409
 
 
+# Two requests changed the same row at once (optimistic locking): the later one is refused.
+CONCURRENT_CHANGE = Msg("Someone else changed this at the same moment. Nothing was saved: "
+                        "reload the page and try again.")
+
+
 class Errors:
     """Collects field errors while validating, then raises them all at once."""
 
@@ -114,3 +120,37 @@ def clean_choice(value: Any, field: str, errors: Errors, choices: Iterable[Any])
             return choice
     errors.add(field, Msg("Not a valid choice."))
     return None
+
+
+def clean_date(value: Any, field: str, errors: Errors) -> date | None:
+    """VALUE as a date (a date, a datetime or "YYYY-MM-DD"), or None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, Msg("Enter a date as YYYY-MM-DD."))
+        return None
+
+
+def clean_number(value: Any, field: str, errors: Errors, *, kind: type, low: float, high: float,
+            required: bool = False):
+    if value in (None, ""):
+        if required:
+            errors.add(field, Msg("This field is required."))
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = kind(value) if kind is float else int(str(value).strip())
+    except (TypeError, ValueError):
+        errors.add(field, Msg("Enter a number."))
+        return None
+    if not low <= number <= high:
+        errors.add(field, Msg("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+        return None
+    return number

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,17 @@ from typing import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import text
 
+from exchange.contracts import follow_up
 from exchange.extensions import db
 from exchange.listings import expire_listings
+from exchange.mail import Mail, absolute_link, mailer_from_config, send_pending
 from exchange.proposals import IndexCache, send_digest
+from exchange.web.notifications import text_of
 from exchange.web.util import utcnow
+from models import Notification, User
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_ID = 0x6769656C  # "giel"
@@ -40,11 +46,44 @@ def proposal_digest(session, now):
     return send_digest(session, cache.sync(session), now)
 
 
+def render_mail(notification: Notification, user: User) -> Mail:
+    """A notification as an e-mail in its reader's language (their profile's, else Polish)."""
+    config = current_app.config
+    language = user.locale if user.locale in config["LANGUAGES"] \
+        else config["BABEL_DEFAULT_LOCALE"]
+    app_name = config.get("APP_NAME", "Giełda")
+    with force_locale(language):
+        message = text_of(notification)
+        body = "\n\n".join([
+            gettext("Hello %(name)s,", name=user.name),
+            message,
+            gettext("Open it in %(app)s: %(link)s", app=app_name,
+                    link=absolute_link(config["BASE_URL"], notification.link)),
+            "-- \n" + gettext("You get this e-mail because you have an account in %(app)s. "
+                              "All your notifications: %(link)s", app=app_name,
+                              link=absolute_link(config["BASE_URL"], "/notifications/")),
+        ]) + "\n"
+    subject = f"{app_name}: {textwrap.shorten(message, 120, placeholder='…')}"
+    return Mail(to=user.email, subject=subject, body=body, language=language)
+
+
+def send_mail(session, now):
+    """E-mail the notifications not yet e-mailed; commit after each batch of them."""
+    app = current_app._get_current_object()
+    return send_pending(session, mailer_from_config(app.config, app.instance_path), render_mail,
+                        now, commit=session.commit)
+
+
 JOBS = (
     Job("expire-listings", expire_listings, 60,
         "Expire listings past their date; warn their owners a week before."),
     Job("proposal-digest", proposal_digest, 24 * 60,
         "Tell needs' owners about strong proposals they have not heard of."),
+    Job("contract-follow-up", follow_up, 60,
+        "Remind parties of first contact and due dates, ask how contracts are going, give "
+        "them their outcome."),
+    Job("send-mail", send_mail, 1,
+        "E-mail new notifications, each once, in its reader's language."),
 )
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from exchange import textsearch
-from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_choice, clean_text
+from exchange.errors import (Errors, Msg, NotFound, ValidationError, clean_choice, clean_date,
+                             clean_number, clean_text)
 from exchange.money import find_money
 from exchange.notifications import notify
 from exchange.organizations import canonical_municipality, get_membership
@@ -49,39 +50,6 @@ def money_message(fragment: str) -> Msg:
                fragment=fragment)
 
 
-def _date(value: Any, field: str, errors: Errors) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, Msg("Enter a date as YYYY-MM-DD."))
-        return None
-
-
-def _number(value: Any, field: str, errors: Errors, *, kind: type, low: float, high: float,
-            required: bool = False):
-    if value in (None, ""):
-        if required:
-            errors.add(field, Msg("This field is required."))
-        return None
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = kind(value) if kind is float else int(str(value).strip())
-    except (TypeError, ValueError):
-        errors.add(field, Msg("Enter a number."))
-        return None
-    if not low <= number <= high:
-        errors.add(field, Msg("Enter a number from %(low)s to %(high)s.", low=low, high=high))
-        return None
-    return number
-
-
 def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], today: date,
                   *, existing: Listing | None = None) -> dict[str, Any]:
     """Validate listing fields (including the no-money rule); return clean values."""
@@ -92,17 +60,17 @@ def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], 
         "title": clean_text(data.get("title"), "title", errors, max_length=TITLE_MAX, required=True),
         "description": clean_text(data.get("description"), "description", errors,
                                   max_length=DESCRIPTION_MAX, multiline=True),
-        "quantity": _number(data.get("quantity"), "quantity", errors, kind=int, low=1,
+        "quantity": clean_number(data.get("quantity"), "quantity", errors, kind=int, low=1,
                             high=QUANTITY_MAX, required=True),
         "unit": clean_choice(data.get("unit"), "unit", errors, Unit),
-        "available_from": _date(data.get("available_from"), "available_from", errors),
-        "available_until": _date(data.get("available_until"), "available_until", errors),
+        "available_from": clean_date(data.get("available_from"), "available_from", errors),
+        "available_until": clean_date(data.get("available_until"), "available_until", errors),
         "municipality": clean_text(data.get("municipality"), "municipality", errors,
                                    max_length=120) or org.municipality,
-        "latitude": _number(data.get("latitude"), "latitude", errors, kind=float, low=-90, high=90),
-        "longitude": _number(data.get("longitude"), "longitude", errors, kind=float,
+        "latitude": clean_number(data.get("latitude"), "latitude", errors, kind=float, low=-90, high=90),
+        "longitude": clean_number(data.get("longitude"), "longitude", errors, kind=float,
                              low=-180, high=180),
-        "expires_on": _date(data.get("expires_on"), "expires_on", errors),
+        "expires_on": clean_date(data.get("expires_on"), "expires_on", errors),
         "cost_contribution": clean_text(data.get("cost_contribution"), "cost_contribution",
                                         errors, max_length=CONTRIBUTION_MAX),
     }

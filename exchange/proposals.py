@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exchange.contracts import draft_from_proposal
 from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
 from exchange.listings import get_listing_for_member
 from exchange.matching import Match, MatchIndex, item_from_listing
@@ -118,28 +119,14 @@ def decide(session: Session, index: MatchIndex, actor: User, org_id: int, listin
     proposal.decided_at = now
     session.flush()
     if accept:
-        _tell_the_other_party(session, listing, other, now)
+        # Accepting starts the contract both parties will sign; drafting it tells the other.
+        draft_from_proposal(session, actor, org_id, proposal, now)
     return proposal
-
-
-def _tell_the_other_party(session: Session, listing: Listing, other: Listing,
-                          now: datetime) -> None:
-    owners = session.scalars(select(Membership.user_id).where(
-        Membership.organization_id == other.organization_id, Membership.role == MemberRole.OWNER))
-    for user_id in owners:
-        notify(session, user_id, f"proposal-accepted:{listing.id}:{other.id}:{user_id}",
-               Msg("%(organization)s accepted a proposed exchange: “%(theirs)s” for your "
-                   "“%(yours)s”. Get in touch to agree the details.",
-                   organization=listing.organization.name, theirs=listing.title,
-                   yours=other.title),
-               f"/listings/{listing.id}", now)
-
 
 
 def all_matches(index: MatchIndex, per_need: int = 5) -> list[Match]:
     """The best offers for every open need in the index."""
-    needs = [item for item in index.items.values() if item.kind == "need"]
-    return [m for need in needs for m in index.offers_for(need, per_need)]
+    return index.all_offers(per_need)
 
 
 def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,

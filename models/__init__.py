@@ -1,10 +1,13 @@
 """SQLAlchemy models, one module per aggregate, re-exported here."""
 from models.api_token import ApiToken
 from models.base import Base, UTCDateTime
+from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
+                             ContractCounter, ContractEvent, ContractParty, ContractStatus,
+                             ContractVersion, Signature, ValueDefault, VersionState)
 from models.listing import Category, Listing, ListingKind, ListingStatus, Unit
 from models.notification import Notification
 from models.proposal import Proposal, ProposalStatus
 from models.organization import MemberRole, Membership, Organization, Sector
 from models.user import User
 
-__all__ = ["ApiToken", "Base", "Category", "Listing", "ListingKind", "ListingStatus", "Notification", "Proposal", "ProposalStatus", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]
+__all__ = ["ApiToken", "Base", "Category", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "Notification", "Proposal", "ProposalStatus", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]

@@ -23,6 +23,8 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the mail job has sent (or, where the user has no address, skipped) the e-mail.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} user={self.user_id} {self.key!r}>"

@@ -41,6 +41,8 @@ class Organization(Base):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     is_contact_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The secret in the URL of the organization's calendar feed of due dates.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -57,9 +57,19 @@ def engine(database_url):
 
 
 def _empty_all_tables(engine) -> None:
+    """Delete every row, lifting the append-only triggers for that transaction only."""
+    from exchange.database import APPEND_ONLY, append_only_triggers, drop_append_only_triggers
+
+    dialect = engine.dialect.name
     with engine.begin() as conn:
+        for table in APPEND_ONLY:
+            for statement in drop_append_only_triggers(dialect, table):
+                conn.exec_driver_sql(statement)
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+        for table in APPEND_ONLY:
+            for statement in append_only_triggers(dialect, table):
+                conn.exec_driver_sql(statement)
 
 
 @pytest.fixture

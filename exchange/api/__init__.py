@@ -42,4 +42,4 @@ def page_of(pagination, items: list) -> dict:
             "total": pagination.total, "links": links}
 
 
-from exchange.api import listings, openapi, organizations, tokens  # noqa: E402,F401  (routes)
+from exchange.api import contracts, listings, openapi, organizations, tokens  # noqa: E402,F401

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 
+from exchange import contracts
 from exchange import listings as core
 from exchange.api import bp
 from exchange.web import access
-from models import Category, ListingKind, ListingStatus, Sector, Unit
+from models import (Category, CommitmentStatus, ContractStatus, ListingKind, ListingStatus, Sector,
+                    Unit, VersionState)
 
 
 def _enum(cls) -> dict:
@@ -187,6 +189,133 @@ PATHS = {
         "responses": {"200": _json(_ref("Listing"), "The listing in its new state"),
                       "401": ERROR, "404": ERROR, "422": ERROR}}},
 }
+
+
+# ---------------------------------------------------------------------------- contracts
+
+DATE_TIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATE_TIME = {"type": ["string", "null"], "format": "date-time"}
+NULLABLE_ID = {"type": ["integer", "null"], "minimum": 1}
+COMMITMENT_TERMS = {
+    "giver_id": {"type": "integer", "description": "The party that gives."},
+    "receiver_id": {"type": "integer", "description": "The party that receives."},
+    "what": {"type": "string", "maxLength": contracts.WHAT_MAX,
+             "description": "What is given; never money."},
+    "quantity": {"type": "integer", "minimum": 1, "maximum": contracts.QUANTITY_MAX},
+    "unit": _enum(Unit),
+    "due_on": {"type": "string", "format": "date",
+               "description": "From today to three years ahead."},
+    "listing_id": {**NULLABLE_ID, "description": "The giver's offer: linking it reserves the "
+                   "quantity of its remaining capacity, or the contract is refused as no "
+                   "longer available."},
+    "need_id": {**NULLABLE_ID, "description": "The receiver's need this serves."},
+    "estimated_value": {"type": ["integer", "null"], "minimum": 0,
+                        "maximum": contracts.VALUE_MAX,
+                        "description": "In złoty, for statistics only; never a price."},
+}
+SCHEMAS.update({
+    "NewContract": {"type": "object", "additionalProperties": False,
+                    "required": ["parties", "commitments"], "properties": {
+        "parties": {"type": "array", "items": {"type": "integer"}, "minItems": 2,
+                    "maxItems": contracts.MAX_PARTIES,
+                    "description": "Organization ids; yours must be one of them."},
+        "representatives": {"type": "object", "description": "Who represents each party, by "
+                            "organization id.", "propertyNames": {"pattern": "^[0-9]+$"},
+                            "additionalProperties": {
+                                "type": "string", "maxLength": contracts.REPRESENTATIVE_MAX}},
+        "note": {"type": "string", "maxLength": contracts.NOTE_MAX},
+        "commitments": {"type": "array", "minItems": 1, "maxItems": contracts.MAX_COMMITMENTS,
+                        "items": {"type": "object", "additionalProperties": False,
+                                  "required": ["giver_id", "receiver_id", "what", "quantity",
+                                               "unit", "due_on"],
+                                  "properties": COMMITMENT_TERMS}}}},
+    "Commitment": {"type": "object", "required": ["id", *COMMITMENT_TERMS, "status"],
+                   "properties": {
+        "id": {"type": "integer"}, "position": {"type": "integer"}, **COMMITMENT_TERMS,
+        "reserved": {"type": "integer", "minimum": 0,
+                     "description": "How much of the linked offer this holds now."},
+        "status": _enum(CommitmentStatus), "status_note": {"type": "string"},
+        "delivered_at": NULLABLE_DATE_TIME, "settled_at": NULLABLE_DATE_TIME}},
+    "ContractVersion": {"type": "object", "required": ["number", "state", "note", "commitments",
+                                                       "signatures"], "properties": {
+        "number": {"type": "integer"}, "state": _enum(VersionState), "note": {"type": "string"},
+        "created_at": DATE_TIME, "frozen_at": NULLABLE_DATE_TIME, "signed_at": NULLABLE_DATE_TIME,
+        "commitments": {"type": "array", "items": _ref("Commitment")},
+        "signatures": {"type": "array", "items": {
+            "type": "object", "required": ["organization_id", "signed_by", "signed_at"],
+            "properties": {"organization_id": {"type": "integer"}, "signed_by": {"type": "string"},
+                           "signed_at": DATE_TIME}}}}},
+    "Contract": {"type": "object", "required": ["id", "number", "status", "revision",
+                                                "current_version", "parties", "versions"],
+                 "properties": {
+        "id": {"type": "integer"}, "number": {"type": "string"}, "status": _enum(ContractStatus),
+        "revision": {"type": "integer", "description": "Send it back when signing to be sure "
+                     "nobody changed the contract since you read it (409 otherwise)."},
+        "current_version": {"type": "integer", "description": "The version being written, "
+                            "signed or in force."},
+        "version_in_force": {"type": ["integer", "null"]},
+        "proposal_id": {"type": ["integer", "null"]},
+        "created_at": DATE_TIME, "updated_at": DATE_TIME,
+        "activated_at": NULLABLE_DATE_TIME, "ended_at": NULLABLE_DATE_TIME,
+        "parties": {"type": "array", "items": {
+            "type": "object", "required": ["organization_id", "name", "representative"],
+            "properties": {"organization_id": {"type": "integer"}, "name": {"type": "string"},
+                           "representative": {"type": "string"},
+                           "cancel_requested_at": NULLABLE_DATE_TIME}}},
+        "versions": {"type": "array", "items": _ref("ContractVersion")}}},
+})
+ACTING_PARTY = {"type": "integer", "description": "The party you act for."}
+COMMITMENT_ID = {"name": "commitment_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 1}}
+PATHS.update({
+    "/organizations/{id}/contracts": {
+        "get": {"summary": "Your organization's contracts, newest first", "security": SECURED,
+                "parameters": [ID_PARAMETER, {"name": "status", "in": "query",
+                                              "schema": _enum(ContractStatus)}, *PAGING],
+                "responses": {"200": _json(_page("Contract"), "A page of contracts"),
+                              "400": ERROR, "401": ERROR, "404": ERROR}},
+        "post": {"summary": "Draft a contract; your organization must be one of the parties",
+                 "security": SECURED, "parameters": [ID_PARAMETER],
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": _ref("NewContract")}}},
+                 "responses": {"201": {**_json(_ref("Contract"), "The new draft"), "headers": {
+                     "Location": {"schema": {"type": "string"}}}},
+                     "400": ERROR, "401": ERROR, "404": ERROR, "409": ERROR, "422": ERROR}},
+    },
+    "/contracts/{id}": {"get": {
+        "summary": "One contract with every version, for members of its parties",
+        "security": SECURED, "parameters": [ID_PARAMETER],
+        "responses": {"200": _json(_ref("Contract"), "The contract"), "401": ERROR,
+                      "404": ERROR}}},
+    "/contracts/{id}/sign": {"post": {
+        "summary": "Sign the current version for a party you may sign for",
+        "description": "The password is always asked. The last signature brings the contract "
+                       "into force.",
+        "security": SECURED, "parameters": [ID_PARAMETER],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "required": ["organization_id", "password"], "properties": {
+                "organization_id": ACTING_PARTY, "password": {"type": "string"},
+                "revision": {"type": "integer"}}}}}},
+        "responses": {"200": _json(_ref("Contract"), "The contract after signing"),
+                      "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR,
+                      "422": ERROR}}},
+    "/contracts/{id}/commitments/{commitment_id}/{action}": {"post": {
+        "summary": "Record fulfilment: the giver delivers, the receiver confirms or disputes, "
+                   "either says it is not feasible",
+        "description": "A dispute and not feasible need a note saying what happened.",
+        "security": SECURED,
+        "parameters": [ID_PARAMETER, COMMITMENT_ID, {
+            "name": "action", "in": "path", "required": True,
+            "schema": {"type": "string", "enum": list(contracts.COMMITMENT_ACTIONS)}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False, "required": ["organization_id"],
+            "properties": {"organization_id": ACTING_PARTY,
+                           "note": {"type": "string", "maxLength": contracts.STATUS_NOTE_MAX}}}}}},
+        "responses": {"200": _json(_ref("Contract"), "The contract after the change"),
+                      "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR,
+                      "422": ERROR}}},
+})
 
 
 def openapi_document(title: str) -> dict:

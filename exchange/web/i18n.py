@@ -38,12 +38,24 @@ def translate(message: Msg | str) -> str:
     return gettext(message)
 
 
+def _field(form, name: str):
+    """FORM's field NAME, also inside lists of sub-forms ("commitments-0-what")."""
+    target = getattr(form, name, None)
+    if target is not None or "-" not in name:
+        return target
+    head, index, rest = name.split("-", 2)
+    entries = getattr(getattr(form, head, None), "entries", None)
+    if entries is None or not index.isdigit() or int(index) >= len(entries):
+        return None
+    return _field(entries[int(index)].form, rest)
+
+
 def apply_errors(form, error: ValidationError) -> list[str]:
     """Attach a core ValidationError to FORM's fields; return messages with no field."""
     unplaced = []
     for field, messages in error.errors.items():
         texts = [translate(m) for m in messages]
-        target = getattr(form, field, None) if field else None
+        target = _field(form, field) if field else None
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + texts
         else:

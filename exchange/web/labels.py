@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from models import Category, ListingKind, ListingStatus, MemberRole, Sector, Unit
+from models import (Category, CheckInAnswer, CommitmentStatus, ContractStatus, ListingKind,
+                    ListingStatus, MemberRole, Sector, Unit, VersionState)
 
 SECTOR_LABELS = {
     Sector.PUBLIC: _l("Public institution"),
@@ -53,4 +54,55 @@ STATUS_LABELS = {
     ListingStatus.PAUSED: _l("paused"),
     ListingStatus.CLOSED: _l("closed"),
     ListingStatus.EXPIRED: _l("expired"),
+}
+
+CONTRACT_STATUS_LABELS = {
+    ContractStatus.DRAFT: _l("draft"),
+    ContractStatus.SIGNING: _l("awaiting signatures"),
+    ContractStatus.ACTIVE: _l("in force"),
+    ContractStatus.FULFILLED: _l("fulfilled"),
+    ContractStatus.PARTIAL: _l("partly fulfilled"),
+    ContractStatus.FAILED: _l("not fulfilled"),
+    ContractStatus.CANCELLED: _l("cancelled"),
+    ContractStatus.WITHDRAWN: _l("withdrawn"),
+}
+
+VERSION_STATE_LABELS = {
+    VersionState.DRAFT: _l("draft"),
+    VersionState.SIGNING: _l("awaiting signatures"),
+    VersionState.SIGNED: _l("in force"),
+    VersionState.SUPERSEDED: _l("replaced by a later version"),
+    VersionState.DISCARDED: _l("discarded"),
+}
+
+COMMITMENT_STATUS_LABELS = {
+    CommitmentStatus.PENDING: _l("to be delivered"),
+    CommitmentStatus.DELIVERED: _l("delivered, awaiting confirmation"),
+    CommitmentStatus.CONFIRMED: _l("confirmed"),
+    CommitmentStatus.DISPUTED: _l("disputed"),
+    CommitmentStatus.NOT_FEASIBLE: _l("not feasible"),
+}
+
+CHECK_IN_LABELS = {
+    CheckInAnswer.DONE: _l("Done"),
+    CheckInAnswer.ONGOING: _l("Still going on"),
+    CheckInAnswer.NO_CONTACT: _l("No contact"),
+    CheckInAnswer.NOT_FEASIBLE: _l("Not feasible"),
+}
+
+HISTORY_LABELS = {
+    "create": _l("drafted the contract"),
+    "edit": _l("changed the draft"),
+    "sign": _l("signed"),
+    "activate": _l("every party has signed: in force"),
+    "amend": _l("proposed an amendment"),
+    "withdraw": _l("withdrew"),
+    "cancel-request": _l("asked to cancel"),
+    "cancel": _l("cancelled by agreement"),
+    "deliver": _l("marked a commitment delivered"),
+    "confirm": _l("confirmed a commitment"),
+    "dispute": _l("disputed a delivery"),
+    "not_feasible": _l("said a commitment is not feasible"),
+    "check-in": _l("answered a follow-up"),
+    "outcome": _l("closed the contract"),
 }

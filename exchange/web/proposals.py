@@ -14,6 +14,7 @@ from exchange.matching import MatchIndex
 from exchange.web import access
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act, utcnow
+from models import Contract
 
 bp = Blueprint("proposals", __name__)
 
@@ -47,13 +48,23 @@ def for_us(org_id: int):
 @access.member
 def decide(org_id: int, listing_id: int, other_id: int):
     accept = request.form.get("action") == "accept"
-    if act(lambda: core.decide(db.session, current_index(), current_user, org_id, listing_id,
-                               other_id, accept=accept, reason=request.form.get("reason", ""),
-                               now=utcnow())):
-        flash(gettext("Accepted. The other organization is told; get in touch to agree the "
-                      "details.") if accept
-              else gettext("Declined. This pair will not be proposed again."), "success")
+    decided = []
+    if act(lambda: decided.append(core.decide(
+            db.session, current_index(), current_user, org_id, listing_id, other_id,
+            accept=accept, reason=request.form.get("reason", ""), now=utcnow()))):
+        if accept:
+            flash(gettext("Accepted. Here is the draft contract: check it, then sign. The other "
+                          "organization is told."), "success")
+            contract = contract_of(decided[0])
+            return redirect(url_for("contracts.detail", org_id=org_id, contract_id=contract.id))
+        flash(gettext("Declined. This pair will not be proposed again."), "success")
     back = request.form.get("next")
     if back == "for_us":
         return redirect(url_for("proposals.for_us", org_id=org_id))
     return redirect(url_for("listings.detail", listing_id=listing_id) + "#proposals")
+
+
+def contract_of(proposal) -> Contract:
+    """The contract an accepted proposal started (the newest, if it was drafted again)."""
+    return db.session.scalars(db.select(Contract).where(Contract.proposal_id == proposal.id)
+                              .order_by(Contract.id.desc())).first()

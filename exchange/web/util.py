@@ -6,8 +6,9 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from flask import abort, flash, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
-from exchange.errors import Conflict, NotFound, ValidationError
+from exchange.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web.i18n import apply_errors, translate
 
@@ -52,12 +53,16 @@ def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
     """
     try:
         result = action()
+        db.session.commit()
     except ValidationError as error:
         db.session.rollback()
         for text in apply_errors(form, error):
             flash(text, "error")
         return False, None
-    db.session.commit()
+    except (Conflict, StaleDataError) as error:
+        db.session.rollback()
+        flash(translate(getattr(error, "message", CONCURRENT_CHANGE)), "error")
+        return False, None
     return True, result
 
 
@@ -69,12 +74,12 @@ def act(action: Callable[[], Any]) -> bool:
     """
     try:
         action()
+        db.session.commit()
     except NotFound:
         db.session.rollback()
         abort(404)
-    except (ValidationError, Conflict) as error:
+    except (ValidationError, Conflict, StaleDataError) as error:
         db.session.rollback()
-        flash(translate(error.message), "error")
+        flash(translate(getattr(error, "message", CONCURRENT_CHANGE)), "error")
         return False
-    db.session.commit()
     return True

@@ -174,3 +174,14 @@ def test_the_module_does_not_import_flask():
                 for alias in node.names]
     imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [name for name in imported if name.split(".")[0].startswith("flask")]
+
+
+def test_demo_has_a_contract_in_force_and_values_for_statistics(session, now):
+    from models import Commitment, Contract, ContractStatus, ValueDefault
+
+    _load(session, now)
+    [contract] = session.scalars(select(Contract)).all()
+    assert contract.status is ContractStatus.ACTIVE and len(contract.parties) == 2
+    assert _count(session, ValueDefault) >= 10
+    row = session.scalar(select(Commitment))
+    assert row.estimated_value == 800 and row.listing.remaining == row.listing.quantity - 1

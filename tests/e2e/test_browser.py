@@ -130,5 +130,28 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     assert "Pracownia komputerowa na 20 stanowisk" in first.inner_text()
     assert "ta sama kategoria: Pracownie komputerowe i sprzęt IT" in first.inner_text()
     first.get_by_role("button", name=re.compile("^Przyjmij")).click()
-    assert "Przyjęto." in page.content()
-    assert "przyjęta" in page.locator("#proposals li.card").first.inner_text()
+    page.wait_for_url(re.compile(r"/contracts/\d+$"))
+    assert "Przyjęto. Oto projekt kontraktu" in page.content()
+
+    # The library signs the draft; the school signs, delivers; the library confirms.
+    page.get_by_role("button", name="Podpisz za: Miejska Biblioteka Publiczna").click()
+    assert "Podpisano." in page.content()
+    contract_path = re.sub(r"^https?://[^/]+", "", page.url)
+
+    school_page = page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="pl-PL", is_mobile=True).new_page()
+    log_in(school_page, live_server, "szkola@example.org")
+    school_page.goto(f"{live_server}/organizations/{school.id}/contracts")
+    awaiting = school_page.locator("#awaiting")
+    assert "Pracownia komputerowa na 20 stanowisk" in awaiting.inner_text()
+    awaiting.get_by_role("link", name=re.compile("^Kontrakt ")).click()
+    school_page.get_by_role("button", name="Podpisz za: Szkoła Podstawowa nr 3").click()
+    assert "obowiązuje" in school_page.locator("h1").inner_text()
+    school_page.get_by_role("button", name="Oznacz jako wykonane").click()
+    assert "wykonane, czeka na potwierdzenie" in school_page.locator("#commitments").inner_text()
+    school_page.context.close()
+
+    page.goto(live_server + contract_path)
+    page.get_by_role("button", name="Potwierdź otrzymanie").click()
+    assert "wykonany" in page.locator("h1").inner_text()
+    assert "potwierdzone" in page.locator("#commitments").inner_text()

@@ -6,6 +6,7 @@ Every route of the app must appear here; a new route without a row fails
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -27,6 +28,7 @@ class World:
     tokens: dict  # role → plain API token
     member_token_id: int
     other_need: object  # another organization's need the listing could serve
+    contract: object = None  # a draft between the organization and a third one (not the outsider's)
 
 
 def everyone(status):
@@ -117,6 +119,39 @@ MATRIX = {
     ("proposals.decide", "POST"): (
         lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/proposals/{w.other_need.id}",
         lambda w: {"action": "accept"}, MEMBER_ACTION),
+    ("contracts.dashboard", "GET"): (lambda w: f"/organizations/{w.org.id}/contracts", None, MEMBER),
+    ("contracts.new", "GET"): (lambda w: f"/organizations/{w.org.id}/contracts/new", None, MEMBER),
+    ("contracts.new", "POST"): (lambda w: f"/organizations/{w.org.id}/contracts/new",
+                                lambda w: {"action": "add_row"}, MEMBER),
+    ("contracts.edit", "GET"): (lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/edit",
+                                None, MEMBER),
+    ("contracts.edit", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/edit",
+        lambda w: {"action": "add_row"}, MEMBER),
+    ("contracts.find", "GET"): (lambda w: f"/contracts/{w.contract.id}", None,
+                                {**MEMBER, "member": 302, "owner": 302}),
+    ("contracts.detail", "GET"): (lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}",
+                                  None, MEMBER),
+    ("contracts.sign", "POST"): (lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/sign",
+                                 None, {**MEMBER_ACTION, "member": 403}),
+    ("contracts.step", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/withdraw", None,
+        MEMBER_ACTION),
+    ("contracts.commitment", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/commitments/"
+                  f"{w.contract.versions[0].commitments[0].id}/deliver", None, MEMBER_ACTION),
+    ("contracts.check_in", "POST"): (lambda w: f"/organizations/{w.org.id}/check-ins/1",
+                                     lambda w: {"answer": "done"},
+                                     {**MEMBER_ACTION, "member": 404, "owner": 404}),
+    ("contracts.printable", "GET"): (
+        lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/print", None, MEMBER),
+    ("contracts.calendar", "GET"): (lambda w: f"/organizations/{w.org.id}/calendar", None, MEMBER),
+    ("contracts.renew_calendar", "POST"): (lambda w: f"/organizations/{w.org.id}/calendar/renew",
+                                           None, OWNER_ACTION),
+    ("contracts.feed", "GET"): (lambda w: "/calendar/not-a-secret.ics", None, everyone(404)),
+    ("contracts.values", "GET"): (lambda w: "/admin/values", None, ADMIN_PAGE),
+    ("contracts.values", "POST"): (lambda w: "/admin/values", lambda w: {
+        "category": "rooms", "unit": "hours", "value": "40"}, ADMIN_ACTION),
     ("notifications.index", "GET"): (lambda w: "/notifications/", None, USER),
     ("notifications.mark_read", "POST"): (lambda w: "/notifications/read", None, USER_ACTION),
     ("auth.create_token", "POST"): (lambda w: "/account/tokens", lambda w: {"token-name": "arkusz"},
@@ -143,7 +178,34 @@ MATRIX = {
     ("api.organizations", "GET"): (lambda w: "/api/v1/organizations", None, PUBLIC),
     ("api.organization", "GET"): (lambda w: f"/api/v1/organizations/{w.org.id}", None, PUBLIC),
     ("api.openapi", "GET"): (lambda w: "/api/v1/openapi.json", None, PUBLIC),
+    ("api.organization_contracts", "GET"): (lambda w: f"/api/v1/organizations/{w.org.id}/contracts",
+                                            None, TOKEN_MEMBER),
+    ("api.create_contract", "POST"): (lambda w: f"/api/v1/organizations/{w.org.id}/contracts",
+                                      lambda w: api_contract(w),
+                                      {**TOKEN_MEMBER, "member": 201, "owner": 201}),
+    ("api.contract", "GET"): (lambda w: f"/api/v1/contracts/{w.contract.id}", None, TOKEN_MEMBER),
+    ("api.sign_contract", "POST"): (lambda w: f"/api/v1/contracts/{w.contract.id}/sign",
+                                    lambda w: {"organization_id": w.org.id,
+                                               "password": "correct horse battery staple"},
+                                    {**TOKEN_MEMBER, "member": 403}),
+    # The world's contract is a draft: a party may try, but nothing is delivered before signing.
+    ("api.change_commitment", "POST"): (
+        lambda w: f"/api/v1/contracts/{w.contract.id}/commitments/"
+                  f"{w.contract.versions[0].commitments[0].id}/deliver",
+        lambda w: {"organization_id": w.org.id}, {**TOKEN_MEMBER, "member": 422, "owner": 422}),
 }
+
+
+def api_contract(w) -> dict:
+    """A new contract between the organization and the other party of the world's contract;
+    the API dates it by the wall clock."""
+    from datetime import datetime, timezone
+
+    other = next(p for p in w.contract.organization_ids if p != w.org.id)
+    due = datetime.now(timezone.utc).date() + timedelta(days=30)
+    return {"parties": [w.org.id, other], "commitments": [{
+        "giver_id": w.org.id, "receiver_id": other, "what": "Rzutnik", "quantity": 1,
+        "unit": "pieces", "due_on": due.isoformat()}]}
 
 
 def test_every_route_has_a_rule_and_a_row(app):
@@ -181,10 +243,18 @@ def world(session, make_user, make_org, add_member, now):
         token, tokens[role] = issue_token(session, user, "matrix", now)
         if role == "member":
             member_token_id = token.id
+    from exchange.contracts import create_contract
+
+    third = make_org(make_user("third@example.org"), name="Dom Kultury")
+    contract = create_contract(session, owner, org.id, {
+        "parties": [org.id, third.id],
+        "commitments": [{"giver_id": org.id, "receiver_id": third.id, "what": "Sala", "quantity": 1,
+                         "unit": "hours", "due_on": (now + timedelta(days=30)).date().isoformat(),
+                         "listing_id": listing.id}]}, now)
     session.commit()
     return World(org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
-                 member_token_id=member_token_id, other_need=other_need)
+                 member_token_id=member_token_id, other_need=other_need, contract=contract)
 
 
 def snapshot(session) -> dict:

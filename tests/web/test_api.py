@@ -33,8 +33,10 @@ def test_openapi_document_describes_every_api_route(app, client):
     documented = set(document["paths"])
     import re
 
-    routes = {re.sub(r"<[^>]*:(?:org_id|listing_id|token_id)>", "{id}",
-                     re.sub(r"<any\([^)]*\):action>", "{action}", rule.rule)).removeprefix("/api/v1")
+    routes = {re.sub(r"<int:(\w+)>", r"{\1}",
+                     re.sub(r"<[^>]*:(?:org_id|listing_id|token_id|contract_id)>", "{id}",
+                            re.sub(r"<any\([^)]*\):action>", "{action}", rule.rule)))
+              .removeprefix("/api/v1")
               for rule in app.url_map.iter_rules()
               if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"}
     assert routes == documented

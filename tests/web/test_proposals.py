@@ -1,7 +1,6 @@
 """Proposals on a listing's page: reasons in the reader's language, accept and decline."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from models import Proposal, ProposalStatus
@@ -10,25 +9,6 @@ from models import Proposal, ProposalStatus
 def login_as(client, user):
     with client.session_transaction() as s:
         s["_user_id"] = user.session_token
-
-
-@pytest.fixture
-def pair(session, make_user, make_org, now):
-    from exchange.listings import create_listing
-
-    library_owner, school_owner = make_user("b@example.org"), make_user("s@example.org")
-    library = make_org(library_owner, name="Biblioteka", sector="public", municipality="Tczew")
-    school = make_org(school_owner, name="Szkoła Podstawowa nr 3", sector="public",
-                      municipality="Tczew")
-    need = create_listing(session, library_owner, library.id, {
-        "kind": "need", "category": "computer_labs", "title": "Potrzebna pracownia komputerowa",
-        "description": "Kurs dla seniorów, 12 osób.", "quantity": 6, "unit": "hours"}, now)
-    lab = create_listing(session, school_owner, school.id, {
-        "kind": "offer", "category": "computer_labs",
-        "title": "Pracownia komputerowa na 20 stanowisk", "quantity": 20, "unit": "hours"}, now)
-    session.commit()
-    return {"library_owner": library_owner, "school_owner": school_owner, "library": library,
-            "school": school, "need": need, "lab": lab}
 
 
 def test_the_need_page_proposes_the_lab_with_reasons(client, pair):
@@ -52,18 +32,17 @@ def test_visitors_do_not_see_proposals(client, pair):
     assert "Pracownia komputerowa na 20 stanowisk" not in page
 
 
-def test_accepting_tells_the_school(app, client, session, pair):
+def test_accepting_starts_a_contract_and_tells_the_school(app, client, session, pair):
     login_as(client, pair["library_owner"])
     url = (f"/organizations/{pair['library'].id}/listings/{pair['need'].id}"
            f"/proposals/{pair['lab'].id}")
     response = client.post(url, data={"action": "accept"}, follow_redirects=True)
-    assert "Accepted." in response.get_data(as_text=True)
+    assert "Accepted. Here is the draft contract" in response.get_data(as_text=True)
     session.rollback()
     assert session.scalar(select(Proposal.status)) is ProposalStatus.ACCEPTED
     school = app.test_client()
     login_as(school, pair["school_owner"])
-    assert "Biblioteka accepted a proposed exchange" in school.get("/notifications/").get_data(
-        as_text=True)
+    assert "Biblioteka drafted contract" in school.get("/notifications/").get_data(as_text=True)
 
 
 def test_declining_hides_the_pair(client, session, pair):
@@ -98,8 +77,8 @@ def test_proposals_for_us_gathers_every_open_listing(client, pair):
     assert "Potrzebna pracownia komputerowa" in page and "Pracownia komputerowa na 20 stanowisk" in page
     url = (f"/organizations/{pair['library'].id}/listings/{pair['need'].id}"
            f"/proposals/{pair['lab'].id}")
-    response = client.post(url, data={"action": "accept", "next": "for_us"})
-    assert response.headers["Location"] == f"/organizations/{pair['library'].id}/proposals"
+    declined = client.post(url, data={"action": "decline", "next": "for_us"})
+    assert declined.headers["Location"] == f"/organizations/{pair['library'].id}/proposals"
 
 
 def test_proposals_through_the_api(client, pair):
