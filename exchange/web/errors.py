@@ -82,7 +82,30 @@ def handle_server_error(error: Exception):
     return _respond(500)
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters():
+    """No database stores a NUL character in text (PostgreSQL refuses it outright): a request
+    that carries one anywhere is refused before any view sees it, with a message, not a 500."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if _has_nul((request.path, list(request.args.items(multi=True)),
+                 list(request.form.items(multi=True)), body,
+                 request.headers.get("Authorization", ""))):
+        return _respond(400, gettext("Text may not contain the NUL character (\\0). "
+                                     "Remove it and send again."), "nul_character")
+    return None
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)

@@ -143,3 +143,25 @@ def test_absurd_ids_and_pages_are_not_found_rather_than_crashing(client):
     assert client.get("/listings/99999999999").status_code == 404
     assert client.get("/api/v1/listings/99999999999").status_code == 404
     assert client.get("/listings/?page=100000000000000000000").status_code == 200
+
+
+def test_a_nul_character_anywhere_is_refused_with_a_message(app, client, make_user, auth,
+                                                             session):
+    from models import ApiToken, User
+
+    make_user("nul@example.org")
+    response = client.post("/api/v1/tokens", json={"email": "\x00", "password": "x"})
+    assert response.status_code == 400 and response.json["error"] == "nul_character"
+    response = client.post("/api/v1/tokens", json={"email": "nul@example.org",
+                                                   "password": "x", "name": ["a\x00"]})
+    assert response.status_code == 400
+    assert client.get("/api/v1/listings?q=sala%00").status_code == 400
+    assert client.get("/organizations/?municipality=%00").status_code == 400
+    response = auth.login("nul@example.org\x00")
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    polish = app.test_client()
+    polish.environ_base["HTTP_ACCEPT_LANGUAGE"] = "pl"
+    page = polish.post("/register", data={"name": "A\x00"}).get_data(as_text=True)
+    assert "znaku NUL" in page
+    assert session.query(ApiToken).count() == 0 and session.query(User).count() == 1
