@@ -150,18 +150,18 @@ def history(session: Session, contract: Contract) -> list[ContractEvent]:
 
 # ---------------------------------------------------------------------------- numbering
 
-def next_number(session: Session, series: str) -> str:
+def next_number(session: Session, series: str, *, width: int = 4) -> str:
     """The next number of SERIES ("2026" → "2026/0042"), unique even under concurrency."""
     for _ in range(3):
         last = session.scalar(update(ContractCounter).where(ContractCounter.series == series)
                               .values(last=ContractCounter.last + 1)
                               .returning(ContractCounter.last))
         if last is not None:
-            return f"{series}/{last:04d}"
+            return f"{series}/{last:0{width}d}"
         try:
             with session.begin_nested():
                 session.add(ContractCounter(series=series, last=1))
-            return f"{series}/0001"
+            return f"{series}/{1:0{width}d}"
         except IntegrityError:
             continue  # another transaction started the series first: take the next one
     raise Conflict(Msg("Could not number the contract; try again."))
@@ -284,9 +284,15 @@ def _clean_commitment(session: Session, prefix: str, row: Mapping[str, Any], par
                          giver, errors)
     need_id = _linked(session, row.get("need_id"), prefix + "need_id", ListingKind.NEED,
                       receiver, errors)
+    category = None
+    if row.get("category") not in (None, ""):
+        category = clean_choice(row.get("category"), prefix + "category", errors, Category)
+    elif listing_id or need_id:
+        category = session.scalar(select(Listing.category).where(
+            Listing.id == (listing_id or need_id)))
     return {"giver_id": giver, "receiver_id": receiver, "what": what, "quantity": quantity,
             "unit": unit, "due_on": due_on, "estimated_value": value, "listing_id": listing_id,
-            "need_id": need_id, "prefix": prefix}
+            "need_id": need_id, "category": category, "prefix": prefix}
 
 
 def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id: int | None,
@@ -413,11 +419,9 @@ def _fill(session: Session, contract: Contract, version: ContractVersion, terms:
 
 
 def _suggest_for(session: Session, fields: Mapping[str, Any]) -> int | None:
-    linked = fields.get("listing_id") or fields.get("need_id")
-    if linked is None:
+    if fields.get("category") is None:
         return None
-    category = session.scalar(select(Listing.category).where(Listing.id == linked))
-    return suggested_value(session, category, fields["unit"], fields["quantity"])
+    return suggested_value(session, fields["category"], fields["unit"], fields["quantity"])
 
 
 def create_contract(session: Session, actor: User, org_id: int, data: Mapping[str, Any],

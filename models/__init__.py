@@ -4,10 +4,13 @@ from models.base import Base, UTCDateTime
 from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
                              ContractCounter, ContractEvent, ContractParty, ContractStatus,
                              ContractVersion, Signature, ValueDefault, VersionState)
+from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
+                          EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
+                          StaffRole)
 from models.listing import Category, Listing, ListingKind, ListingStatus, Unit
 from models.notification import Notification
 from models.proposal import Proposal, ProposalStatus
 from models.organization import MemberRole, Membership, Organization, Sector
 from models.user import User
 
-__all__ = ["ApiToken", "Base", "Category", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "Notification", "Proposal", "ProposalStatus", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]
+__all__ = ["ApiToken", "ApplicationStatus", "DealStatus", "EventAttendee", "EventDeal", "EventListing", "EventParticipant", "EventStaff", "EventStatus", "ExchangeEvent", "Introduction", "StaffRole", "Base", "Category", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "Notification", "Proposal", "ProposalStatus", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UTCDateTime"]

@@ -79,6 +79,14 @@ class Contract(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: an edit based on an older revision is refused as a conflict.
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # A deal of a live exchange event ("GZ-2026/017"), ratified at its notary desk.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_event.id", ondelete="SET NULL"), index=True)
+    ratified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ratified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The desk form's own id for the deal: sending it twice (a double click, a resend after
+    # the connection came back) finds this contract instead of creating a second one.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     parties: Mapped[list["ContractParty"]] = relationship(
         back_populates="contract", order_by="ContractParty.id", cascade="all, delete-orphan")
@@ -170,6 +178,8 @@ class Commitment(Base):
     giver_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     receiver_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     what: Mapped[str] = mapped_column(String(300))
+    # What kind of resource, for the statistics; the linked offer's category when there is one.
+    category: Mapped[Category | None] = mapped_column(str_enum(Category, "category"))
     # The giver's offer this comes from; linking reserves QUANTITY of its remaining capacity.
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id", ondelete="SET NULL"),
                                                    index=True)
@@ -199,6 +209,7 @@ class Commitment(Base):
         """What the parties agreed, without the delivery state: compared between versions."""
         return {"giver_id": self.giver_id, "receiver_id": self.receiver_id, "what": self.what,
                 "listing_id": self.listing_id, "need_id": self.need_id,
+                "category": self.category.value if self.category else None,
                 "quantity": self.quantity, "unit": self.unit.value,
                 "due_on": self.due_on.isoformat(), "estimated_value": self.estimated_value}
 
@@ -213,6 +224,10 @@ class Signature(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "online" (the user signed in the app) or "at_desk" (the representative signed the paper
+    # copies in front of the notary, who is then ``user_id`` and records the name here).
+    method: Mapped[str] = mapped_column(String(20), default="online")
+    representative: Mapped[str] = mapped_column(String(120), default="")
 
     version: Mapped[ContractVersion] = relationship(back_populates="signatures")
     organization: Mapped[Organization] = relationship()

@@ -182,3 +182,65 @@ class Auth:
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
+
+
+@pytest.fixture
+def hall(session, make_user, make_org, add_member, now):
+    """A published exchange event hosted by a culture centre, with its staff and two admitted
+    participants (a library needing a computer lab, a school offering one), each bringing a
+    listing. The session has not started; ``hall["start"](at)`` starts it."""
+    from exchange import events
+    from exchange.listings import create_listing
+
+    organiser = make_user("organiser@example.org", name="Olga Organizatorka")
+    notary = make_user("notary@example.org", name="Norbert Notariusz")
+    broker = make_user("broker@example.org", name="Bogna Broker")
+    host = make_org(organiser, name="Centrum Kultury", sector="public", municipality="Tczew")
+    library_owner, school_owner = make_user("lib@example.org"), make_user("school@example.org")
+    library = make_org(library_owner, name="Biblioteka Miejska", sector="public",
+                       municipality="Tczew")
+    school = make_org(school_owner, name="Fundacja Szkoła Kodu", sector="ngo",
+                      municipality="Tczew")
+    need = create_listing(session, library_owner, library.id, {
+        "kind": "need", "category": "computer_labs", "title": "Potrzebna pracownia komputerowa",
+        "quantity": 6, "unit": "hours"}, now)
+    lab = create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "computer_labs",
+        "title": "Pracownia komputerowa na 20 stanowisk", "quantity": 20, "unit": "hours"}, now)
+    event = events.create_event(session, organiser, host.id, {
+        "name": "Giełda Zasobów Tczew 2026", "venue": "Centrum Kultury, ul. Kulturalna 1",
+        "held_on": now.date().isoformat(), "registration_opens_on": now.date().isoformat(),
+        "registration_closes_on": now.date().isoformat()}, now)
+    events.publish_event(session, organiser, event.id, now)
+    events.add_staff(session, organiser, event.id, "notary@example.org", "notary", now)
+    events.add_staff(session, organiser, event.id, "broker@example.org", "broker", now)
+    applications = {}
+    for owner, org, listing, person in ((library_owner, library, need, "Ewa Bibliotekarka"),
+                                        (school_owner, school, lab, "Szymon Informatyk")):
+        applications[org.id] = events.apply(session, owner, event.id, org.id, {
+            "attendees": [person], "listing_ids": [listing.id]}, now)
+        events.decide(session, organiser, event.id, applications[org.id].id, True, "", now)
+    session.commit()
+
+    def start(at=now):
+        events.start_session(session, organiser, event.id, at)
+        session.commit()
+
+    return {"event": event, "organiser": organiser, "notary": notary, "broker": broker,
+            "host": host, "library": library, "school": school, "library_owner": library_owner,
+            "school_owner": school_owner, "need": need, "lab": lab, "start": start,
+            "applications": applications}
+
+
+def desk_deal(hall, **changes) -> dict:
+    """The desk form's fields for the school lending its lab to the library."""
+    data = {"parties": [hall["school"].id, hall["library"].id],
+            "representatives": {hall["school"].id: "Szymon Informatyk",
+                                hall["library"].id: "Ewa Bibliotekarka"},
+            "commitments": [{"giver_id": hall["school"].id, "receiver_id": hall["library"].id,
+                             "what": "Pracownia komputerowa, 3 × 2 h", "quantity": 6,
+                             "unit": "hours", "due_on": "2027-03-31",
+                             "listing_id": hall["lab"].id, "need_id": hall["need"].id}],
+            "no_money": "1"}
+    data.update(changes)
+    return data

@@ -1,10 +1,12 @@
 """Access rules: every endpoint declares one, and a request hook enforces it (deny by default).
 
-A view is decorated with exactly one of ``public``, ``user``, ``member``, ``owner`` or
-``admin``. The hook runs before the view, so a rule cannot be forgotten inside it, and
+A view is decorated with exactly one of ``public``, ``user``, ``member``, ``owner``,
+``admin``, ``token`` or ``staff(...)``. The hook runs before the view, so a rule cannot be forgotten inside it, and
 an endpoint without a rule is refused. ``member`` and ``owner`` load the acting user's
 membership of the organization named by the URL's ``org_id`` through the one scoped
-helper, so another organization's private pages answer 404 by construction.
+helper, so another organization's private pages answer 404 by construction. ``staff``
+loads the event named by the URL's ``event_id`` (404 when the user may not see it) and
+admits only its staff in one of the given roles (an organiser holds every role).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from exchange import events
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
 from exchange.organizations import get_membership
@@ -21,7 +24,7 @@ from exchange.tokens import user_for_token
 from exchange.web.util import utcnow
 from models import MemberRole, User
 
-RULES = ("public", "user", "member", "owner", "admin", "token")
+RULES = ("public", "user", "member", "owner", "admin", "token", "staff")
 # Endpoints Flask itself registers, which cannot carry an attribute.
 BUILTIN_PUBLIC = {"static"}
 
@@ -39,6 +42,15 @@ member = _rule("member")      # a member of the organization <org_id>
 owner = _rule("owner")        # an owner of the organization <org_id>
 admin = _rule("admin")        # a site administrator
 token = _rule("token")        # the JSON API: a valid personal token (Authorization: Bearer …)
+
+
+def staff(*roles) -> Callable:
+    """Staff of the event <event_id> in one of ROLES (StaffRole members); organisers always."""
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = "staff"
+        view.staff_roles = frozenset(roles)
+        return view
+    return decorate
 
 
 def rule_of(app: Flask, endpoint: str) -> str | None:
@@ -90,6 +102,16 @@ def enforce_access_rule():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if rule == "admin" and not current_user.is_admin:
         abort(403)
+    if rule == "staff":
+        view = current_app.view_functions[request.endpoint]
+        try:
+            g.event = events.get_event(db.session, current_user,
+                                       (request.view_args or {}).get("event_id", 0))
+        except NotFound:
+            abort(404)
+        if not events.roles(g.event, current_user) & view.staff_roles:
+            abort(403)
+        return None
     if rule in ("member", "owner"):
         org_id = (request.view_args or {}).get("org_id")
         try:
