@@ -60,24 +60,35 @@ class Item:
         return next((word for t, word in self.labels if t == term_), term_)
 
 
+@lru_cache(maxsize=2)
+def _stems_by_start(lexicon: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The lexicon's (stem, concept) pairs by the stem's first two letters (stems have ≥ 3)."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for concept, stems in (WHEN if lexicon == "when" else CONCEPTS).items():
+        for stem_ in stems:
+            table.setdefault(stem_[:2], []).append((stem_, concept))
+    return {start: tuple(pairs) for start, pairs in table.items()}
+
+
 @lru_cache(maxsize=100_000)
 def _concepts_of(folded_text: str, lexicon: str = "concepts") -> frozenset[str]:
+    """The concepts whose stems start a word of FOLDED_TEXT, except right after a "without"
+    ("bez przewozu osób" is no transport). One pass over the word starts, each looking up
+    only the stems that begin with its two letters."""
+    by_start = _stems_by_start(lexicon)
     padded = f" {folded_text} "
-    found = set()
-    for concept, stems in (WHEN if lexicon == "when" else CONCEPTS).items():
-        if any(f" {stem}" in padded and _mentioned(padded, stem) for stem in stems):
-            found.add(concept)
+    found: set[str] = set()
+    previous_space = 0
+    space = padded.find(" ")
+    while space >= 0:
+        start = space + 1
+        candidates = by_start.get(padded[start:start + 2])
+        if candidates and padded[previous_space + 1:space] not in _NEGATIONS:
+            for stem_, concept in candidates:
+                if concept not in found and padded.startswith(stem_, start):
+                    found.add(concept)
+        previous_space, space = space, padded.find(" ", start)
     return frozenset(found)
-
-
-def _mentioned(padded: str, stem: str) -> bool:
-    """Whether a word of PADDED starts with STEM, not right after a "without" ("bez przewozu osób")."""
-    at = padded.find(" " + stem)
-    while at >= 0:
-        if padded[:at].rsplit(" ", 1)[-1] not in _NEGATIONS:
-            return True
-        at = padded.find(" " + stem, at + 1)
-    return False
 
 
 @lru_cache(maxsize=200_000)
