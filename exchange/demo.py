@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exchange import events
 from exchange.accounts import find_user_by_email, register_user
 from exchange.contracts import create_contract, set_value_default, sign
 from exchange.listings import change_status, create_listing
 from exchange.organizations import add_member, create_organization, set_verified
-from models import Listing, MemberRole, Membership, Organization, User
+from models import Listing, ListingStatus, MemberRole, Membership, Organization, User
 
 DEMO_PASSWORD = "wymiana-zasobow-2026"
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -27,6 +28,10 @@ DEMO_LOGINS: list[tuple[str, str]] = [
      "Grzegorz Mazur, właściciel profilu banku spółdzielczego / business owner"),
     ("krystyna.wisniewska@example.org",
      "Krystyna Wiśniewska, graficzka i członkini klubu seniora / individual in two organizations"),
+    ("kultura@example.org",
+     "Katarzyna Jankowska, organizatorka dzisiejszej giełdy w Centrum Kultury / event organiser"),
+    ("urzad@example.org",
+     "Jan Olszewski, notariusz i makler giełdy / the event's notary and broker"),
 ]
 
 USERS: dict[str, str] = {
@@ -611,6 +616,7 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     for category, unit, value in VALUE_DEFAULTS:
         set_value_default(session, admin, category, unit, value, now)
     _signed_contract(session, now)
+    _exchange_event(session, users, now)
     return True
 
 
@@ -661,3 +667,52 @@ def _listing_data(item: dict, today: date) -> dict:
     if "expires_in" in item:
         data["expires_on"] = today + timedelta(days=item["expires_in"])
     return data
+
+
+# The live exchange: today, in the culture centre. Admitted organizations bring the listings
+# named here; two more have applied and wait for the organiser's decision.
+EVENT_ADMITTED = {
+    "Miejska Biblioteka Publiczna w Tczewie": ["Magdalena Zielińska", "Piotr Lewandowski"],
+    "Szkoła Podstawowa nr 3 w Pelplinie": ["Agnieszka Wróblewska"],
+    "Fundacja „Razem dla Kociewia”": ["Anna Kowalska", "Michał Kowalczyk"],
+    "Klub Seniora „Złota Jesień”": ["Halina Dąbrowska"],
+    "Bank Spółdzielczy Ziemi Tczewskiej": ["Grzegorz Mazur"],
+    "Kociewie Soft sp. z o.o.": ["Paweł Szymański"],
+    "Ochotnicza Straż Pożarna w Subkowach": ["Krzysztof Sikora"],
+}
+EVENT_PENDING = {
+    "Koło Gospodyń Wiejskich „Wiślanki”": ["Teresa Malinowska"],
+    "Księgarnia i Papiernia „Kałamarz”": ["Dorota Michalska"],
+}
+
+
+def _exchange_event(session: Session, users: dict[str, User], now: datetime) -> None:
+    """Today's exchange event, registration done, its session not started: the organiser
+    starts it, the notary registers deals, the board counts them."""
+    organiser = users["kultura@example.org"]
+    host = session.scalar(select(Organization).where(
+        Organization.name == "Centrum Kultury „Nad Wisłą” w Tczewie"))
+    today = now.date()
+    event = events.create_event(session, organiser, host.id, {
+        "name": "Giełda Zasobów Powiatu Tczewskiego 2026",
+        "description": "Dziewięćdziesiąt minut wymiany: sale, sprzęt, wolontariat, promocja i "
+                       "wiedza – bez pieniędzy. Kontrakty podpisujemy przy stoliku notariusza.",
+        "venue": "Centrum Kultury „Nad Wisłą”, sala widowiskowa, Tczew",
+        "municipality": "Tczew", "held_on": today.isoformat(), "starts_at": "17:00",
+        "registration_opens_on": today.isoformat(), "registration_closes_on": today.isoformat(),
+        "cap_business": "10"}, now)
+    events.publish_event(session, organiser, event.id, now)
+    for role in ("notary", "broker"):
+        events.add_staff(session, organiser, event.id, "urzad@example.org", role, now)
+    events.add_staff(session, organiser, event.id, "ops@example.org", "moderator", now)
+    for names, admit in ((EVENT_ADMITTED, True), (EVENT_PENDING, False)):
+        for name, people in names.items():
+            org = session.scalar(select(Organization).where(Organization.name == name))
+            owner = session.scalar(select(User).join(Membership).where(
+                Membership.organization_id == org.id, Membership.role == MemberRole.OWNER))
+            listings = [x.id for x in session.scalars(select(Listing).where(
+                Listing.organization_id == org.id, Listing.status == ListingStatus.OPEN))]
+            application = events.apply(session, owner, event.id, org.id, {
+                "attendees": people, "listing_ids": listings[:4]}, now)
+            if admit:
+                events.decide(session, organiser, event.id, application.id, True, "", now)

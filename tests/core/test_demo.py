@@ -185,3 +185,19 @@ def test_demo_has_a_contract_in_force_and_values_for_statistics(session, now):
     assert _count(session, ValueDefault) >= 10
     row = session.scalar(select(Commitment))
     assert row.estimated_value == 800 and row.listing.remaining == row.listing.quantity - 1
+
+
+def test_the_demo_has_todays_exchange_event_ready_to_start(session, now):
+    from exchange import events
+    from models import ExchangeEvent, StaffRole
+
+    load_demo_data(session, now)
+    event = session.scalar(select(ExchangeEvent))
+    assert event.held_on == now.date() and events.registration_open(event, now.date())
+    assert events.session_state(event, now) == "scheduled"
+    balance = {b.sector.value: b for b in events.sector_balance(event)}
+    assert sum(b.admitted for b in balance.values()) == 7 and balance["business"].pending == 1
+    assert events.presence(event) == (0, 9)
+    notary = accounts.find_user_by_email(session, "urzad@example.org")
+    assert events.roles(event, notary) == {StaffRole.NOTARY, StaffRole.BROKER}
+    assert len(events.event_listings(session, event)) >= 10
