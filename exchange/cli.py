@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from exchange import accounts
 from exchange.errors import ValidationError
 from exchange.extensions import db
+from models.base import MAX_ID
 from exchange.web.util import utcnow
 
 
@@ -141,17 +142,29 @@ def matching_rebuild_command() -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--clearing", is_flag=True, help="Export the cleared set (gifts, swaps, cycles) "
                                                 "instead of every proposal.")
+@click.option("--event", "event_id", type=int, help="Only the listings the admitted "
+                                                    "organizations bring to this event.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-def matching_export_command(fmt: str, clearing: bool, output: Path | None) -> None:
+def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
+                            output: Path | None) -> None:
     """Write proposals with both listings' ids, refs, titles, organizations, score and reasons."""
     import csv
     import io
     import json
 
+    from exchange.events import event_listings
     from exchange.proposals import IndexCache, export_rows
+    from models import ExchangeEvent
 
-    rows = export_rows(db.session, IndexCache().sync(db.session), clearing=clearing)
+    listings = None
+    if event_id is not None:
+        event = db.session.get(ExchangeEvent, event_id) if 0 < event_id <= MAX_ID else None
+        if event is None:
+            raise click.ClickException(f"There is no event {event_id}.")
+        listings = event_listings(db.session, event)
+    rows = export_rows(db.session, IndexCache().sync(db.session), clearing=clearing,
+                       listings=listings)
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     else:

@@ -129,18 +129,33 @@ def all_matches(index: MatchIndex, per_need: int = 5) -> list[Match]:
     return index.all_offers(per_need)
 
 
+def index_of(index: MatchIndex | None, listings: list[Listing]) -> MatchIndex:
+    """A small index of LISTINGS only (an event's), reusing the shared INDEX's analysed
+    items where they are current."""
+    small = MatchIndex()
+    for listing in listings:
+        shared = index.items.get(listing.id) if index is not None else None
+        small.add(shared if shared is not None and shared.remaining == listing.remaining
+                  else item_from_listing(listing))
+    return small
+
+
 def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
-                per_need: int = 5) -> list[dict]:
+                per_need: int = 5, listings: list[Listing] | None = None) -> list[dict]:
     """Proposals (or the cleared set) as rows for brokers: who gives what to whom, and why.
 
-    A cycle is one row per arrow, in order, sharing an `exchange` number; reasons are in
-    English (the printed list is for the organisers' staff).
+    LISTINGS (an event's) limits the matching to them. A cycle is one row per arrow, in
+    order, sharing an `exchange` number; reasons are in English (the printed list is for
+    the organisers' staff).
     """
     # Imported here: scipy takes a while to load, and only brokers' exports need it.
     from exchange.matching.clearing import clear
     from exchange.matching.cycles import find_cycles
 
-    matches = all_matches(index, per_need)
+    if listings is not None:
+        index = index_of(index, listings)
+    matches = index.all_offers(per_need, workers=1) if listings is not None else \
+        all_matches(index, per_need)
     declined = {(p.need_id, p.offer_id) for p in session.scalars(
         select(Proposal).where(Proposal.status == ProposalStatus.DECLINED))}
     matches = [m for m in matches if (m.need_id, m.offer_id) not in declined]
