@@ -80,6 +80,7 @@ bench: install
 	$(PY) bench/marketplace.py $(BENCH_ARGS)
 	$(PY) bench/matching_speed.py
 	$(PY) bench/matching_quality.py
+	$(PY) bench/event_board.py
 
 ## messages: extract translatable strings and update the catalogues (then translate the .po files)
 messages: install
