@@ -424,6 +424,17 @@ def _suggest_for(session: Session, fields: Mapping[str, Any]) -> int | None:
     return suggested_value(session, fields["category"], fields["unit"], fields["quantity"])
 
 
+def add_first_version(session: Session, contract: Contract, version: ContractVersion,
+                      terms: Terms, now: datetime) -> None:
+    """Save a new CONTRACT with its first VERSION holding TERMS, reserving linked offers."""
+    contract.versions.append(version)
+    session.add(contract)
+    _fill(session, contract, version, terms, now, reserve=False)
+    session.flush()
+    for row, clean in zip(version.commitments, terms.commitments):
+        _reserve(session, row, clean["prefix"] + "quantity", now)
+
+
 def create_contract(session: Session, actor: User, org_id: int, data: Mapping[str, Any],
                     now: datetime, *, proposal: Proposal | None = None) -> Contract:
     """A draft from scratch (or from an accepted proposal) by a member of party ORG_ID."""
@@ -439,12 +450,7 @@ def create_contract(session: Session, actor: User, org_id: int, data: Mapping[st
                         created_at=now, updated_at=now)
     version = ContractVersion(number=1, state=VersionState.DRAFT, created_by_id=actor.id,
                               created_at=now)
-    contract.versions.append(version)
-    session.add(contract)
-    _fill(session, contract, version, terms, now, reserve=False)
-    session.flush()
-    for row, clean in zip(version.commitments, terms.commitments):
-        _reserve(session, row, clean["prefix"] + "quantity", now)
+    add_first_version(session, contract, version, terms, now)
     _log(session, contract, "create", actor, org_id, now, **_terms_of(version, contract))
     session.flush()
     _tell_parties(session, contract, org_id, now, f"contract-drafted:{contract.id}",

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.contracts import _fill, _log, _reserve, _tell_parties, clean_terms, next_number
+from exchange.contracts import _log, _tell_parties, add_first_version, clean_terms, next_number
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
                              clean_choice, clean_date, clean_number, clean_text)
 from exchange.listings import money_message
@@ -87,9 +87,11 @@ def events_list(session: Session, actor: User | None, today: date) -> tuple[list
     past = [e for e in reversed(published) if e.held_on < today]
     mine: list[ExchangeEvent] = []
     if actor is not None:
+        # IN, not a join with DISTINCT: PostgreSQL cannot compare the JSON columns.
         mine = list(session.scalars(
-            select(ExchangeEvent).join(EventStaff).where(EventStaff.user_id == actor.id)
-            .distinct().order_by(ExchangeEvent.held_on.desc())))
+            select(ExchangeEvent).where(ExchangeEvent.id.in_(
+                select(EventStaff.event_id).where(EventStaff.user_id == actor.id)))
+            .order_by(ExchangeEvent.held_on.desc())))
     return upcoming, past, mine
 
 
@@ -709,12 +711,7 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
                         ratified_by_id=notary.id, client_key=client_key or None)
     version = ContractVersion(number=1, state=VersionState.SIGNED, created_by_id=notary.id,
                               created_at=now, frozen_at=now, signed_at=now)
-    contract.versions.append(version)
-    session.add(contract)
-    _fill(session, contract, version, terms, now, reserve=False)
-    session.flush()
-    for row, clean in zip(version.commitments, terms.commitments):
-        _reserve(session, row, clean["prefix"] + "quantity", now)
+    add_first_version(session, contract, version, terms, now)
     for org_id in terms.parties:
         version.signatures.append(Signature(
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
@@ -952,3 +949,78 @@ def report_rows(session: Session, event: ExchangeEvent) -> list[dict]:
                          "commitment_status": row.status.value,
                          "outcome": result.outcome_by_contract[contract.id]})
     return rows
+
+
+# ---------------------------------------------------------------------------- brokers' list
+
+@dataclass
+class Arrow:
+    """One hop of a pre-matched exchange: the giver's offer serves the receiver's need."""
+    offer: Listing
+    need: Listing
+    score: float
+    reasons: list
+
+    @property
+    def giver(self) -> Organization:
+        return self.offer.organization
+
+    @property
+    def receiver(self) -> Organization:
+        return self.need.organization
+
+
+@dataclass
+class Exchange:
+    """A gift (one arrow), a swap (A ⇄ B) or a cycle (A → B → C → A), arrows in order."""
+    kind: str
+    arrows: list[Arrow]
+
+    @property
+    def key(self) -> str:
+        """What an Introduction row names the exchange by."""
+        return ",".join(f"{a.offer.id}>{a.need.id}" for a in self.arrows)
+
+    @property
+    def score(self) -> float:
+        return sum(a.score for a in self.arrows)
+
+    @property
+    def categories(self) -> set[str]:
+        return {x.category.value for a in self.arrows for x in (a.offer, a.need)}
+
+
+def prematching(session: Session, index, event: ExchangeEvent, category: str | None = None,
+                *, per_need: int = 5, time_limit: float = 5.0) -> list[Exchange]:
+    """The clearing of EVENT's listings: swaps and cycles first, then gifts, best first.
+
+    INDEX is the shared matching index (its items carry the listings' analysed text; a
+    listing it lacks is analysed here). Only the event's listings are matched, in a small
+    index of their own; pairs the parties declined are left out. CATEGORY keeps the
+    exchanges with a listing in that category.
+    """
+    # Imported here: scipy takes a while to load, and only brokers need it.
+    from exchange.matching.clearing import clear
+    from exchange.matching.cycles import find_cycles
+    from exchange.proposals import index_of
+    from models import Proposal, ProposalStatus
+
+    listings = {x.id: x for x in event_listings(session, event)}
+    small = index_of(index, list(listings.values()))
+    matches = small.all_offers(per_need, workers=1)
+    if matches:
+        declined = set(session.execute(select(Proposal.need_id, Proposal.offer_id).where(
+            Proposal.status == ProposalStatus.DECLINED,
+            Proposal.need_id.in_([m.need_id for m in matches]))).all())
+        matches = [m for m in matches if (m.need_id, m.offer_id) not in declined]
+    result = clear(matches, find_cycles(matches, small.items), small.items,
+                   time_limit=time_limit)
+    groups = ([("cycle" if len(c.matches) > 2 else "swap", list(c.matches))
+               for c in sorted(result.cycles, key=lambda c: -c.score)]
+              + [("gift", [m]) for m in sorted(result.gifts, key=lambda m: -m.score)])
+    exchanges = [Exchange(kind, [Arrow(listings[m.offer_id], listings[m.need_id], m.score,
+                                       list(m.reasons)) for m in hops])
+                 for kind, hops in groups]
+    if category:
+        exchanges = [x for x in exchanges if category in x.categories]
+    return exchanges

@@ -34,15 +34,15 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from exchange.api import bp as api_bp
-    from exchange.web import (admin, auth, contracts, listings, main, notifications,
+    from exchange.web import (admin, auth, contracts, events, listings, main, notifications,
                               organizations, proposals)
     from exchange.web.access import register_access_control
 
     # Before any route is added: an id too large for the database is a 404, not a crash.
     app.url_map.converters["int"] = IdConverter
     register_access_control(app)
-    for module in (main, auth, organizations, listings, proposals, contracts, notifications,
-                   admin):
+    for module in (main, auth, organizations, listings, proposals, contracts, events,
+                   notifications, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     app.context_processor(_template_helpers)

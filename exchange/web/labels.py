@@ -106,3 +106,27 @@ HISTORY_LABELS = {
     "check-in": _l("answered a follow-up"),
     "outcome": _l("closed the contract"),
 }
+
+# ---- exchange events
+from models.event import ApplicationStatus, EventStatus, StaffRole  # noqa: E402
+
+EVENT_STATUS_LABELS = {
+    EventStatus.DRAFT: _l("draft"),
+    EventStatus.PUBLISHED: _l("published"),
+    EventStatus.CANCELLED: _l("cancelled"),
+}
+
+STAFF_ROLE_LABELS = {
+    StaffRole.ORGANISER: _l("Organiser"),
+    StaffRole.BROKER: _l("Broker"),
+    StaffRole.NOTARY: _l("Notary"),
+    StaffRole.VALUER: _l("Valuer"),
+    StaffRole.MODERATOR: _l("Moderator"),
+}
+
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.PENDING: _l("waiting for a decision"),
+    ApplicationStatus.ADMITTED: _l("admitted"),
+    ApplicationStatus.DECLINED: _l("declined"),
+    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+}

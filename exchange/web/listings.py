@@ -9,7 +9,7 @@ from wtforms import DateField, FloatField, IntegerField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from exchange import listings as core, organizations as orgs
+from exchange import events, listings as core, organizations as orgs
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
@@ -111,19 +111,40 @@ def manage(org_id: int):
                            listings=core.listings_of(db.session, org_id, include_private=True))
 
 
+def _event_from_query():
+    """The event named by ``?event=`` (a listing posted for it from the application), if any."""
+    if "event" not in request.args:
+        return None
+    try:
+        return events.get_event(db.session, current_user, request.args.get("event", 0, type=int))
+    except NotFound:
+        abort(404)
+
+
 @bp.route("/organizations/<int:org_id>/listings/new", methods=["GET", "POST"])
 @access.member
 def create(org_id: int):
     org = g.membership.organization
     form = ListingForm(kind=request.args.get("kind", ListingKind.OFFER.value))
+    event = _event_from_query()
     if form.validate_on_submit():
         publish = request.form.get("action") != "draft"
-        saved, listing = save(form, lambda: core.create_listing(
-            db.session, current_user, org_id, _listing_data(form), utcnow(), publish=publish))
+
+        def create_it():
+            listing = core.create_listing(db.session, current_user, org_id, _listing_data(form),
+                                          utcnow(), publish=publish)
+            if event is not None:  # posted for an event: brought to it in the same breath
+                events.add_listing(db.session, current_user, event.id, listing, utcnow())
+            return listing
+        saved, listing = save(form, create_it)
         if saved:
             flash(gettext("Your listing is published.") if publish
                   else gettext("Your listing is saved as a draft; publish it when it is ready."),
                   "success")
+            if event is not None:
+                flash(gettext("It is part of your application for %(event)s.", event=event.name),
+                      "success")
+                return redirect(url_for("events.apply", event_id=event.id, org_id=org_id))
             return redirect(url_for("listings.detail", listing_id=listing.id))
     return render_template("listings/form.html", form=form, org=org, listing=None), \
         422 if form.errors else 200

@@ -29,6 +29,12 @@ class World:
     member_token_id: int
     other_need: object  # another organization's need the listing could serve
     contract: object = None  # a draft between the organization and a third one (not the outsider's)
+    # A published event hosted by the organization, its session open: the owner organises
+    # it, the member is its notary and broker, the outsider's school an admitted participant
+    # (its person "Jan Kowalski" not checked in yet), the admin is not on its staff.
+    event: object = None
+    badge_token: str = ""
+    school: object = None
 
 
 def everyone(status):
@@ -208,6 +214,12 @@ def api_contract(w) -> dict:
         "unit": "pieces", "due_on": due.isoformat()}]}
 
 
+from tests.web.access_events import EVENT_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & EVENT_MATRIX.keys()
+MATRIX.update(EVENT_MATRIX)
+
+
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
     for rule in app.url_map.iter_rules():
@@ -251,10 +263,30 @@ def world(session, make_user, make_org, add_member, now):
         "commitments": [{"giver_id": org.id, "receiver_id": third.id, "what": "Sala", "quantity": 1,
                          "unit": "hours", "due_on": (now + timedelta(days=30)).date().isoformat(),
                          "listing_id": listing.id}]}, now)
+    from datetime import datetime, timezone
+
+    from exchange import events
+
+    event = events.create_event(session, owner, org.id, {
+        "name": "Giełda Zasobów", "venue": "Aula", "held_on": now.date().isoformat(),
+        "registration_opens_on": now.date().isoformat(),
+        "registration_closes_on": now.date().isoformat()}, now)
+    events.publish_event(session, owner, event.id, now)
+    for role in ("notary", "broker"):
+        events.add_staff(session, owner, event.id, "member@example.org", role, now)
+    for org_id, user, listing_id, person in ((school.id, outsider, other_need.id, "Jan Kowalski"),
+                                             (org.id, owner, listing.id, "Anna Nowak")):
+        application = events.apply(session, user, event.id, org_id, {
+            "attendees": [person], "listing_ids": [listing_id]}, now)
+        events.decide(session, owner, event.id, application.id, True, "", now)
+    # The web reads the wall clock: the session opens now, for real.
+    events.start_session(session, owner, event.id, datetime.now(timezone.utc))
+    badge = event.participants[0].attendees[0].badge_token
     session.commit()
     return World(org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
-                 member_token_id=member_token_id, other_need=other_need, contract=contract)
+                 member_token_id=member_token_id, other_need=other_need, contract=contract,
+                 event=event, badge_token=badge, school=school)
 
 
 def snapshot(session) -> dict:

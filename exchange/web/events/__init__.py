@@ -1,0 +1,19 @@
+"""Live exchange events on the web, in four parts that share one blueprint:
+
+- ``setup``: before the event: creating and publishing it, registration and admission,
+  staff, the brokers' pre-matching list;
+- ``floor``: on the day: the door (check-in, badges), the session clock, the notary desk
+  and the participants' phone deals;
+- ``board``: the live board for the projector and phones, with its JSON;
+- ``report``: after it: the report with charts, its CSV export.
+
+Staff pages use the ``staff(...)`` access rule (exchange/web/access.py), which loads the
+event into ``g.event``; the core checks the same roles again.
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+from exchange.web.events import board, floor, report, setup  # noqa: E402,F401  (routes)

@@ -1,0 +1,165 @@
+"""End to end, in a real browser: a small exchange event from registration to the report.
+
+The organiser works on a laptop in English; the library registers on a phone in Polish.
+Every step a person takes goes through the pages; only the setting (the organizations,
+their listings, the published event, a second admitted participant) is made in the core.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from models import Contract
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def laptop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, live_server: str, email: str, *, polish: bool = False) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail" if polish else "Email").fill(email)
+    page.get_by_label("Hasło" if polish else "Password").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się" if polish else "Log in").click()
+    page.wait_for_url(live_server + "/")
+
+
+@pytest.fixture
+def small_event(session, make_user, make_org):
+    """Today's event, published, registration open; the school is admitted already."""
+    from exchange import events
+    from exchange.listings import create_listing
+
+    now = datetime.now(timezone.utc)
+    organiser = make_user("organiser@example.org", name="Olga Organizatorka")
+    host = make_org(organiser, name="Centrum Kultury", sector="public", municipality="Tczew")
+    librarian = make_user("lib@example.org", name="Ewa Bibliotekarka", locale="pl")
+    library = make_org(librarian, name="Biblioteka Miejska", sector="public", municipality="Tczew")
+    teacher = make_user("school@example.org", name="Szymon Informatyk")
+    school = make_org(teacher, name="Fundacja Szkoła Kodu", sector="ngo", municipality="Tczew")
+    need = create_listing(session, librarian, library.id, {
+        "kind": "need", "category": "computer_labs", "title": "Potrzebna pracownia komputerowa",
+        "quantity": 6, "unit": "hours"}, now)
+    room = create_listing(session, librarian, library.id, {
+        "kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 40 osób",
+        "quantity": 10, "unit": "hours"}, now)
+    lab = create_listing(session, teacher, school.id, {
+        "kind": "offer", "category": "computer_labs",
+        "title": "Pracownia komputerowa na 20 stanowisk", "quantity": 20, "unit": "hours"}, now)
+    event = events.create_event(session, organiser, host.id, {
+        "name": "Giełda Zasobów Tczew", "venue": "Centrum Kultury",
+        "held_on": now.date().isoformat(), "registration_opens_on": now.date().isoformat(),
+        "registration_closes_on": now.date().isoformat(), "session_minutes": "60"}, now)
+    events.publish_event(session, organiser, event.id, now)
+    application = events.apply(session, teacher, event.id, school.id, {
+        "attendees": ["Szymon Informatyk"], "listing_ids": [lab.id]}, now)
+    events.decide(session, organiser, event.id, application.id, True, "", now)
+    session.commit()
+    return {"event": event, "library": library, "school": school, "need": need, "room": room,
+            "lab": lab}
+
+
+def register_deal(page, first: str, first_person: str, second: str, second_person: str,
+                  pick: str, what: str) -> None:
+    """At the desk, by keyboard only: parties by a few letters, a listing picked, ratify."""
+    page.keyboard.type(first)
+    page.keyboard.press("Tab")
+    page.keyboard.type(first_person)
+    page.keyboard.press("Tab")
+    page.keyboard.type(second)
+    page.keyboard.press("Tab")
+    page.keyboard.type(second_person)
+    page.keyboard.press("Tab")
+    page.keyboard.type(pick)          # the commitment's "From a listing" field
+    page.keyboard.press("Tab")        # fills giver, receiver, what, unit and category
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")        # "What"
+    page.keyboard.press("Control+a")
+    page.keyboard.type(what)
+    page.keyboard.press("Tab")        # "Quantity"
+    page.keyboard.press("Control+a")
+    page.keyboard.type("4")
+    page.locator("#no_money").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Control+Enter")
+
+
+def test_a_small_event_from_registration_to_the_report(live_server, phone, laptop, session,
+                                                        small_event):
+    event = small_event["event"]
+    base = f"{live_server}/events/{event.id}"
+
+    # Registration: the library applies on a phone, in Polish, bringing its two listings.
+    log_in(phone, live_server, "lib@example.org", polish=True)
+    phone.goto(base)
+    phone.get_by_role("link", name=re.compile("Biblioteka Miejska")).click()
+    phone.locator("textarea[name=attendees]").fill("Ewa Bibliotekarka")
+    for listing in (small_event["need"], small_event["room"]):
+        phone.locator(f"input[name=listing_ids][value='{listing.id}']").check()
+    phone.locator("form button[type=submit]").last.click()
+    phone.wait_for_url(re.compile(r"/application/\d+$"))
+
+    # The organiser admits it, checks Ewa in at the door and starts the session.
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(base + "/participants")
+    laptop.get_by_role("button", name="Admit Biblioteka Miejska").click()
+    assert laptop.get_by_role("status").first.is_visible()
+    laptop.goto(base + "/door")
+    laptop.locator("#door-q").fill("ewa")
+    laptop.keyboard.press("Enter")
+    laptop.get_by_role("button", name="Check in").first.click()
+    assert laptop.locator("#presence-count").inner_text() == "1"
+    laptop.goto(base + "/session")
+    laptop.locator("#start-session").click()
+
+    # The projector shows the live board from the start.
+    projector = laptop.context.new_page()
+    projector.goto(base + "/board")
+    expect(projector.locator("#board-deals")).to_have_text("0")
+
+    # Two deals at the desk, by keyboard.
+    laptop.goto(base + "/desk")
+    register_deal(laptop, "szkoła kodu", "Szymon Informatyk", "bibliot", "Ewa Bibliotekarka",
+                  f"#{small_event['lab'].id}", "Pracownia komputerowa, 2 × 2 h")
+    laptop.wait_for_url(re.compile(r"/contracts/\d+/print"))
+    assert "GZ-" in laptop.content()
+    laptop.goto(base + "/desk")
+    register_deal(laptop, "bibliot", "Ewa Bibliotekarka", "szkoła kodu", "Szymon Informatyk",
+                  f"#{small_event['room'].id}", "Sala konferencyjna na warsztaty")
+    laptop.wait_for_url(re.compile(r"/contracts/\d+/print"))
+    session.rollback()
+    numbers = sorted(session.scalars(select(Contract.number)))
+    assert [n.split("/")[-1] for n in numbers] == ["001", "002"]
+    assert session.scalar(select(func.count(Contract.id)).where(Contract.event_id == event.id)) == 2
+    # The board counts them without a reload (it polls every 2 seconds).
+    expect(projector.locator("#board-deals")).to_have_text("2", timeout=5_000)
+    expect(projector.locator("#board-latest")).to_contain_text(numbers[1])
+
+    # The organiser closes the session; the report counts the deals.
+    laptop.goto(base + "/session")
+    laptop.locator("#confirm-close").check()
+    laptop.locator("#close-session").click()
+    laptop.goto(base + "/report")
+    assert laptop.locator("#report-deals").inner_text() == "2"
+    assert laptop.locator("#report-present").inner_text() == "1"
+    expect(projector.locator("#board-state")).not_to_have_text(re.compile("open", re.I),
+                                                               timeout=5_000)
+
+    lab_deal = session.scalar(select(Contract).where(Contract.number == numbers[0]))
+    [row] = lab_deal.versions[0].commitments
+    assert (row.giver_id, row.receiver_id, row.quantity, row.listing_id) == (
+        small_event["school"].id, small_event["library"].id, 4, small_event["lab"].id)
+    assert {s.representative for s in lab_deal.versions[0].signatures} == {
+        "Szymon Informatyk", "Ewa Bibliotekarka"}

@@ -1,0 +1,10 @@
+"""Matrix rows for exchange/web/events/board.py (see access_events.py)."""
+from __future__ import annotations
+
+from tests.web.access_statuses import PUBLIC
+
+ROWS: dict = {
+    # The board of a published event is for everyone in the hall, signed in or not.
+    ("events.board", "GET"): (lambda w: f"/events/{w.event.id}/board", None, PUBLIC),
+    ("events.board_json", "GET"): (lambda w: f"/events/{w.event.id}/board.json", None, PUBLIC),
+}
