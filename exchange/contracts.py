@@ -925,12 +925,26 @@ def _due_notices(session: Session, contract: Contract, row: Commitment, today: d
     return sent
 
 
+def _months_since(start: datetime, now: datetime) -> int:
+    months = (now.year - start.year) * 12 + now.month - start.month
+    return months - 1 if add_months(start, months) > now else months
+
+
 def _check_ins(session: Session, contract: Contract, now: datetime) -> int:
-    """Ask each party for a status at 3, 6 and 12 months; after downtime only the newest."""
+    """Ask each party for a status at 3, 6 and 12 months; after downtime only the newest.
+
+    A contract still running after the 12-month check-in gets one more once its last due
+    date has passed, so that its outcome can be settled like any other's."""
     due = [m for m in CHECK_IN_MONTHS if add_months(contract.activated_at, m) <= now]
     if not due:
         return 0
     months = due[-1]
+    last_due = max(row.due_on for row in contract.in_force.commitments)
+    final = add_months(contract.activated_at, CHECK_IN_MONTHS[-1]).date()
+    if last_due >= final and last_due < now.date():
+        after_due = datetime.combine(last_due + timedelta(days=1), datetime.min.time(),
+                                     tzinfo=timezone.utc)
+        months = max(CHECK_IN_MONTHS[-1] + 1, _months_since(contract.activated_at, after_due))
     sent = 0
     for party in contract.parties:
         exists = session.scalar(select(CheckIn.id).where(

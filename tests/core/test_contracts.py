@@ -708,6 +708,23 @@ def test_a_check_in_answered_before_the_last_due_date_does_not_close_it(session,
     assert contract.status is ContractStatus.ACTIVE
 
 
+def test_a_contract_due_after_a_year_gets_a_last_check_in_and_its_outcome(session, world, now):
+    contract = active(session, world, now, two_party(world, due=date(2028, 3, 1)))
+    year = now.replace(year=2027)
+    follow_up(session, year)
+    answer_all(session, world, contract, "ongoing", year)
+    follow_up(session, now.replace(year=2028, month=2, day=1))
+    assert {c.months for c in session.scalars(select(CheckIn))} == {12}  # not due yet
+    after_due = now.replace(year=2028, month=3, day=2)
+    follow_up(session, after_due)
+    follow_up(session, after_due + timedelta(days=40))  # asked once, not every month
+    assert sorted({c.months for c in session.scalars(select(CheckIn))}) == [12, 15]
+    assert len(contracts.open_check_ins(session, contract, contract.organization_ids)) == 2
+    answer_all(session, world, contract, "no_contact", after_due + timedelta(days=41))
+    follow_up(session, after_due + timedelta(days=41, hours=1))
+    assert contract.status is ContractStatus.FAILED
+
+
 def test_answering_a_check_in(session, world, now):
     contract = active(session, world, now)
     follow_up(session, now.replace(year=2027, month=2, day=21))
