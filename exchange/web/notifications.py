@@ -19,8 +19,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def text_of(notification: Notification) -> str:
     """Translate a stored notification, formatting its dates for the reader."""
     params = dict(notification.params or {})
-    if "date" in params:
-        params["date"] = format_date(date.fromisoformat(params["date"]), "long")
+    for name in ("date", "due"):   # ISO dates in the core's messages
+        if isinstance(params.get(name), str):
+            params[name] = format_date(date.fromisoformat(params[name]), "long")
     return gettext(notification.message, **params)
 
 

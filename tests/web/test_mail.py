@@ -150,3 +150,19 @@ def test_the_outbox_command_lists_and_prints_mails(mail_app, session, make_user)
     assert "Hello Anna," in result.output
     result = runner.invoke(args=["mail", "outbox", "--clear"])
     assert "Deleted 1 mail(s)." in result.output and outbox(mail_app) == []
+
+
+def test_due_dates_in_mails_are_written_out_in_the_readers_language(mail_app, session,
+                                                                     make_user):
+    polish, english = make_user("pl@example.org", locale="pl"), make_user("en@example.org")
+    text = "“%(what)s” (contract %(number)s) is due on %(due)s."
+    for user in (polish, english):
+        notify(session, user.id, f"due:{user.id}", Msg(text, what="Sala", number="2026/0001",
+                                                       due="2027-03-05"), "/contracts/1",
+               utcnow())
+    session.commit()
+    run_job(mail_app, job("send-mail"))
+    mails = {m["To"]: m for m in outbox(mail_app)}
+    assert "5 marca 2027" in mails["pl@example.org"].get_content()
+    assert "March 5, 2027" in mails["en@example.org"].get_content()
+    assert "2027-03-05" not in mails["en@example.org"].get_content()
