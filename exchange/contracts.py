@@ -142,10 +142,10 @@ def dashboard(session: Session, org_id: int, today: date, *, soon: int = 14) -> 
 
 
 def history(session: Session, contract: Contract) -> list[ContractEvent]:
-    return list(session.scalars(select(ContractEvent).where(ContractEvent.contract_id == contract.id)
-                                .options(selectinload(ContractEvent.actor),
-                                         selectinload(ContractEvent.organization))
-                                .order_by(ContractEvent.id)))
+    return list(session.scalars(
+        select(ContractEvent).where(ContractEvent.contract_id == contract.id)
+        .options(selectinload(ContractEvent.actor), selectinload(ContractEvent.organization))
+        .order_by(ContractEvent.id)))
 
 
 # ---------------------------------------------------------------------------- numbering
@@ -355,13 +355,14 @@ def _expire_listing(session: Session, listing_id: int) -> None:
 
 # ---------------------------------------------------------------------------- history
 
-def _log(session: Session, contract: Contract, action: str, actor: User | None,
-         org_id: int | None, now: datetime, **changes: Any) -> None:
+def record_event(session: Session, contract: Contract, action: str, actor: User | None,
+                 org_id: int | None, now: datetime, **changes: Any) -> None:
     # A withdrawn first version is discarded and leaves no current one: log it under its number.
     live = [v for v in contract.versions if v.state is not VersionState.DISCARDED]
     session.add(ContractEvent(contract_id=contract.id,
                               version=(live or contract.versions)[-1].number, action=action,
-                              actor_id=actor.id if actor else None, organization_id=org_id, changes=_plain(changes), created_at=now))
+                              actor_id=actor.id if actor else None, organization_id=org_id,
+                              changes=_plain(changes), created_at=now))
 
 
 def _plain(value: Any) -> Any:
@@ -451,9 +452,9 @@ def create_contract(session: Session, actor: User, org_id: int, data: Mapping[st
     version = ContractVersion(number=1, state=VersionState.DRAFT, created_by_id=actor.id,
                               created_at=now)
     add_first_version(session, contract, version, terms, now)
-    _log(session, contract, "create", actor, org_id, now, **_terms_of(version, contract))
+    record_event(session, contract, "create", actor, org_id, now, **_terms_of(version, contract))
     session.flush()
-    _tell_parties(session, contract, org_id, now, f"contract-drafted:{contract.id}",
+    tell_parties(session, contract, org_id, now, f"contract-drafted:{contract.id}",
                   Msg("%(organization)s drafted contract %(number)s with you. Read it and sign.",
                       organization=membership.organization.name, number=contract.number))
     return contract
@@ -510,7 +511,7 @@ def update_draft(session: Session, actor: User, org_id: int, contract_id: int,
     _touch(contract, now)
     session.flush()
     after = _terms_of(version, contract)
-    _log(session, contract, "edit", actor, org_id, now, before=before, after=after)
+    record_event(session, contract, "edit", actor, org_id, now, before=before, after=after)
     session.flush()
     return contract
 
@@ -563,11 +564,11 @@ def sign(session: Session, actor: User, org_id: int, contract_id: int, now: date
     version.signatures.append(Signature(organization_id=org_id, user_id=actor.id, signed_at=now))
     _touch(contract, now)
     session.flush()
-    _log(session, contract, "sign", actor, org_id, now)
+    record_event(session, contract, "sign", actor, org_id, now)
     if all(version.signature_of(p) for p in contract.organization_ids):
         _bring_into_force(session, contract, version, actor, now)
     else:
-        _tell_parties(session, contract, org_id, now,
+        tell_parties(session, contract, org_id, now,
                       f"contract-signed:{contract.id}:{version.number}:{org_id}",
                       Msg("%(organization)s signed contract %(number)s. It waits for your "
                           "signature.", organization=contract.party(org_id).organization.name,
@@ -607,8 +608,8 @@ def _bring_into_force(session: Session, contract: Contract, version: ContractVer
     for party in contract.parties:
         party.cancel_requested_at = None
     session.flush()
-    _log(session, contract, "activate", actor, None, now)
-    _tell_parties(session, contract, None, now, f"contract-active:{contract.id}:{version.number}",
+    record_event(session, contract, "activate", actor, None, now)
+    tell_parties(session, contract, None, now, f"contract-active:{contract.id}:{version.number}",
                   Msg("Contract %(number)s is signed by every party and is now in force.",
                       number=contract.number))
     _settle_if_done(session, contract, actor, now)
@@ -647,7 +648,7 @@ def propose_amendment(session: Session, actor: User, org_id: int, contract_id: i
     if contract.in_force is None:
         for row in amendment.commitments:
             _reserve(session, row, "quantity", now)
-    _log(session, contract, "amend", actor, org_id, now, version=amendment.number)
+    record_event(session, contract, "amend", actor, org_id, now, version=amendment.number)
     session.flush()
     return contract
 
@@ -673,8 +674,9 @@ def withdraw(session: Session, actor: User, org_id: int, contract_id: int, now: 
         contract.ended_at = now
     _touch(contract, now)
     session.flush()
-    _log(session, contract, "withdraw", actor, org_id, now, version=current.number, reason=reason)
-    _tell_parties(session, contract, org_id, now, f"contract-withdrawn:{contract.id}:"
+    record_event(session, contract, "withdraw", actor, org_id, now, version=current.number,
+                 reason=reason)
+    tell_parties(session, contract, org_id, now, f"contract-withdrawn:{contract.id}:"
                   f"{current.number}",
                   Msg("%(organization)s withdrew from contract %(number)s.",
                       organization=contract.party(org_id).organization.name,
@@ -700,7 +702,7 @@ def request_cancel(session: Session, actor: User, org_id: int, contract_id: int,
     party.cancel_requested_at = now
     _touch(contract, now)
     session.flush()
-    _log(session, contract, "cancel-request", actor, org_id, now, reason=reason)
+    record_event(session, contract, "cancel-request", actor, org_id, now, reason=reason)
     if all(p.cancel_requested_at for p in contract.parties):
         for row in contract.in_force.commitments:
             if row.status is CommitmentStatus.PENDING:
@@ -709,12 +711,12 @@ def request_cancel(session: Session, actor: User, org_id: int, contract_id: int,
             contract.current.state = VersionState.DISCARDED
         contract.status = ContractStatus.CANCELLED
         contract.ended_at = now
-        _log(session, contract, "cancel", actor, None, now)
-        _tell_parties(session, contract, None, now, f"contract-cancelled:{contract.id}",
+        record_event(session, contract, "cancel", actor, None, now)
+        tell_parties(session, contract, None, now, f"contract-cancelled:{contract.id}",
                       Msg("Contract %(number)s is cancelled by agreement of every party.",
                           number=contract.number))
     else:
-        _tell_parties(session, contract, org_id, now, f"contract-cancel-request:{contract.id}:"
+        tell_parties(session, contract, org_id, now, f"contract-cancel-request:{contract.id}:"
                       f"{org_id}",
                       Msg("%(organization)s asks to cancel contract %(number)s. It ends if "
                           "every party agrees.",
@@ -773,7 +775,7 @@ def change_commitment(session: Session, actor: User, org_id: int, contract_id: i
         _release(session, row, now)
     _touch(contract, now)
     session.flush()
-    _log(session, contract, action, actor, org_id, now, commitment=row.id, what=row.what,
+    record_event(session, contract, action, actor, org_id, now, commitment=row.id, what=row.what,
          before=before, after=target, note=note)
     other = row.receiver_id if org_id == row.giver_id else row.giver_id
     _tell_party(session, contract, other, now, f"commitment-{action}:{row.id}:{now.isoformat()}",
@@ -818,8 +820,8 @@ def _settle_if_done(session: Session, contract: Contract, actor: User | None,
         if row.status is CommitmentStatus.PENDING:
             _release(session, row, now)
     session.flush()
-    _log(session, contract, "outcome", actor, None, now, outcome=outcome)
-    _tell_parties(session, contract, None, now, f"contract-outcome:{contract.id}",
+    record_event(session, contract, "outcome", actor, None, now, outcome=outcome)
+    tell_parties(session, contract, None, now, f"contract-outcome:{contract.id}",
                   _outcome_message(outcome, contract.number))
 
 
@@ -861,7 +863,8 @@ def answer_check_in(session: Session, actor: User, org_id: int, check_in_id: int
     check_in.answered_by_id = actor.id
     check_in.answered_at = now
     session.flush()
-    _log(session, contract, "check-in", actor, org_id, now, months=check_in.months, answer=choice)
+    record_event(session, contract, "check-in", actor, org_id, now, months=check_in.months,
+                 answer=choice)
     session.flush()
     return check_in
 
@@ -878,7 +881,7 @@ def follow_up(session: Session, now: datetime) -> int:
             continue
         if now - contract.activated_at >= FIRST_CONTACT_AFTER and not _anything_since(
                 session, contract, contract.activated_at):
-            sent += _tell_parties(session, contract, None, now, f"first-contact:{contract.id}",
+            sent += tell_parties(session, contract, None, now, f"first-contact:{contract.id}",
                                   Msg("Contract %(number)s was signed two weeks ago and nothing "
                                       "has been recorded since. Time for first contact: the "
                                       "receiving party calls the giver.", number=contract.number))
@@ -995,8 +998,8 @@ def _tell_party(session: Session, contract: Contract, org_id: int, now: datetime
                for user_id in _people(session, org_id))
 
 
-def _tell_parties(session: Session, contract: Contract, except_org: int | None, now: datetime,
-                  key: str, message: Msg, *, only_unsigned: ContractVersion | None = None) -> int:
+def tell_parties(session: Session, contract: Contract, except_org: int | None, now: datetime,
+                 key: str, message: Msg, *, only_unsigned: ContractVersion | None = None) -> int:
     sent = 0
     for org_id in contract.organization_ids:
         if org_id == except_org or (only_unsigned and only_unsigned.signature_of(org_id)):

@@ -25,7 +25,8 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.contracts import _log, _tell_parties, add_first_version, clean_terms, next_number
+from exchange.contracts import (add_first_version, clean_terms, next_number, record_event,
+                                tell_parties)
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
                              clean_choice, clean_date, clean_number, clean_text)
 from exchange.listings import money_message
@@ -717,14 +718,14 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
             representative=terms.representatives[org_id]))
     session.flush()
-    _log(session, contract, "ratify", notary, None, now, event=event.name,
+    record_event(session, contract, "ratify", notary, None, now, event=event.name,
          representatives={str(k): v for k, v in terms.representatives.items()},
          commitments=[row.terms for row in version.commitments])
     if deal is not None:
         deal.status, deal.contract_id = DealStatus.RATIFIED, contract.id
     _bump(session, event)
     session.flush()
-    _tell_parties(session, contract, None, now, f"contract-ratified:{contract.id}",
+    tell_parties(session, contract, None, now, f"contract-ratified:{contract.id}",
                   Msg("Contract %(number)s was ratified at %(event)s and is in force.",
                       number=contract.number, event=event.name))
     return contract
