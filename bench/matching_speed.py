@@ -74,7 +74,12 @@ def query_timings(index: MatchIndex, queries: list[dict], *, with_description: b
 
 
 def clearing(count: int, organizations: int, seed: int, time_limit: float) -> None:
-    """Prepare candidates (top 5 per need, cycles ≤ 3), then greedy, clearing and LP bound."""
+    """Prepare candidates (top 5 per need, cycles ≤ 3), then greedy, clearing and LP bound.
+
+    The clearing's time is that of `clear()` alone, given the candidate gifts and cycles:
+    what the issue's 10 s / 5 s are about. Finding the candidates (the index's top 5 per
+    need) and the cycles is timed and printed apart, and so are the greedy baseline and the
+    LP bound, which the clearing does not need."""
     event = list(synthetic(count, organizations, seed))
     event_index = MatchIndex()
     for item in event:
@@ -82,27 +87,32 @@ def clearing(count: int, organizations: int, seed: int, time_limit: float) -> No
     by_id = {i.id: i for i in event}
     t = time.perf_counter()
     matches = event_index.all_offers(5)
+    proposed = time.perf_counter() - t
+    t = time.perf_counter()
     cycles = find_cycles(matches, by_id, max_length=3)
-    prepared = time.perf_counter() - t
+    cycled = time.perf_counter() - t
     t = time.perf_counter()
     baseline = greedy(matches, cycles, by_id)
     greedy_seconds = time.perf_counter() - t
+    started_load = load()
     t = time.perf_counter()
     result = clear(matches, cycles, by_id, time_limit=time_limit)
     solved = time.perf_counter() - t
     t = time.perf_counter()
-    bound = min(lp_bound(matches, cycles, by_id), result.bound)
+    lp = lp_bound(matches, cycles, by_id)
+    bound = min(lp, result.bound)
     bounded = time.perf_counter() - t
-    print(f"clearing {count:,} listings / {organizations:,} organizations (load {load()}): "
-          f"{len(matches):,} candidate gifts, {len(cycles):,} cycles (≤ 3) found in "
-          f"{prepared:.1f} s")
+    print(f"clearing {count:,} listings / {organizations:,} organizations (load {started_load}): "
+          f"{len(matches):,} candidate gifts found in {proposed:.1f} s, {len(cycles):,} cycles "
+          f"(≤ 3) in {cycled:.1f} s — neither counted in the clearing's time")
     print(f"  greedy {baseline.total:.1f} in {greedy_seconds:.1f} s "
           f"({(bound - baseline.total) / bound:.2%} below the LP bound)")
-    print(f"  clearing {result.total:.1f} in {solved:.1f} s (limit {time_limit:.0f} s), "
-          f"optimal={result.optimal}, {len(result.gifts):,} gifts + {len(result.cycles):,} "
-          f"cycles; {(result.total - baseline.total) / baseline.total:+.2%} on greedy")
-    print(f"  LP bound {bound:.1f} (computed in {bounded:.1f} s, apart): gap "
-          f"{(bound - result.total) / bound:.2%}; the solver's own bound {result.bound:.1f}")
+    print(f"  clear() {result.total:.1f} in {solved:.2f} s (limit {time_limit:.0f} s, given the "
+          f"candidates), optimal={result.optimal}, {len(result.gifts):,} gifts + "
+          f"{len(result.cycles):,} cycles; {(result.total - baseline.total) / baseline.total:+.2%} "
+          f"on greedy")
+    print(f"  LP bound {lp:.1f} (computed apart in {bounded:.1f} s): gap {(bound - result.total) / bound:.2%}; "
+          f"clear()'s own bound {result.bound:.1f}: gap {result.gap:.2%}")
 
 
 def main() -> None:

@@ -13,20 +13,29 @@ which changes its optimum:
 * a part is written with a variable per gift and a bonus variable per cycle that may be
   taken only with its hops, so that branching on one gift settles every cycle through it.
 
-A part the solver cannot prove optimal within its share of the time gets the better of the
-solver's answer and the greedy one, improved by local search; `optimal` then says so, and
-`bound` says how far from the optimum it can be at most. `greedy` is the baseline the issue
-compares with: the best value first, whenever it still fits.
+A small part goes to the solver whole. A larger one (an event of 500 organizations makes
+one of about 12,000 columns) is too hard to prove within seconds: its LP relaxation is
+solved first (interior point, about 1 s; its value is the part's bound), then the integer
+programme over what the LP leaves fractional, every variable it sets to 0 or 1 fixed there
+(under a second), then local search from that answer. A part beyond EXACT_LIMIT columns
+(100,000 listings make one of 150,000) gets no LP, whose solving alone would take longer
+than the time allowed: it starts from the better of two greedy answers, improved by local
+search, and its bound is the needs' best shares. `optimal` says whether every part was
+proven optimal, `bound` how far from the optimum the answer can be at most. The answer
+depends on the time allowed and, at the margin, on the machine's speed. `greedy` is the
+baseline the issue compares with: the best value first, whenever it still fits.
 """
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -55,7 +64,7 @@ def usage(need: Item, offer: Item) -> int:
     return need.quantity if need.unit == offer.unit else 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Column:
     """A gift or a cycle: what choosing it earns, the needs it meets, what it takes of
     which offers."""
@@ -77,12 +86,26 @@ def _column(value: float, hops: tuple[Match, ...], items: dict[int, Item],
 
 def columns_of(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) -> list[Column]:
     """A column per gift and per cycle whose every hop fits its offer's remaining capacity."""
-    def fits(m: Match) -> bool:
-        return usage(items[m.need_id], items[m.offer_id]) <= items[m.offer_id].remaining
+    taken: dict[tuple[int, int], int] = {}   # (need, offer) → capacity taken, if it fits
 
-    return ([_column(m.score, (m,), items) for m in matches if fits(m)]
-            + [_column(c.score * (1 + CYCLE_BONUS), c.matches, items, c) for c in cycles
-               if all(fits(m) for m in c.matches)])
+    def fits(m: Match) -> bool:
+        key = (m.need_id, m.offer_id)
+        if key not in taken:
+            need, offer = items[m.need_id], items[m.offer_id]
+            amount = need.quantity if need.unit == offer.unit else 1
+            taken[key] = amount if amount <= offer.remaining else -1
+        return taken[key] >= 0
+
+    columns = [Column(m.score, (m,), (m.need_id,), ((m.offer_id, taken[(m.need_id, m.offer_id)]),))
+               for m in matches if fits(m)]
+    for c in cycles:
+        if all(fits(m) for m in c.matches):
+            uses: dict[int, int] = defaultdict(int)
+            for m in c.matches:
+                uses[m.offer_id] += taken[(m.need_id, m.offer_id)]
+            columns.append(Column(c.score * (1 + CYCLE_BONUS), c.matches,
+                                  tuple(m.need_id for m in c.matches), tuple(uses.items()), c))
+    return columns
 
 
 def _loads(columns: list[Column]) -> dict[int, int]:
@@ -163,11 +186,15 @@ def components(columns: list[Column], items: dict[int, Item]) -> list[list[Colum
     """Groups of columns sharing no need and no offer whose capacity could bind."""
     if not columns:
         return []
-    return _components(columns, _Arrays(columns, items), np.ones(len(columns), dtype=bool))
+    parts = _components(columns, _Arrays(columns, items), np.ones(len(columns), dtype=bool))
+    return [part for part, _ in parts]
 
 
-def _components(columns: list[Column], a: _Arrays, alive: np.ndarray) -> list[list[Column]]:
-    """components of the ALIVE columns, smallest first."""
+def _components(columns: list[Column], a: _Arrays,
+                alive: np.ndarray) -> list[tuple[list[Column], float]]:
+    """components of the ALIVE columns, smallest first, each with its share bound: a bound
+    ignoring capacities, where each need earns at most the best share of a column meeting
+    it (a cycle's value split evenly among its needs)."""
     binding = (a.loads(alive) > a.room)[a.use_offer] & alive[a.use_column]
     need_column, need_slot = np.nonzero((a.needs >= 0) & alive[:, None])
     left = np.concatenate([need_column, a.use_column[binding]])
@@ -176,10 +203,16 @@ def _components(columns: list[Column], a: _Arrays, alive: np.ndarray) -> list[li
     size = len(columns) + a.need_count + len(a.room)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
+    share = a.value / (a.needs >= 0).sum(axis=1)
+    best = np.zeros(a.need_count)
+    np.maximum.at(best, a.needs[need_column, need_slot], share[need_column])
+    bounds = np.bincount(labels[len(columns):len(columns) + a.need_count], weights=best,
+                         minlength=labels.max() + 1)
     groups: dict[int, list[Column]] = defaultdict(list)
     for j in np.flatnonzero(alive).tolist():
         groups[labels[j]].append(columns[j])
-    return sorted(groups.values(), key=len)
+    return sorted(((group, float(bounds[label])) for label, group in groups.items()),
+                  key=lambda part: len(part[0]))
 
 
 @dataclass
@@ -190,12 +223,18 @@ class _Solved:
 
 
 def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
-           time_limit: float) -> _Solved:
+           time_limit: float, *, guided: bool = False) -> _Solved:
     """COLUMNS exactly (within TIME_LIMIT), offers giving at most ROOM: a variable per gift
-    (hops included), a bonus variable per cycle bounded by each of its hops' variables."""
+    (hops included), a bonus variable per cycle bounded by each of its hops' variables.
+
+    GUIDED, the LP relaxation is solved first (its value is the bound), and the integer
+    programme only then, with every variable the LP sets to 0 or 1 with a nonzero reduced
+    cost fixed there: a much smaller programme (a "relaxation induced neighbourhood"),
+    whose answer is feasible, usually close to the optimum, but proves nothing alone."""
     if len(columns) <= 1:
         fits = all(v <= room[o] for o, v in _loads(columns).items())
         return _Solved(columns if fits else [], sum(c.value for c in columns), True)
+    began = time.monotonic()
     load = _loads(columns)
     hops = {(m.need_id, m.offer_id): m for column in columns for m in column.hops}
     gifts = {key: j for j, key in enumerate(hops)}
@@ -228,10 +267,23 @@ def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
     for j, ks in through.items():
         row([(j, -1.0)] + [(k, 1.0) for k in ks], 0.0)
     matrix = csr_matrix((coefficients, (rows, cols)), shape=(len(upper), len(value)))
+    lower, higher = np.zeros(len(value)), np.ones(len(value))
+    bound = float(value.sum())
+    if guided:
+        relaxed = linprog(-value, A_ub=matrix, b_ub=np.array(upper), bounds=(0, 1),
+                          method="highs-ipm", options={"time_limit": max(0.05, time_limit / 2)})
+        if relaxed.status != 0:
+            return _Solved([], bound, False)
+        bound = -float(relaxed.fun)
+        at = np.round(relaxed.x)
+        settled = np.abs(relaxed.x - at) < 1e-9
+        higher[settled & (at == 0)] = 0
+        lower[settled & (at == 1)] = 1
     result = milp(-value, constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
-                  bounds=Bounds(0, 1), integrality=np.ones(len(value)),
-                  options={"time_limit": max(0.05, time_limit)})
-    bound = float(value.sum()) if result.mip_dual_bound is None else -float(result.mip_dual_bound)
+                  bounds=Bounds(lower, higher), integrality=np.ones(len(value)),
+                  options={"time_limit": max(0.05, time_limit - (time.monotonic() - began))})
+    if not guided and result.mip_dual_bound is not None:
+        bound = -float(result.mip_dual_bound)
     if result.x is None:
         return _Solved([], bound, False)
     on = np.round(result.x).astype(bool)
@@ -239,15 +291,25 @@ def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
     in_cycles = {(m.need_id, m.offer_id) for c in chosen for m in c.hops}
     chosen += [_column(m.score, (m,), items) for key, m in hops.items()
                if on[gifts[key]] and key not in in_cycles]
-    return _Solved(chosen, max(bound, sum(c.value for c in chosen)), result.status == 0)
+    total = _total(chosen)
+    return _Solved(chosen, max(bound, total), result.status == 0 and (not guided or total >= bound - 1e-9))
 
 
-def _greedy(columns: list[Column], items: dict[int, Item], room: dict[int, int]) -> list[Column]:
-    """Columns best value first, each taken when its needs are still unmet and it fits."""
+def _greedy(columns: list[Column], items: dict[int, Item], room: dict[int, int], *,
+            thrifty: bool = False) -> list[Column]:
+    """Columns best value first, each taken when its needs are still unmet and it fits.
+
+    THRIFTY, "best" is the value per need met, a little less for a column taking much of
+    its offers' room (a tenth of a need per whole offer)."""
+    def key(c: Column) -> float:
+        if not thrifty:
+            return -c.value
+        return -c.value / (len(c.needs) + 0.1 * sum(u / max(1, room[o]) for o, u in c.uses))
+
     met: set[int] = set()
     left = dict(room)
     chosen = []
-    for column in sorted(columns, key=lambda c: -c.value):
+    for column in sorted(columns, key=key):
         if met.isdisjoint(column.needs) and all(left[o] >= u for o, u in column.uses):
             met.update(column.needs)
             for o, u in column.uses:
@@ -256,7 +318,7 @@ def _greedy(columns: list[Column], items: dict[int, Item], room: dict[int, int])
     return chosen
 
 
-NEIGHBOURHOOD = 150   # needs set free at once by the local search
+NEIGHBOURHOOD = 300   # needs set free at once by the local search
 
 
 def _improve(columns: list[Column], chosen: list[Column], items: dict[int, Item],
@@ -266,6 +328,8 @@ def _improve(columns: list[Column], chosen: list[Column], items: dict[int, Item]
     Again and again: set free the needs around one need (those sharing columns or a
     contested offer with it, up to NEIGHBOURHOOD), keep every other choice, and solve the
     small programme left exactly. A step never loses: what was chosen there is feasible.
+    The starting needs sweep the part in a shuffled order, each sweep skipping needs a
+    neighbourhood of it has already covered; a step costs only its neighbourhood's size.
     """
     rng = random.Random(0)
     load = _loads(columns)
@@ -277,23 +341,45 @@ def _improve(columns: list[Column], chosen: list[Column], items: dict[int, Item]
             if load[m.offer_id] > room[m.offer_id]:
                 by_offer[m.offer_id].append(column)
     needs = sorted(by_need)
-    current = {id(c): c for c in chosen}
+    holder: dict[int, Column] = {}          # need → the chosen column meeting it
+    left = dict(room)                       # what the chosen columns leave of each offer
+    for c in chosen:
+        for n in c.needs:
+            holder[n] = c
+        for o, u in c.uses:
+            left[o] -= u
+    order: list[int] = []
+    covered: set[int] = set()
     while time.monotonic() < deadline and needs:
-        free = _around(rng.choice(needs), by_need, by_offer)
-        inside = {i: c for i, c in current.items() if not free.isdisjoint(c.needs)}
+        if not order:
+            order = list(needs)
+            rng.shuffle(order)
+            covered.clear()
+        start = order.pop()
+        if start in covered:
+            continue
+        free = _around(start, by_need, by_offer)
+        inside = {id(c): c for n in free if (c := holder.get(n)) is not None}
         free |= {n for c in inside.values() for n in c.needs}
-        left = dict(room)
-        for i, c in current.items():
-            if i not in inside:
+        covered |= free
+        candidates = {id(c): c for n in free for c in by_need[n] if free.issuperset(c.needs)}
+        local = {o: left[o] for c in [*candidates.values(), *inside.values()] for o, _ in c.uses}
+        for c in inside.values():
+            for o, u in c.uses:
+                local[o] += u
+        solved = _solve(list(candidates.values()), items, local, deadline - time.monotonic())
+        if _total(solved.chosen) > _total(inside.values()) + 1e-9:
+            for c in inside.values():
+                for n in c.needs:
+                    del holder[n]
+                for o, u in c.uses:
+                    left[o] += u
+            for c in solved.chosen:
+                for n in c.needs:
+                    holder[n] = c
                 for o, u in c.uses:
                     left[o] -= u
-        candidates = {id(c): c for n in free for c in by_need[n] if free.issuperset(c.needs)}
-        solved = _solve(list(candidates.values()), items, left, deadline - time.monotonic())
-        if sum(c.value for c in solved.chosen) > sum(c.value for c in inside.values()) + 1e-9:
-            for i in inside:
-                del current[i]
-            current.update((id(c), c) for c in solved.chosen)
-    return list(current.values())
+    return list({id(c): c for c in holder.values()}.values())
 
 
 def _around(start: int, by_need: dict[int, list[Column]],
@@ -302,29 +388,53 @@ def _around(start: int, by_need: dict[int, list[Column]],
     found, queue = {start}, [start]
     for need in queue:
         for column in by_need[need]:
-            near = [column] + [c for m in column.hops for c in by_offer.get(m.offer_id, ())]
-            for other in near:
-                for m in other.hops:
-                    if m.need_id not in found and len(found) < NEIGHBOURHOOD:
-                        found.add(m.need_id)
-                        queue.append(m.need_id)
+            for other in [column] + [c for m in column.hops for c in by_offer.get(m.offer_id, ())]:
+                for n in other.needs:
+                    if n not in found:
+                        found.add(n)
+                        if len(found) == NEIGHBOURHOOD:
+                            return found
+                        queue.append(n)
     return found
 
 
-EXACT_LIMIT = 20_000   # columns; beyond, HiGHS does not finish its first LP relaxation in seconds
+SEARCH_SHARE = 0.9    # of the time limit, for the search: the rest is for what comes before and after
+SOLVER_SHARE = 0.7    # of a part's time, for the solver before local search
+FULL_LIMIT = 2_000     # columns; beyond, the solver works on what the LP relaxation leaves open
+EXACT_LIMIT = 20_000   # columns; beyond, HiGHS does not finish the LP relaxation in seconds
 
 
 def clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item], *,
           time_limit: float = 10.0) -> Clearing:
-    """Choose the best-scoring feasible set of gifts and cycles.
+    """Choose the best-scoring feasible set of gifts and cycles within about TIME_LIMIT
+    seconds: the search stops at SEARCH_SHARE of it, leaving the rest for what follows.
 
-    Each part gets a share of the time left by its size. The solver tries a part of at most
-    EXACT_LIMIT columns for half its share; when it cannot prove it optimal, the better of
-    its answer and the greedy one is improved by local search for the other half (a larger
-    part gets the greedy answer and local search only). The bound is then the solver's, or
-    for a larger part the needs' best shares.
+    Each part gets a share of the search time by its size. The solver tries a part of at
+    most EXACT_LIMIT columns for up to SOLVER_SHARE of its share (whole up to FULL_LIMIT
+    columns, guided by the LP relaxation beyond); when it cannot prove it optimal, the best
+    of its answer and the greedy ones is improved by local search for the rest of the share
+    (a larger part gets the greedy answers and local search only). The bound is then the
+    solver's or the LP's, or for a larger part the needs' best shares.
     """
-    deadline = time.monotonic() + time_limit
+    with _no_collections():
+        return _clear(matches, cycles, items, time.monotonic() + SEARCH_SHARE * time_limit)
+
+
+@contextmanager
+def _no_collections():
+    """Hundreds of thousands of small objects are made: the cyclic garbage collector's
+    passes over them (nothing here is cyclic) would take most of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item],
+           deadline: float) -> Clearing:
     room = {o.id: o.remaining for o in items.values()}
     columns = columns_of(matches, cycles, items)
     if not columns:
@@ -333,40 +443,30 @@ def clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item], *,
     parts = _components(columns, arrays, _prune(arrays))
     chosen: list[Column] = []
     bound, optimal = 0.0, True
-    waiting = sum(map(len, parts))
-    for part in parts:
-        share = (deadline - time.monotonic()) * len(part) / waiting
+    waiting = sum(len(part) for part, _ in parts)
+    for part, share_bound in parts:
+        began = time.monotonic()
+        share = (deadline - began) * len(part) / waiting
         waiting -= len(part)
         if len(part) == 1:
             chosen += part
             bound += part[0].value
             continue
-        exact = len(part) <= EXACT_LIMIT
-        solved = (_solve(part, items, room, share / 2) if exact
-                  else _Solved([], _share_bound(part), False))
-        bound += min(solved.bound, _share_bound(part))
+        solved = (_solve(part, items, room, share * SOLVER_SHARE, guided=len(part) > FULL_LIMIT)
+                  if len(part) <= EXACT_LIMIT else _Solved([], share_bound, False))
+        bound += min(solved.bound, share_bound)
         if solved.optimal:
             chosen += solved.chosen
             continue
         optimal = False
-        start = max(solved.chosen, _greedy(part, items, room), key=_total)
-        chosen += _improve(part, start, items, room, time.monotonic() + (share / 2 if exact else share))
+        start = max(solved.chosen, _greedy(part, items, room),
+                    _greedy(part, items, room, thrifty=True), key=_total)
+        chosen += _improve(part, start, items, room, began + share)
     return _result(chosen, bound, optimal)
 
 
 def _total(columns: list[Column]) -> float:
     return sum(c.value for c in columns)
-
-
-def _share_bound(columns: list[Column]) -> float:
-    """A bound ignoring capacities: each need earns at most the best share of a column
-    meeting it (a cycle's value split evenly among its needs)."""
-    best: dict[int, float] = defaultdict(float)
-    for column in columns:
-        share = column.value / len(column.needs)
-        for need in column.needs:
-            best[need] = max(best[need], share)
-    return sum(best.values())
 
 
 def _result(chosen: list[Column], bound: float, optimal: bool) -> Clearing:
@@ -380,9 +480,10 @@ def greedy(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) ->
     """The baseline: take gifts and cycles best value first whenever they still fit.
 
     It proves nothing: its bound is merely the sum of every column's value."""
-    columns = columns_of(matches, cycles, items)
-    room = {o.id: o.remaining for o in items.values()}
-    return _result(_greedy(columns, items, room), sum(c.value for c in columns), False)
+    with _no_collections():
+        columns = columns_of(matches, cycles, items)
+        room = {o.id: o.remaining for o in items.values()}
+        return _result(_greedy(columns, items, room), sum(c.value for c in columns), False)
 
 
 def lp_bound(matches: list[Match], cycles: list[Cycle], items: dict[int, Item]) -> float:

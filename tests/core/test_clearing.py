@@ -14,6 +14,7 @@ from exchange.matching.clearing import (
     columns_of,
     components,
     greedy,
+    lp_bound,
     prune,
     usage,
 )
@@ -148,8 +149,70 @@ def test_clearing_is_exactly_optimal_and_greedy_never_beats_it(event):
     assert result.optimal and result.total == pytest.approx(exact, abs=1e-9)
     assert result.bound >= result.total - 1e-9
     assert greedy(matches, cycles, items).total <= result.total + 1e-9
-    met = [m.need_id for m in result.gifts] + [m.need_id for c in result.cycles for m in c.matches]
+    assert_feasible(result, matches, cycles, items)
+
+
+def assert_feasible(result, matches, cycles, items):
+    """Each need met at most once, no offer giving more than its remaining capacity, every
+    gift and cycle one of the candidates, and the total what they earn."""
+    hops = list(result.gifts) + [m for c in result.cycles for m in c.matches]
+    met = [m.need_id for m in hops]
     assert len(met) == len(set(met))
+    given = Counter()
+    for m in hops:
+        given[m.offer_id] += usage(items[m.need_id], items[m.offer_id])
+    assert all(given[o] <= items[o].remaining for o in given)
+    assert set(map(id, result.gifts)) <= set(map(id, matches))
+    assert set(map(id, result.cycles)) <= set(map(id, cycles))
+    earned = sum(m.score for m in hops) + CYCLE_BONUS * sum(c.score for c in result.cycles)
+    assert result.total == pytest.approx(earned, abs=1e-9)
+    assert result.bound >= result.total - 1e-9
+
+
+@pytest.mark.parametrize("path", ["guided", "beyond exact"])
+@pytest.mark.parametrize("event", list(small_events(6)), ids=lambda _: "")
+def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path, monkeypatch):
+    """Guided by the LP relaxation, or from greedy answers without a solver, local search
+    whose neighbourhood holds the whole part still ends at the optimum."""
+    import exchange.matching.clearing as clearing
+
+    monkeypatch.setattr(clearing, "FULL_LIMIT" if path == "guided" else "EXACT_LIMIT", 1)
+    items, matches, cycles = event
+    result = clear(matches, cycles, items, time_limit=0.5)
+    assert result.total == pytest.approx(brute_force(matches, cycles, items), abs=1e-9)
+    assert_feasible(result, matches, cycles, items)
+
+
+def bigger_event(seed: int, organizations: int = 40, listings: int = 400):
+    from exchange.matching.scoring import Match
+
+    rng = random.Random(seed)
+    items = {}
+    for i in range(1, listings + 1):
+        items[i] = make_item(id=i, organization_id=rng.randint(1, organizations),
+                             kind="offer" if rng.random() < 0.5 else "need", category="rooms",
+                             title="Sala", quantity=rng.randint(1, 6),
+                             unit=rng.choice(["hours", "days"]))
+    needs = [i for i in items.values() if i.kind == "need"]
+    offers = [i for i in items.values() if i.kind == "offer"]
+    matches = [Match(n.id, o.id, round(rng.uniform(0.2, 1.0), 4))
+               for n in needs for o in rng.sample(offers, 5)
+               if n.organization_id != o.organization_id]
+    return items, matches, find_cycles(matches, items, max_length=3)
+
+
+@pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"EXACT_LIMIT": 1, "NEIGHBOURHOOD": 30}])
+def test_every_path_gives_a_feasible_answer_no_worse_than_greedy(limits, monkeypatch):
+    import exchange.matching.clearing as clearing
+
+    for name, value in limits.items():
+        monkeypatch.setattr(clearing, name, value)
+    items, matches, cycles = bigger_event(7)
+    assert len(cycles) > 50
+    result = clear(matches, cycles, items, time_limit=1.0)
+    assert_feasible(result, matches, cycles, items)
+    assert result.total >= greedy(matches, cycles, items).total - 1e-9
+    assert result.bound <= lp_bound(matches, cycles, items) + 1e-6 or "EXACT_LIMIT" in limits
 
 
 @pytest.mark.parametrize("event", list(small_events(12)), ids=lambda _: "")
