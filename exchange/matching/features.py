@@ -61,33 +61,54 @@ class Item:
 
 
 @lru_cache(maxsize=2)
-def _stems_by_start(lexicon: str) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The lexicon's (stem, concept) pairs by the stem's first two letters (stems have ≥ 3)."""
-    table: dict[str, list[tuple[str, str]]] = {}
+def _stems_by_start(lexicon: str) -> tuple[dict, dict]:
+    """The lexicon's (stem, concept) pairs by the stem's first two characters (stems have at
+    least three): those of one word ("sal", or "sala " for the word "sala" alone), and those
+    of several words ("w tygodniu"), which have to be matched in the text."""
+    one: dict[str, list[tuple[str, str]]] = {}
+    several: dict[str, list[tuple[str, str]]] = {}
     for concept, stems in (WHEN if lexicon == "when" else CONCEPTS).items():
         for stem_ in stems:
+            table = several if " " in stem_.rstrip(" ") else one
             table.setdefault(stem_[:2], []).append((stem_, concept))
-    return {start: tuple(pairs) for start, pairs in table.items()}
+    return ({k: tuple(v) for k, v in one.items()}, {k: tuple(v) for k, v in several.items()})
+
+
+def _word_concepts(word: str, lexicon: str) -> frozenset[str]:
+    """The concepts whose one-word stems start WORD (or, ending in a space, are WORD)."""
+    return frozenset(concept for stem_, concept in _stems_by_start(lexicon)[0].get(word[:2], ())
+                     if (word == stem_[:-1] if stem_.endswith(" ") else word.startswith(stem_)))
+
+
+_WORD_LOOKUP = {lexicon: lru_cache(maxsize=200_000)(
+    lambda word, lexicon=lexicon: _word_concepts(word, lexicon)) for lexicon in ("concepts", "when")}
 
 
 @lru_cache(maxsize=100_000)
 def _concepts_of(folded_text: str, lexicon: str = "concepts") -> frozenset[str]:
     """The concepts whose stems start a word of FOLDED_TEXT, except right after a "without"
-    ("bez przewozu osób" is no transport). One pass over the word starts, each looking up
-    only the stems that begin with its two letters."""
-    by_start = _stems_by_start(lexicon)
+    ("bez przewozu osób" is no transport). Words repeat across listings, so what one word
+    says is looked up once; stems of several words are matched in the text."""
+    several = _stems_by_start(lexicon)[1]
     padded = f" {folded_text} "
-    found: set[str] = set()
-    previous_space = 0
-    space = padded.find(" ")
-    while space >= 0:
-        start = space + 1
-        candidates = by_start.get(padded[start:start + 2])
-        if candidates and padded[previous_space + 1:space] not in _NEGATIONS:
-            for stem_, concept in candidates:
-                if concept not in found and padded.startswith(stem_, start):
+    words_ = folded_text.split(" ")
+    if _NEGATIONS.isdisjoint(words_):  # the usual case: no word to skip, no loop in Python
+        found = set().union(*map(_WORD_LOOKUP[lexicon], words_))
+        for pairs in several.values():
+            for stem_, concept in pairs:
+                if concept not in found and " " + stem_ in padded:
                     found.add(concept)
-        previous_space, space = space, padded.find(" ", start)
+        return frozenset(found)
+    found = set()
+    start, previous = 1, ""
+    for word in words_:
+        if previous not in _NEGATIONS:
+            found |= _word_concepts(word, lexicon)
+            for stem_, concept in several.get(padded[start:start + 2], ()):
+                if padded.startswith(stem_, start):
+                    found.add(concept)
+        start += len(word) + 1
+        previous = word
     return frozenset(found)
 
 
