@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.contracts import (add_first_version, clean_terms, next_number, record_event,
@@ -662,6 +663,17 @@ def _terms_or_errors(session: Session, data: Mapping[str, Any], now: datetime, e
         return None
 
 
+def _ratified_as(session: Session, event: ExchangeEvent, client_key: str | None
+                 ) -> Contract | None:
+    """The contract a desk form with CLIENT_KEY already made, if any."""
+    if not client_key:
+        return None
+    existing = session.scalar(select(Contract).where(Contract.client_key == client_key))
+    if existing is not None and existing.event_id != event.id:
+        raise Conflict(Msg("This deal was already registered elsewhere."))
+    return existing
+
+
 def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any],
            now: datetime, *, client_key: str | None = None, opened_at: datetime | None = None,
            deal_id: int | None = None) -> Contract:
@@ -669,15 +681,14 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
 
     DATA has the contract form's fields (parties, representatives, commitments with an
     optional category) and ``no_money``, the notary's check that no money changes hands.
+    A CLIENT_KEY already used returns its contract, also when two requests race: a contract
+    found so has ``ratified_at`` before NOW.
     """
     event = get_event(session, notary, event_id)
     require_role(event, notary, StaffRole.NOTARY)
-    if client_key:
-        existing = session.scalar(select(Contract).where(Contract.client_key == client_key))
-        if existing is not None:
-            if existing.event_id != event.id:
-                raise Conflict(Msg("This deal was already registered elsewhere."))
-            return existing
+    existing = _ratified_as(session, event, client_key)
+    if existing is not None:
+        return existing
     deal = None
     if deal_id is not None:
         deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
@@ -705,29 +716,39 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
     if str(data.get("no_money") or "").lower() not in ("1", "true", "on", "yes"):
         errors.add("no_money", Msg("Confirm that no money changes hands in this deal."))
     errors.raise_if_any()
-    contract = Contract(number=next_number(session, f"{event.number_prefix}-{event.held_on.year}",
-                                           width=3),
-                        status=ContractStatus.ACTIVE, created_by_id=notary.id, created_at=now,
-                        updated_at=now, activated_at=now, event_id=event.id, ratified_at=now,
-                        ratified_by_id=notary.id, client_key=client_key or None)
-    version = ContractVersion(number=1, state=VersionState.SIGNED, created_by_id=notary.id,
-                              created_at=now, frozen_at=now, signed_at=now)
-    add_first_version(session, contract, version, terms, now)
+    try:
+        with session.begin_nested():
+            contract = Contract(
+                number=next_number(session, f"{event.number_prefix}-{event.held_on.year}",
+                                   width=3),
+                status=ContractStatus.ACTIVE, created_by_id=notary.id, created_at=now,
+                updated_at=now, activated_at=now, event_id=event.id, ratified_at=now,
+                ratified_by_id=notary.id, client_key=client_key or None)
+            version = ContractVersion(number=1, state=VersionState.SIGNED,
+                                      created_by_id=notary.id, created_at=now, frozen_at=now,
+                                      signed_at=now)
+            add_first_version(session, contract, version, terms, now)
+    except IntegrityError:
+        # The same form sent twice at once: the other request's contract is the deal.
+        existing = _ratified_as(session, event, client_key)
+        if existing is None:
+            raise
+        return existing
     for org_id in terms.parties:
         version.signatures.append(Signature(
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
             representative=terms.representatives[org_id]))
     session.flush()
     record_event(session, contract, "ratify", notary, None, now, event=event.name,
-         representatives={str(k): v for k, v in terms.representatives.items()},
-         commitments=[row.terms for row in version.commitments])
+                 representatives={str(k): v for k, v in terms.representatives.items()},
+                 commitments=[row.terms for row in version.commitments])
     if deal is not None:
         deal.status, deal.contract_id = DealStatus.RATIFIED, contract.id
     _bump(session, event)
     session.flush()
     tell_parties(session, contract, None, now, f"contract-ratified:{contract.id}",
-                  Msg("Contract %(number)s was ratified at %(event)s and is in force.",
-                      number=contract.number, event=event.name))
+                 Msg("Contract %(number)s was ratified at %(event)s and is in force.",
+                     number=contract.number, event=event.name))
     return contract
 
 

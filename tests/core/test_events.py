@@ -336,3 +336,22 @@ def test_a_client_key_of_another_event_is_a_conflict(session, hall, make_user, m
     with pytest.raises(Conflict):
         events.ratify(session, hall["organiser"], other.id, desk_deal(hall), now,
                       client_key="same")
+
+
+def test_two_sends_of_one_desk_form_racing_make_one_contract(session, hall, now, monkeypatch):
+    hall["start"]()
+    event = hall["event"]
+    first = events.ratify(session, hall["notary"], event.id, desk_deal(hall), now,
+                          client_key="race")
+    session.commit()
+    # The second request looked before the first committed: it finds nothing, tries to
+    # insert, and meets the unique client key.
+    looks = iter([None])
+    real = events._ratified_as
+    monkeypatch.setattr(events, "_ratified_as",
+                        lambda *args: next(looks, "again") and real(*args))
+    second = events.ratify(session, hall["notary"], event.id, desk_deal(hall),
+                           now + timedelta(seconds=1), client_key="race")
+    assert second.id == first.id and second.ratified_at == now
+    assert session.scalar(select(func.count(Contract.id))) == 1
+    assert session.get(Listing, hall["lab"].id).remaining == 14  # reserved once

@@ -20,7 +20,6 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from exchange import contracts as contracts_core, events as core
 from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -435,38 +434,29 @@ def _desk_page(form: DealForm, status: int = 200):
 
 
 def _ratify(form: DealForm):
-    """Send the form to the core; (contract, created) or (None, False) with errors on FORM."""
-    key = form.client_key or None
-    if key:
-        # Sent again (a double click, the outbox after a lost answer): the first contract.
-        found = db.session.scalar(select(Contract).where(Contract.client_key == key))
-        if found is not None and found.event_id == g.event.id:
-            return found, False
+    """Send the form to the core; (contract, created) or (None, False) with errors on FORM.
+
+    The core is idempotent on the form's client key: a contract it finds that way was
+    ratified by an earlier request (a double click, the outbox after a lost answer)."""
     data, positions = form.data()
     if form.errors:
         return None, False
+    now = utcnow()
     try:
-        contract = core.ratify(db.session, current_user, g.event.id, data, utcnow(),
-                               client_key=key, opened_at=read_opened_at(form.opened_at),
+        contract = core.ratify(db.session, current_user, g.event.id, data, now,
+                               client_key=form.client_key or None,
+                               opened_at=read_opened_at(form.opened_at),
                                deal_id=int(form.deal_id) if form.deal_id else None)
         db.session.commit()
     except ValidationError as error:
         db.session.rollback()
         form.add_core_errors(error, positions)
         return None, False
-    except IntegrityError:
-        # The same deal sent twice at once: the other request made the contract.
-        db.session.rollback()
-        found = db.session.scalar(select(Contract).where(Contract.client_key == key)) if key \
-            else None
-        if found is None or found.event_id != g.event.id:
-            raise
-        return found, False
     except (Conflict, NotFound, Forbidden) as error:
         db.session.rollback()
         form.add(None, translate(error.message))
         return None, False
-    return contract, True
+    return contract, contract.ratified_at == now
 
 
 @bp.route("/<int:event_id>/desk", methods=["GET", "POST"])
