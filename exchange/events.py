@@ -33,9 +33,10 @@ from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, Validat
 from exchange.listings import money_message
 from exchange.money import find_money
 from exchange.notifications import notify
+from exchange.organizations import get_membership, memberships_of
 from exchange.textsearch import fold
 from models import (Category, CheckIn, Contract, ContractStatus, ContractVersion,
-                    Listing, ListingStatus, MemberRole, Membership, Organization, Sector,
+                    Listing, ListingStatus, Membership, Organization, Sector,
                     Signature, User, VersionState)
 from models.base import MAX_ID
 from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
@@ -97,15 +98,9 @@ def events_list(session: Session, actor: User | None, today: date) -> tuple[list
     return upcoming, past, mine
 
 
-def _owned_organizations(session: Session, actor: User) -> list[Organization]:
-    return list(session.scalars(select(Organization).join(Membership).where(
-        Membership.user_id == actor.id, Membership.role == MemberRole.OWNER)
-        .order_by(Organization.name)))
-
-
 def host_choices(session: Session, actor: User) -> list[Organization]:
     """Organizations ACTOR may host an event for: those they own."""
-    return _owned_organizations(session, actor)
+    return [m.organization for m in memberships_of(session, actor) if m.is_owner]
 
 
 # ---------------------------------------------------------------------------- setting up
@@ -187,7 +182,7 @@ def _many(value: Any) -> list:
 def create_event(session: Session, actor: User, host_id: int, data: Mapping[str, Any],
                  now: datetime) -> ExchangeEvent:
     """A draft event hosted by HOST_ID, which ACTOR owns; ACTOR becomes its organiser."""
-    if host_id not in {o.id for o in _owned_organizations(session, actor)}:
+    if host_id not in {o.id for o in host_choices(session, actor)}:
         raise ValidationError.single("host_id", Msg("Choose an organization you own."))
     fields = clean_event(data, now.date())
     event = ExchangeEvent(host_id=host_id, created_by_id=actor.id, created_at=now,
@@ -272,14 +267,6 @@ def registration_open(event: ExchangeEvent, today: date) -> bool:
             and event.registration_opens_on <= today <= event.registration_closes_on)
 
 
-def _member_of(session: Session, actor: User, org_id: int) -> Membership:
-    membership = session.scalar(select(Membership).where(
-        Membership.user_id == actor.id, Membership.organization_id == org_id))
-    if membership is None:
-        raise NotFound(Msg("Organization not found."))
-    return membership
-
-
 def application_of(session: Session, event: ExchangeEvent, org_id: int
                    ) -> EventParticipant | None:
     return session.scalar(select(EventParticipant).where(
@@ -294,7 +281,7 @@ def apply(session: Session, actor: User, event_id: int, org_id: int, data: Mappi
           now: datetime) -> EventParticipant:
     """Apply (or change the application) for ORG_ID: who comes, and what they bring."""
     event = get_event(session, actor, event_id)
-    membership = _member_of(session, actor, org_id)
+    membership = get_membership(session, actor, org_id)
     if not registration_open(event, now.date()):
         raise ValidationError.single(None, Msg("Registration for this event is closed."))
     errors = Errors()
@@ -380,7 +367,7 @@ def add_listing(session: Session, actor: User, event_id: int, listing: Listing,
                 now: datetime) -> None:
     """Bring a listing just posted for the event (its organization must have applied)."""
     event = get_event(session, actor, event_id)
-    _member_of(session, actor, listing.organization_id)
+    get_membership(session, actor, listing.organization_id)
     application = application_of(session, event, listing.organization_id)
     if application is None or application.status not in (ApplicationStatus.PENDING,
                                                           ApplicationStatus.ADMITTED):
@@ -395,7 +382,7 @@ def add_listing(session: Session, actor: User, event_id: int, listing: Listing,
 def withdraw_application(session: Session, actor: User, event_id: int, org_id: int,
                          now: datetime) -> EventParticipant:
     event = get_event(session, actor, event_id)
-    _member_of(session, actor, org_id)
+    get_membership(session, actor, org_id)
     application = application_of(session, event, org_id)
     if application is None or application.status is ApplicationStatus.WITHDRAWN:
         raise NotFound(Msg("Your organization has not applied."))
@@ -756,7 +743,7 @@ def submit_deal(session: Session, actor: User, event_id: int, org_id: int,
                 data: Mapping[str, Any], now: datetime) -> EventDeal:
     """A participant's deal drafted on a phone: checked now, queued for the notary."""
     event = get_event(session, actor, event_id)
-    _member_of(session, actor, org_id)
+    get_membership(session, actor, org_id)
     if org_id not in _admitted_org_ids(event):
         raise Forbidden(Msg("Only admitted participants can draft deals at this event."))
     if not accepts_deals(event, now, None):

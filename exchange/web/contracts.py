@@ -337,12 +337,16 @@ def check_in(org_id: int, check_in_id: int):
 @bp.route("/organizations/<int:org_id>/contracts/<int:contract_id>/print")
 @access.member
 def printable(org_id: int, contract_id: int):
-    contract = _contract(org_id, contract_id)
+    return render_printable(_contract(org_id, contract_id))
+
+
+def render_printable(contract, **context) -> str:
+    """One copy per party, with signature lines and a QR code linking to the contract."""
     link = url_for("contracts.find", contract_id=contract.id, _external=True)
     qr = Markup(segno.make(link, error="m").svg_inline(scale=3, title=contract.number))
     return render_template("contracts/print.html", contract=contract, qr=qr, link=link,
                            version=contract.in_force or contract.current,
-                           STATUS=CONTRACT_STATUS_LABELS)
+                           STATUS=CONTRACT_STATUS_LABELS, **context)
 
 
 # ---------------------------------------------------------------------------- calendar

@@ -26,9 +26,9 @@ from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.textsearch import fold
 from exchange.web import access
+from exchange.web.contracts import render_printable
 from exchange.web.events import bp
 from exchange.web.i18n import translate
-from exchange.web.labels import CONTRACT_STATUS_LABELS
 from exchange.web.util import act, is_safe_next, utcnow
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole
@@ -513,13 +513,9 @@ def print_contract(event_id: int, contract_id: int):
     contract = db.session.get(Contract, contract_id)
     if contract is None or contract.event_id != event_id:
         abort(404)
-    link = url_for("contracts.find", contract_id=contract.id, _external=True)
-    qr = Markup(segno.make(link, error="m").svg_inline(scale=3, title=contract.number))
-    return render_template("contracts/print.html", contract=contract, qr=qr, link=link,
-                           version=contract.in_force or contract.current,
-                           STATUS=CONTRACT_STATUS_LABELS, event=g.event,
-                           back_url=url_for("events.desk", event_id=event_id),
-                           back_label=gettext("Back to the desk: next deal"))
+    return render_printable(contract, event=g.event,
+                            back_url=url_for("events.desk", event_id=event_id),
+                            back_label=gettext("Back to the desk: next deal"))
 
 
 # ---------------------------------------------------------------------------- phone deals
