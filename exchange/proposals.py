@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from exchange.contracts import draft_from_proposal
 from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
-from exchange.listings import get_listing_for_member
+from exchange.listings import get_listing_for_member, listings_of
 from exchange.matching import Match, MatchIndex, item_from_listing
 from exchange.notifications import notify
+from exchange.organizations import get_membership
 from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
                     ProposalStatus, User)
 
@@ -60,31 +61,59 @@ class ProposalView:
     decision: Proposal | None
 
 
-def _decided(session: Session, listing: Listing) -> dict[int, Proposal]:
-    """Decisions on pairs with LISTING, keyed by the other listing's id."""
-    if listing.kind is ListingKind.NEED:
-        rows = session.scalars(select(Proposal).where(Proposal.need_id == listing.id))
-        return {p.offer_id: p for p in rows}
-    rows = session.scalars(select(Proposal).where(Proposal.offer_id == listing.id))
-    return {p.need_id: p for p in rows}
+def _decided(session: Session, listings: list[Listing]) -> dict[tuple[int, int], Proposal]:
+    """Decisions on pairs with any of LISTINGS, keyed by (listing id, other listing's id)."""
+    needs = [x.id for x in listings if x.kind is ListingKind.NEED]
+    offers = [x.id for x in listings if x.kind is not ListingKind.NEED]
+    decided: dict[tuple[int, int], Proposal] = {}
+    if needs:
+        for p in session.scalars(select(Proposal).where(Proposal.need_id.in_(needs))):
+            decided[(p.need_id, p.offer_id)] = p
+    if offers:
+        for p in session.scalars(select(Proposal).where(Proposal.offer_id.in_(offers))):
+            decided[(p.offer_id, p.need_id)] = p
+    return decided
 
 
 def proposals_for(session: Session, index: MatchIndex, actor: User, org_id: int,
                   listing_id: int, limit: int = 10) -> list[ProposalView]:
     """The best matches for one of the actor's organization's listings; declined ones never."""
     listing = get_listing_for_member(session, actor, org_id, listing_id)
-    decided = _decided(session, listing)
-    declined = {other for other, p in decided.items() if p.status is ProposalStatus.DECLINED}
-    item = item_from_listing(listing)
-    if listing.kind is ListingKind.NEED:
-        matches = index.offers_for(item, limit, exclude=declined)
-        others = [m.offer_id for m in matches]
-    else:
-        matches = index.needs_for(item, limit, exclude=declined)
-        others = [m.need_id for m in matches]
-    by_id = {x.id: x for x in session.scalars(select(Listing).where(Listing.id.in_(others)))}
-    return [ProposalView(by_id[other], match, decided.get(other))
-            for other, match in zip(others, matches) if other in by_id]
+    return _proposals(session, index, [listing], limit)[0]
+
+
+def proposals_for_us(session: Session, index: MatchIndex, actor: User, org_id: int,
+                     limit: int = 3) -> list[tuple[Listing, list[ProposalView]]]:
+    """Every open listing of the actor's organization with its best LIMIT matches, in a
+    few queries whatever the number of listings."""
+    get_membership(session, actor, org_id)
+    listings = listings_of(session, org_id, include_private=False)
+    return list(zip(listings, _proposals(session, index, listings, limit)))
+
+
+def _proposals(session: Session, index: MatchIndex, listings: list[Listing],
+               limit: int) -> list[list[ProposalView]]:
+    """Each of LISTINGS' best LIMIT matches, declined pairs left out; the other listings and
+    their organizations are loaded at once."""
+    decided = _decided(session, listings)
+    found = []
+    for listing in listings:
+        declined = {other for (mine, other), p in decided.items()
+                    if mine == listing.id and p.status is ProposalStatus.DECLINED}
+        item = item_from_listing(listing)
+        if listing.kind is ListingKind.NEED:
+            matches = index.offers_for(item, limit, exclude=declined)
+            found.append([(m.offer_id, m) for m in matches])
+        else:
+            matches = index.needs_for(item, limit, exclude=declined)
+            found.append([(m.need_id, m) for m in matches])
+    others = {other for pairs in found for other, _ in pairs}
+    by_id = {x.id: x for x in session.scalars(
+        select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(others)))
+    } if others else {}
+    return [[ProposalView(by_id[other], match, decided.get((listing.id, other)))
+             for other, match in pairs if other in by_id]
+            for listing, pairs in zip(listings, found)]
 
 
 def decide(session: Session, index: MatchIndex, actor: User, org_id: int, listing_id: int,
@@ -167,7 +196,8 @@ def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
     else:
         groups = [("gift", [m]) for m in matches]
     ids = {i for _, ms in groups for m in ms for i in (m.need_id, m.offer_id)}
-    listings = {x.id: x for x in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    listings = {x.id: x for x in session.scalars(
+        select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(ids)))}
     rows = []
     for number, (kind, group) in enumerate(groups, start=1):
         for step, match in enumerate(group, start=1):
@@ -193,20 +223,27 @@ def send_digest(session: Session, index: MatchIndex, now: datetime) -> int:
     nothing new, and a new strong offer sends one more.
     """
     sent = 0
-    needs = [item for item in index.items.values() if item.kind == "need"]
-    for need in needs:
-        listing = session.get(Listing, need.id)
-        if listing is None:
+    decided: dict[int, set[int]] = {}
+    for need_id, offer_id in session.execute(select(Proposal.need_id, Proposal.offer_id)):
+        decided.setdefault(need_id, set()).add(offer_id)
+    owners_of: dict[int, set[int]] = {}
+    for org_id, user_id in session.execute(select(Membership.organization_id, Membership.user_id)
+                                           .where(Membership.role == MemberRole.OWNER)):
+        owners_of.setdefault(org_id, set()).add(user_id)
+    listings = session.scalars(select(Listing).where(Listing.kind == ListingKind.NEED,
+                                                     Listing.status == ListingStatus.OPEN)
+                               .order_by(Listing.id))
+    for listing in listings:
+        need = index.items.get(listing.id)
+        if need is None:
             continue
-        decided = set(_decided(session, listing))
-        strong = [m for m in index.offers_for(need, 5, exclude=decided) if m.score >= STRONG]
+        strong = [m for m in index.offers_for(need, 5, exclude=decided.get(listing.id, set()))
+                  if m.score >= STRONG]
         if not strong:
             continue
         signature = hashlib.sha1(",".join(str(m.offer_id) for m in sorted(
             strong, key=lambda m: m.offer_id)).encode()).hexdigest()[:12]
-        owners = set(session.scalars(select(Membership.user_id).where(
-            Membership.organization_id == listing.organization_id,
-            Membership.role == MemberRole.OWNER)))
+        owners = set(owners_of.get(listing.organization_id, ()))
         if listing.created_by_id:
             owners.add(listing.created_by_id)
         for user_id in sorted(owners):

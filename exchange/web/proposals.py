@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from exchange import proposals as core
 from exchange.extensions import db
-from exchange.listings import listings_of
 from exchange.matching import MatchIndex
 from exchange.web import access
 from exchange.web.organizations import EmptyForm
@@ -34,11 +33,7 @@ def proposals_for(org_id: int, listing_id: int):
 @bp.route("/organizations/<int:org_id>/proposals")
 @access.member
 def for_us(org_id: int):
-    index = current_index()
-    sections = []
-    for listing in listings_of(db.session, org_id, include_private=False):
-        views = core.proposals_for(db.session, index, current_user, org_id, listing.id, limit=3)
-        sections.append((listing, views))
+    sections = core.proposals_for_us(db.session, current_index(), current_user, org_id)
     return render_template("listings/proposals.html", org=g.membership.organization,
                            sections=sections, button_form=EmptyForm())
 
