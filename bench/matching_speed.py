@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import CATEGORY_UNITS, CATEGORY_WEIGHTS, MUNICIPALITIES, listing_text
 
 from exchange.matching import MatchIndex, make_item
+from exchange.matching.features import make_items
 from exchange.matching.clearing import clear, greedy, lp_bound
 from exchange.matching.cycles import find_cycles
 
@@ -124,8 +125,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"matching speed, {os.cpu_count()} CPUs, load average {load()}")
 
+    fields = list(listings(args.listings, max(50, args.listings // 50), args.seed))
     started = time.perf_counter()
-    items = list(synthetic(args.listings, max(50, args.listings // 50), args.seed))
+    items = make_items(fields, workers=os.cpu_count() or 1)
     analysed = time.perf_counter() - started
     started = time.perf_counter()
     index = MatchIndex()

@@ -127,12 +127,13 @@ def matching_group() -> None:
 @with_appcontext
 def matching_rebuild_command() -> None:
     """Rebuild the matching index from every open listing and compute all proposals."""
+    import os
     import time
 
     from exchange.proposals import IndexCache, all_matches
 
     started = time.perf_counter()
-    index = IndexCache().sync(db.session)
+    index = IndexCache().sync(db.session, workers=os.cpu_count() or 1)
     matches = all_matches(index)
     click.echo(f"Indexed {len(index)} open listings; {len(matches)} proposals "
                f"in {time.perf_counter() - started:.1f} s.")
@@ -152,6 +153,7 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
     import csv
     import io
     import json
+    import os
 
     from exchange.events import event_listings
     from exchange.proposals import IndexCache, export_rows
@@ -163,7 +165,8 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
         if event is None:
             raise click.ClickException(f"There is no event {event_id}.")
         listings = event_listings(db.session, event)
-    rows = export_rows(db.session, IndexCache().sync(db.session), clearing=clearing,
+    rows = export_rows(db.session, IndexCache().sync(db.session, workers=os.cpu_count() or 1),
+                       clearing=clearing,
                        listings=listings)
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"

@@ -12,6 +12,7 @@ from exchange.contracts import draft_from_proposal
 from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
 from exchange.listings import get_listing_for_member, listings_of
 from exchange.matching import Match, MatchIndex, item_from_listing
+from exchange.matching.features import listing_fields, make_items
 from exchange.notifications import notify
 from exchange.organizations import get_membership
 from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
@@ -21,6 +22,12 @@ DECLINE_REASON_MAX = 500
 # Rows changed within this much before the last sync are read again: clocks of several
 # writers are never perfectly in step.
 SYNC_OVERLAP = timedelta(seconds=5)
+
+
+# What matching reads of a listing (features.listing_fields), and what syncing needs.
+MATCHED_COLUMNS = ("id", "organization_id", "kind", "category", "title", "description",
+                   "quantity", "remaining", "unit", "municipality", "latitude", "longitude",
+                   "available_from", "available_until", "status", "updated_at")
 
 
 class IndexCache:
@@ -36,19 +43,27 @@ class IndexCache:
         self.index = MatchIndex()
         self.watermark: datetime | None = None
 
-    def sync(self, session: Session) -> MatchIndex:
-        query = select(Listing)
+    def sync(self, session: Session, *, workers: int = 1) -> MatchIndex:
+        """Bring the index up to date; WORKERS forked processes analyse the listings of a
+        first sync (command-line work only: see exchange.matching.parallel)."""
+        # Columns, not ORM objects: a first sync reads every open listing.
+        query = select(*[getattr(Listing, name) for name in MATCHED_COLUMNS])
         if self.watermark is None:
             query = query.where(Listing.status == ListingStatus.OPEN)
         else:
             query = query.where(Listing.updated_at >= self.watermark - SYNC_OVERLAP)
-        for listing in session.scalars(query):
+        current, gone = [], []
+        for listing in session.execute(query):
             if listing.status is ListingStatus.OPEN and listing.remaining > 0:
-                self.index.add(item_from_listing(listing))
+                current.append(listing_fields(listing))
             else:
-                self.index.remove(listing.id)
+                gone.append(listing.id)
             if self.watermark is None or listing.updated_at > self.watermark:
                 self.watermark = listing.updated_at
+        for item in make_items(current, workers):
+            self.index.add(item)
+        for listing_id in gone:
+            self.index.remove(listing_id)
         return self.index
 
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import simplemma
 
-from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, STOPWORDS, WHEN
+from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
+from exchange.matching.parallel import can_fork, forked_map, spans
 from exchange.textsearch import fold, lemma, words
 
 _CAPACITY = re.compile(
@@ -154,6 +155,34 @@ def concepts_in(tokens: list[str], lexicon: str = "concepts") -> frozenset[str]:
             | _concepts_of(" ".join(term(w) for w in tokens), lexicon))
 
 
+def _only_pattern(stems: tuple[str, ...]) -> re.Pattern:
+    said = "|".join(re.escape(s.strip()) for s in stems)
+    return re.compile(rf"(?:^| )(?:{ONLY})(?: (?:w|we|na|on|in|at))? (?:{said})"
+                      rf"|(?:^| )(?:{said})[a-z]* only\b")
+
+
+_ONLY_WHEN = {part: _only_pattern(stems) for part, stems in WHEN.items()}
+_WEEKEND_DAY = re.compile(r"\b(?:sobot|niedziel|saturday|sunday)")
+
+
+def when_of(tokens: list[str]) -> frozenset[str]:
+    """The parts of the week TOKENS name ("weekend", "weekdays"); when they name both but
+    say one of them "only" ("tylko weekendy, w tygodniu lekcje"), that one."""
+    found = set(concepts_in(tokens, "when"))
+    folded = " ".join(fold(w) for w in tokens)
+    if "evenings" in found:
+        found.discard("evenings")
+        # "Wieczory i weekendy": free in the evenings of working days too; "sobota
+        # wieczorem" names its day, and an evening alone says no part of the week.
+        if found == {"weekend"} and not _WEEKEND_DAY.search(folded):
+            found.add("weekdays")
+    if len(found) > 1:
+        only = {part for part in found if _ONLY_WHEN[part].search(folded)}
+        if len(only) == 1:
+            return frozenset(only)
+    return frozenset(found)
+
+
 def place_terms(municipality: str) -> frozenset[str]:
     """The terms by which a text names MUNICIPALITY ("w Tczewie" → the term of "Tczew")."""
     return _content_terms(words(municipality)[:1])
@@ -203,7 +232,7 @@ def analyse(title: str, description: str) -> Analysis:
         concepts=concepts_in(tokens),
         title_concepts=concepts_in(title_tokens), head_concepts=concepts_in(head),
         capacity=capacity_of(fold(f"{title} {description or ''}")),
-        when=concepts_in(tokens, "when"), labels=term_labels(tokens))
+        when=when_of(tokens), labels=term_labels(tokens))
 
 
 def capacity_of(folded_text: str) -> int | None:
@@ -229,12 +258,30 @@ def make_item(*, id: int, organization_id: int, kind: str, category: str, title:
                 when=text.when, places=place_terms(municipality), labels=text.labels)
 
 
-def item_from_listing(listing) -> Item:
-    """An Item from a Listing row (or anything with the same attributes)."""
-    return make_item(
+def listing_fields(listing) -> dict:
+    """make_item's arguments for a Listing row (or anything with the same attributes)."""
+    return dict(
         id=listing.id, organization_id=listing.organization_id, kind=str(listing.kind),
         category=str(listing.category), title=listing.title, description=listing.description,
         quantity=listing.quantity, remaining=listing.remaining, unit=str(listing.unit),
         municipality=listing.municipality, latitude=listing.latitude,
         longitude=listing.longitude, available_from=listing.available_from,
         available_until=listing.available_until)
+
+
+def item_from_listing(listing) -> Item:
+    """An Item from a Listing row (or anything with the same attributes)."""
+    return make_item(**listing_fields(listing))
+
+
+PARALLEL_FROM = 5_000   # listings; fewer are analysed sooner than processes start
+
+
+def make_items(fields: list[dict], workers: int = 1) -> list[Item]:
+    """make_item(**f) for each of FIELDS, in order; shared out among WORKERS forked processes
+    when there are many (see exchange.matching.parallel for when that is safe)."""
+    if workers < 2 or len(fields) < PARALLEL_FROM or not can_fork():
+        return [make_item(**f) for f in fields]
+    term("sala"), term("room")   # the lemmatiser's dictionaries load once, before the fork
+    return forked_map(lambda span: [make_item(**f) for f in fields[span[0]:span[1]]],
+                      spans(len(fields), workers), workers)

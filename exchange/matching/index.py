@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -26,17 +25,20 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from exchange.matching.features import Item
+from exchange.matching.parallel import can_fork, forked_map, spans
 from exchange.matching.scoring import (
-    DISTANCE_SHARE,
     NEARBY_KM,
     TEXT_SHARE,
     Match,
     category_fit,
     dates_overlap,
     distance_fit,
+    distance_share,
+    Weighted,
     feature_weights,
     quantity_fit,
     score,
+    weighted,
 )
 
 SHORTLIST = 100
@@ -193,12 +195,13 @@ class MatchIndex:
         level = level[np.argsort(slots.ids[level], kind="stable")[:SHORTLIST - len(above)]]
         return np.concatenate([above, level])
 
-    def score_pair(self, need: Item, offer: Item, idf: Mapping[str, float] | None = None) -> Match | None:
-        """Score one pair with the index's word statistics."""
+    def score_pair(self, need: Item, offer: Item, idf: Mapping[str, float] | None = None,
+                   weigh: Callable[[Item], Weighted] | None = None) -> Match | None:
+        """Score one pair with the index's word statistics (WEIGH: see text_similarity)."""
         if idf is None:
             idf = {t: self.idf(t) for t in need.terms | offer.terms}
         return score(need, offer, idf=idf, default_idf=self.default_idf,
-                     reciprocal=self.reciprocal(need, offer))
+                     reciprocal=self.reciprocal(need, offer), weigh=weigh)
 
     def _bound(self, need: Item, offer: Item, text: float) -> float:
         """A closer bound than upper_bound: the pair's own distance, quantity and
@@ -206,8 +209,9 @@ class MatchIndex:
         if (need.organization_id == offer.organization_id or offer.remaining <= 0
                 or dates_overlap(need, offer) is False):
             return -1.0
+        share = distance_share(need)
         relevance = (TEXT_SHARE * text + (1 - TEXT_SHARE) * category_fit(need, offer)) \
-            * (1 - DISTANCE_SHARE + DISTANCE_SHARE * distance_fit(need, offer)[0])
+            * (1 - share + share * distance_fit(need, offer)[0])
         quantity = quantity_fit(need, offer)
         if quantity is not None:
             relevance *= 0.7 + 0.3 * quantity
@@ -216,7 +220,8 @@ class MatchIndex:
         return relevance + ROUNDING
 
     def _pick(self, query: Item, others: list[Item], bounds: list[float], limit: int,
-              idf: Mapping[str, float], closer: Callable[[int], float] | None = None) -> list[Match]:
+              idf: Mapping[str, float], closer: Callable[[int], float] | None = None,
+              weigh: Callable[[Item], Weighted] | None = None) -> list[Match]:
         """The LIMIT best matches of QUERY among OTHERS, given bounds on their scores.
 
         Pairs are taken highest bound first (with CLOSER, a rough bound, then the pair's
@@ -237,7 +242,8 @@ class MatchIndex:
                 heapq.heappush(queue, (-closer(i), True, i))
                 continue
             other = others[i]
-            match = self.score_pair(query, other, idf) if as_need else self.score_pair(other, query, idf)
+            match = (self.score_pair(query, other, idf, weigh) if as_need
+                     else self.score_pair(other, query, idf, weigh))
             if match is None:
                 continue
             key = (match.score, -other.id)
@@ -249,16 +255,23 @@ class MatchIndex:
 
     def _best_for(self, query: Item, kind: str, limit: int, exclude: set[int]) -> list[Match]:
         idf = _IdfView(self)
-        weights = feature_weights(query, idf, self.default_idf)
+        cache: dict[int, Weighted] = {}
+
+        def weigh(item: Item) -> Weighted:
+            found = cache.get(item.id)
+            if found is None:
+                found = cache[item.id] = weighted(item, idf, self.default_idf)
+            return found
+
+        weights, query_norm = weigh(query)
         slots = self._slots[kind]
         others = [self.items[i] for i in slots.ids[self._shortlist(weights, kind, idf)].tolist()
                   if i not in exclude]
-        query_norm = math.sqrt(sum(w * w for w in weights.values()))
         texts = []
         for other in others:
-            theirs = feature_weights(other, idf, self.default_idf)
+            theirs, their_norm = weigh(other)
             dot = sum(w * theirs[k] for k, w in weights.items() if k in theirs)
-            texts.append(dot / (query_norm * math.sqrt(sum(w * w for w in theirs.values()))))
+            texts.append(dot / (query_norm * their_norm))
         as_need = query.kind == "need"
 
         def closer(i: int) -> float:
@@ -266,7 +279,7 @@ class MatchIndex:
             return self._bound(need, offer, texts[i])
 
         rough = [upper_bound(text, category_fit(query, other)) for other, text in zip(others, texts)]
-        return self._pick(query, others, rough, limit, idf, closer)
+        return self._pick(query, others, rough, limit, idf, closer, weigh)
 
     def offers_for(self, need: Item, limit: int = 10, *, exclude: set[int] = frozenset()) -> list[Match]:
         """The best offers for NEED (which need not be in the index), best first."""
@@ -287,28 +300,13 @@ class MatchIndex:
         needs = [item for item in self.items.values() if item.kind == "need"]
         bulk = _Bulk(self, limit)
         workers = workers or os.cpu_count() or 1
-        if (workers < 2 or len(needs) < PARALLEL_FROM
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if workers < 2 or len(needs) < PARALLEL_FROM or not can_fork():
             return bulk.offers_for(needs)
-        global _forked
-        _forked = bulk, needs
-        step = -(-len(needs) // (4 * workers))
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_offers_for_range, [(start, start + step) for start in
-                                                     range(0, len(needs), step)], chunksize=1)
-        finally:
-            _forked = None
-        return [match for part in parts for match in part]
+        return forked_map(lambda span: bulk.offers_for(needs[span[0]:span[1]]),
+                          spans(len(needs), workers), workers)
 
 
 PARALLEL_FROM = 5_000   # needs; fewer are done sooner than processes start
-_forked: tuple[_Bulk, list[Item]] | None = None   # what forked processes inherit
-
-
-def _offers_for_range(span: tuple[int, int]) -> list[Match]:
-    bulk, needs = _forked
-    return bulk.offers_for(needs[span[0]:span[1]])
 
 
 class _Bulk:
@@ -320,17 +318,26 @@ class _Bulk:
         self.idf = {term: index.idf(term) for term in index._document_frequency}
         self.offers = _Offers(index, self.idf)
         self.buffer = np.zeros(index._slots["offer"].end)
+        self.weighted = self.offers.weighted     # item id → its weights: offers', a need's
+
+    def weigh(self, item: Item) -> Weighted:
+        found = self.weighted.get(item.id)
+        if found is None:
+            found = self.weighted[item.id] = weighted(item, self.idf, self.index.default_idf)
+        return found
 
     def offers_for(self, needs: list[Item]) -> list[Match]:
         index, slots = self.index, self.index._slots["offer"]
         matches: list[Match] = []
         for need in needs:
-            weights = feature_weights(need, self.idf, index.default_idf)
+            weights, _ = self.weigh(need)
             shortlist = index._shortlist(weights, "offer", self.idf, self.buffer)
             if len(shortlist):
                 others = [index.items[i] for i in slots.ids[shortlist].tolist()]
                 bounds = self.offers.bounds(need, weights, shortlist)
-                matches.extend(index._pick(need, others, bounds.tolist(), self.limit, self.idf))
+                matches.extend(index._pick(need, others, bounds.tolist(), self.limit, self.idf,
+                                           weigh=self.weigh))
+            self.weighted.pop(need.id, None)   # a need is done with: only offers come back
         return matches
 
 
@@ -345,11 +352,11 @@ class _Offers:
         slots = index._slots["offer"]
         offers = [index.items.get(i) for i in slots.ids[:slots.end].tolist()]
         self.columns: dict[str, int] = {}
+        self.weighted: dict[int, Weighted] = {}   # offer id → its weights and their norm
         indptr, indices, data = [0], [], []
         for offer in offers:
             if offer is not None:
-                weights = feature_weights(offer, idf, index.default_idf)
-                norm = math.sqrt(sum(w * w for w in weights.values()))
+                weights, norm = self.weighted[offer.id] = weighted(offer, idf, index.default_idf)
                 for feature, weight in weights.items():
                     indices.append(self.columns.setdefault(feature, len(self.columns)))
                     data.append(weight / norm)
@@ -406,7 +413,8 @@ class _Offers:
                 [category_fit(need, _Category(c)) for c in self.codes["category"]] or [0.0])
         relevance = (TEXT_SHARE * self.text(weights, slots)
                      + (1 - TEXT_SHARE) * fits[self.category[slots]])
-        relevance *= 1 - DISTANCE_SHARE + DISTANCE_SHARE * self.distance(need, slots)
+        share = distance_share(need)
+        relevance *= 1 - share + share * self.distance(need, slots)
         remaining = self.remaining[slots]
         quantity = np.where(remaining >= need.quantity, 1.0, remaining / max(need.quantity, 1))
         same_unit = self.unit[slots] == self.codes["unit"].get(need.unit, -2)

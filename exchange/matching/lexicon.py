@@ -49,10 +49,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                          "coach", "excursion", "podwiez", "dowoz uczestnik", "dowoz dzieci",
                          "dowoz senior", "dowoz podopieczn"),
     "goods_transport": ("dostawcz", "ciezarow", "przyczep", "przeprowadz", "towar", "ladun",
-                        "palet", "cargo", "truck", "delivery", "moving", "lorry", "furgon",
-                        "transport sprzet", "przewoz sprzet", "przewiez sprzet",
+                        "cargo", "truck", "delivery", "moving", "lorry", "furgon",
+                        "transport sprzet", "przewoz sprzet", "przewiez sprzet", "ladunk",
                         "przewoz mebl", "przewiez mebl", "przewoz dar", "przewiez dar",
-                        "przewiezienia dar", "przewoz karton", "przewiez karton", "van "),
+                        "przewiezienia dar", "przewoz karton", "przewiez karton", "van ",
+                        "paczk", "paczek", "przesyl", "parcel", "przewoz przetwor",
+                        "przewoz stol", "przewoz towar"),
+    "materials": ("palet", "pallet", "drewn", "deski", "desek", "deska", "timber", "wood",
+                  "scink", "offcut", "sklejk", "plyt osb", "material budowl",
+                  "materialy budowl", "building material", "recykl"),
     "computer": ("komputer", "programist", "laptop", "stanowisk komputer",
                  "stanowisk z internet", "informaty", "pc ", "computer", "notebook", "tablet",
                  "programow", "kodow", "coding", "scratch", "python", "robot", "robotyk",
@@ -116,7 +121,16 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                "warzyw", "kompost"),
     "languages": ("jezyk", "angielsk", "niemieck", "lektor", "konwersac", "language", "native",
                   "conversation", "english", "polish", "tlumacz", "translat", "po polsku",
-                  "po angielsku"),
+                  "po angielsku", "obcokrajow", "cudzoziem", "foreigner"),
+    "english": ("angielsk", "english", "po angielsku"),
+    "polish_for_foreigners": ("polskiego dla", "jezyk polsk", "jezyka polsk", "po polsku",
+                              "polish lesson", "polish for", "learn polish", "obcokrajow",
+                              "cudzoziem"),
+    "office_cloud": ("skrzynk mail", "skrzynek mail", "skrzynki mail", "skrzynk e mail",
+                     "poczt elektron", "poczta firm", "dysk wspol", "wspolny dysk",
+                     "wspoln dysk", "dysk siec", "chmur", "cloud", "google workspace",
+                     "microsoft 365", "office 365", "m365", "konta mail", "kont mail",
+                     "kont e mail", "mailbox", "shared drive", "workspace", "teams "),
     "tutoring": ("korepetyc", "nauk szkoln", "lekcj", "matematy", "tutoring", "homework",
                  "odrabian", "egzamin", "exam", "matur", "zadan domow", "w nauce"),
     "power": ("prad", "agregat", "generator", "przedluzacz", "elektryczn", "power supply",
@@ -195,13 +209,19 @@ WHEN: dict[str, tuple[str, ...]] = {
     "weekdays": ("dni robocz", "dni powszedn", "dzien robocz", "dzien powszedn",
                  "w tygodniu", "weekday", "poniedzial", "wtor", "sroda ", "srody ", "srode ",
                  "czwart", "piatek", "piatki", "working day", "monday", "tuesday", "wednesday",
-                 "thursday", "friday"),
+                 "thursday", "friday", "pon pt ", "pn pt ", "pon piat", "mon fri "),
+    # "Wieczory i weekendy": evenings of working days too (see features.when_of).
+    "evenings": ("wieczor", "evening"),
 }
+
+# Words that make a part of the week the only one: "tylko w weekendy", "weekdays only".
+ONLY = "tylko|wylacznie|jedynie|only"
 
 # A need that speaks of one and an offer that speaks only of the other do not meet:
 # a seniors' trip needs a bus, not a delivery van.
 CONFLICTS: tuple[tuple[str, str], ...] = (
     ("people_transport", "goods_transport"),
+    ("english", "polish_for_foreigners"),
 )
 
 STOPWORDS = _words("""

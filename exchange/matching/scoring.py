@@ -6,7 +6,7 @@ pair out or push it down (disjoint dates, a room far too small, goods transport 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from exchange.errors import Msg
@@ -20,6 +20,8 @@ CONCEPT_WEIGHT = 0.6        # × the idf of an unseen word: a shared concept, li
 AUDIENCE_WEIGHT = 0.25      # "for children" helps less than "a sports hall"
 IMPLIED_WEIGHT = 0.3        # a concept a need implies (a stage for a concert), not one it names
 DISTANCE_SHARE = 0.1        # how much being far away can take off
+PLACE_DISTANCE_SHARE = 0.25  # the same for a need of a place, used where it is (a room, a lab)
+PLACE_BOUND = frozenset({"rooms", "computer_labs"})
 NEARBY_KM = 25.0
 DAYS_CLASH = 0.6            # a Saturday need, an offer on working days only
 
@@ -77,6 +79,11 @@ def same_place(need: Item, offer: Item) -> bool:
     return bool(need.municipality) and need.municipality.casefold() == offer.municipality.casefold()
 
 
+def distance_share(need: Item) -> float:
+    """How much being far away can take off NEED's matches: more for a place."""
+    return PLACE_DISTANCE_SHARE if need.category in PLACE_BOUND else DISTANCE_SHARE
+
+
 def distance_fit(need: Item, offer: Item) -> tuple[float, float | None]:
     """1 in the same municipality, or in one the need names ("w Tczewie lub Pelplinie");
     else less the farther it is."""
@@ -97,6 +104,9 @@ def dates_overlap(need: Item, offer: Item) -> bool | None:
     if not starts or not ends:
         return None
     return max(starts) <= min(ends)
+
+
+HARD_CAPACITY = frozenset({"rooms", "transport", "computer_labs"})
 
 
 def capacity_fit(need: Item, offer: Item) -> float | None:
@@ -140,15 +150,28 @@ def implied_concepts(need: Item) -> set[str]:
             if implied not in need.concepts}
 
 
-def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_idf: float) -> \
+Weighted = tuple[dict[str, float], float]   # an item's feature weights and their norm
+
+
+def weighted(item: Item, idf: Mapping[str, float], default_idf: float) -> Weighted:
+    weights = feature_weights(item, idf, default_idf)
+    return weights, math.sqrt(sum(x * x for x in weights.values()))
+
+
+def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_idf: float,
+                    weigh: Callable[[Item], Weighted] | None = None) -> \
         tuple[float, list[str], list[str]]:
-    """Cosine similarity of weighted terms and concepts; with the shared words and concepts."""
-    a, b = feature_weights(need, idf, default_idf), feature_weights(offer, idf, default_idf)
+    """Cosine similarity of weighted terms and concepts; with the shared words and concepts.
+
+    WEIGH, when given, returns `weighted(item, idf, default_idf)`, perhaps from a cache:
+    bulk work scores each offer against many needs."""
+    (a, norm_a), (b, norm_b) = ((weigh(need), weigh(offer)) if weigh is not None else
+                                (weighted(need, idf, default_idf), weighted(offer, idf, default_idf)))
     shared = a.keys() & b.keys()
     if not shared:
         return 0.0, [], []
     dot = sum(a[k] * b[k] for k in shared)
-    norm = math.sqrt(sum(x * x for x in a.values())) * math.sqrt(sum(x * x for x in b.values()))
+    norm = norm_a * norm_b
     words = sorted((k for k in shared if not k.startswith("§")), key=lambda k: -a[k])
     concepts = sorted(k[1:] for k in shared if k.startswith("§"))
     return dot / norm, words, concepts
@@ -170,14 +193,14 @@ def conflicting(need: Item, offer: Item) -> bool:
 
 
 def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: float,
-          reciprocal: bool = False) -> Match | None:
+          reciprocal: bool = False, weigh: Callable[[Item], Weighted] | None = None) -> Match | None:
     """Score OFFER for NEED, or None when it cannot serve it at all."""
     if need.organization_id == offer.organization_id or offer.remaining <= 0:
         return None
     overlap = dates_overlap(need, offer)
     if overlap is False:
         return None
-    text, shared_words, shared_concepts = text_similarity(need, offer, idf, default_idf)
+    text, shared_words, shared_concepts = text_similarity(need, offer, idf, default_idf, weigh)
     category = category_fit(need, offer)
     if text == 0 and category < 1:
         return None
@@ -185,11 +208,16 @@ def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: flo
     capacity = capacity_fit(need, offer)
     quantity = quantity_fit(need, offer)
     components = {"text": text, "category": category, "distance": distance}
-    total = (TEXT_SHARE * text + (1 - TEXT_SHARE) * category) \
-        * (1 - DISTANCE_SHARE + DISTANCE_SHARE * distance)
+    share = distance_share(need)
+    total = (TEXT_SHARE * text + (1 - TEXT_SHARE) * category) * (1 - share + share * distance)
     if capacity is not None:
         components["capacity"] = capacity
-        total *= 0.3 if capacity < 0.5 else 0.9 + 0.1 * capacity
+        # A room or a bus too small is of little use; fewer volunteers or portions than
+        # hoped for still help (and the quantity says how much).
+        if need.category in HARD_CAPACITY:
+            total *= 0.3 if capacity < 0.5 else 0.9 + 0.1 * capacity
+        else:
+            total *= 0.9 + 0.1 * min(1.0, capacity)
     if quantity is not None:
         components["quantity"] = quantity
         total *= 0.7 + 0.3 * quantity

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from exchange.matching import MatchIndex, make_item
+from exchange.matching import features as features_module
 from exchange.matching import index as index_module
+from exchange.matching import parallel
 from exchange.matching.scoring import feature_weights, text_similarity
 
 WORDS = ["sala", "konferencyjna", "gimnastyczna", "rzutnik", "nagłośnienie", "namiot", "stoły", "ławki", "bus", "autokar", "wycieczka", "seniorów", "dzieci", "warsztaty", "szkolenie", "catering", "ciasta", "plakaty", "wolontariusze", "festyn", "piknik", "kuchnia", "laptop", "drukarka", "scena", "kajaki"]
@@ -130,4 +132,18 @@ def test_forked_workers_give_the_same_proposals_in_the_same_order(monkeypatch):
     alone = index.all_offers(4, workers=1)
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)
     assert key(index.all_offers(4, workers=2)) == key(alone)
-    assert index_module._forked is None
+    assert parallel._forked is None
+
+
+def test_forked_analysis_gives_the_same_items_in_the_same_order(monkeypatch):
+    fields = [{"id": i, "organization_id": i % 7 + 1, "kind": "need" if i % 3 else "offer",
+               "category": "rooms", "title": title, "description": "Dla 30 osób w soboty.",
+               "municipality": "Tczew"}
+              for i, title in enumerate(["Sala konferencyjna z rzutnikiem", "Autokar na wycieczkę",
+                                         "Pracownia komputerowa", "Scena mobilna na festyn"] * 5,
+                                        start=1)]
+    alone = features_module.make_items(fields, workers=1)
+    monkeypatch.setattr(features_module, "PARALLEL_FROM", 0)
+    forked = features_module.make_items(fields, workers=2)
+    assert forked == alone and [i.id for i in forked] == list(range(1, 21))
+    assert parallel._forked is None

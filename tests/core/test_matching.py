@@ -211,6 +211,67 @@ def test_a_saturday_need_is_not_served_on_weekdays_only():
     assert best.offer_id == 2
 
 
+def test_only_one_part_of_the_week_when_the_text_says_only():
+    school = offer(1, "Wolontariusze – uczniowie", "Tylko weekendy, w tygodniu lekcje.",
+                   category="volunteers")
+    hotel = offer(2, "Sala", "Tylko dni robocze (pon–pt), w weekendy mamy wesela.")
+    company = offer(3, "Volunteering day", "Weekdays only, part of paid working time.",
+                    category="volunteers")
+    assert school.when == {"weekend"} and hotel.when == {"weekdays"}
+    assert company.when == {"weekdays"}
+    assert offer(4, "Sala", "Wolna pon–pt 8:00–13:00").when == {"weekdays"}
+    # Evenings are those of working days too, unless a weekend day is named.
+    assert offer(5, "Sala", "Wieczory i weekendy").when == {"weekdays", "weekend"}
+    assert need("Sala na sobotę wieczorem").when == {"weekend"}
+    assert need("Sala", "czwartek wieczorem").when == {"weekdays"}
+    friday = need("Pomoc przy sadzeniu drzew", "piątek, potrzebne silne ręce",
+                  category="volunteers")
+    assert days_clash(friday, school) and not days_clash(friday, company)
+
+
+def test_fewer_volunteers_than_hoped_still_help_a_smaller_room_does_not():
+    volunteers = need("Wolontariusze do sprzątania lasu", "ok. 15 osób do pomocy",
+                      category="volunteers", quantity=15, unit="people")
+    index = MatchIndex()
+    index.add(offer(1, "Wolontariusze do sprzątania", "grupa 12 osób", category="volunteers",
+                    quantity=12, unit="people"))
+    [match] = index.offers_for(volunteers)
+    assert match.components["capacity"] < 0.5 and match.score > 0.4
+    hall = need("Sala na spotkanie dla 60 osób")
+    index = MatchIndex()
+    index.add(offer(2, "Sala na spotkanie dla 25 osób"))
+    index.add(offer(3, "Sala na spotkanie dla 80 osób", **GDANSK))
+    scores = {m.offer_id: m.score for m in index.offers_for(hall)}
+    assert scores[2] < 0.5 * scores[3]
+
+
+def test_a_room_far_away_loses_more_than_equipment_far_away():
+    near_room, far_room = offer(1, "Sala do rozmów"), offer(2, "Sala do rozmów", **GDANSK)
+    index = MatchIndex()
+    for item in (near_room, far_room):
+        index.add(item)
+    rooms = {m.offer_id: m.score for m in index.offers_for(need("Sala do rozmów"))}
+    index = MatchIndex()
+    index.add(offer(1, "Namiot 6x8 m", category="equipment"))
+    index.add(offer(2, "Namiot 6x8 m", category="equipment", **GDANSK))
+    tents = {m.offer_id: m.score for m in index.offers_for(need("Namiot 6x8 m", category="equipment"))}
+    assert rooms[2] / rooms[1] < tents[2] / tents[1] < 1
+
+
+def test_english_conversation_is_not_polish_for_foreigners_and_pallets_are_material():
+    english = need("Konwersacje po angielsku dla maturzystów", category="training")
+    index = MatchIndex()
+    index.add(offer(1, "Lekcje polskiego dla obcokrajowców", category="training"))
+    index.add(offer(2, "English conversation club with our staff", category="training",
+                    municipality="Czersk", latitude=53.8, longitude=17.97))
+    assert [m.offer_id for m in index.offers_for(english)][0] == 2
+    pallets = need("Palety na meble ogrodowe", "Uczniowie budują ławki z palet.",
+                   category="other")
+    assert "materials" in pallets.concepts and "goods_transport" not in pallets.concepts
+    parcels = need("Przewóz paczek świątecznych", category="transport")
+    assert "goods_transport" in parcels.concepts
+
+
 def test_a_seniors_trip_gets_a_bus_before_a_van_and_a_big_enough_one():
     index = MatchIndex()
     index.add(offer(1, "Samochód dostawczy z kierowcą", "Tylko ładunek, bez przewozu osób.",
@@ -229,13 +290,13 @@ def test_the_labelled_sets_split_into_tuning_and_held_out():
     splits = [raw["split"] for _, _, raw in needs]
     assert 0.35 < splits.count(TUNING) / len(splits) < 0.65
     assert evaluate(TUNING)["needs"] + evaluate(HELD_OUT_SPLIT)["needs"] == evaluate()["needs"]
-    assert evaluate()["needs"] >= 200
+    assert evaluate()["needs"] >= 350
 
 
 @pytest.mark.parametrize("split, metric, floor", [
-    (None, "precision@1", 0.89), (None, "recall@5", 0.89), (None, "mrr", 0.93),
-    (HELD_OUT_SPLIT, "precision@1", 0.87), (HELD_OUT_SPLIT, "recall@5", 0.88),
-    (HELD_OUT_SPLIT, "mrr", 0.92),
+    (None, "precision@1", 0.90), (None, "recall@5", 0.92), (None, "mrr", 0.93),
+    (HELD_OUT_SPLIT, "precision@1", 0.90), (HELD_OUT_SPLIT, "recall@5", 0.91),
+    (HELD_OUT_SPLIT, "mrr", 0.93),
 ])
 def test_quality_on_the_labelled_set_does_not_fall(split, metric, floor):
     """Floors are the figures reached (bench/matching_quality.py), on the whole set and on the
