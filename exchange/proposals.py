@@ -12,7 +12,7 @@ from exchange.contracts import draft_from_proposal
 from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
 from exchange.listings import get_listing_for_member, listings_of
 from exchange.matching import Match, MatchIndex, item_from_listing
-from exchange.matching.features import listing_fields, make_items
+from exchange.matching.features import analysers, listing_fields, make_items
 from exchange.notifications import notify
 from exchange.organizations import get_membership
 from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
@@ -53,14 +53,18 @@ class IndexCache:
         else:
             query = query.where(Listing.updated_at >= self.watermark - SYNC_OVERLAP)
         current, gone = [], []
-        for listing in session.execute(query):
-            if listing.status is ListingStatus.OPEN and listing.remaining > 0:
-                current.append(listing_fields(listing))
-            else:
-                gone.append(listing.id)
-            if self.watermark is None or listing.updated_at > self.watermark:
-                self.watermark = listing.updated_at
-        for item in make_items(current, workers):
+        # Analysers are forked before the listings are read: they load the lemmatiser's
+        # dictionaries meanwhile.
+        with analysers(workers if self.watermark is None else 1) as pool:
+            for listing in session.execute(query):
+                if listing.status is ListingStatus.OPEN and listing.remaining > 0:
+                    current.append(listing_fields(listing))
+                else:
+                    gone.append(listing.id)
+                if self.watermark is None or listing.updated_at > self.watermark:
+                    self.watermark = listing.updated_at
+            items = make_items(current, pool=pool)
+        for item in items:
             self.index.add(item)
         for listing_id in gone:
             self.index.remove(listing_id)

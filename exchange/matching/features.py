@@ -7,7 +7,12 @@ terms and concepts apart so that scoring can weigh them more.
 """
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import multiprocessing.pool
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,7 +20,7 @@ from functools import lru_cache
 import simplemma
 
 from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
-from exchange.matching.parallel import can_fork, forked_map, spans
+from exchange.matching.parallel import can_fork, spans
 from exchange.textsearch import fold, lemma, words
 
 _CAPACITY = re.compile(
@@ -277,11 +282,35 @@ def item_from_listing(listing) -> Item:
 PARALLEL_FROM = 5_000   # listings; fewer are analysed sooner than processes start
 
 
-def make_items(fields: list[dict], workers: int = 1) -> list[Item]:
-    """make_item(**f) for each of FIELDS, in order; shared out among WORKERS forked processes
-    when there are many (see exchange.matching.parallel for when that is safe)."""
-    if workers < 2 or len(fields) < PARALLEL_FROM or not can_fork():
-        return [make_item(**f) for f in fields]
-    term("sala"), term("room")   # the lemmatiser's dictionaries load once, before the fork
-    return forked_map(lambda span: [make_item(**f) for f in fields[span[0]:span[1]]],
-                      spans(len(fields), workers), workers)
+@contextmanager
+def analysers(workers: int) -> Iterator[multiprocessing.pool.Pool | None]:
+    """WORKERS forked processes to analyse listings with (None when one will do), which load
+    the lemmatiser's dictionaries (seconds) at once: fork them before reading the listings,
+    and both happen at the same time. See exchange.matching.parallel for when forking is safe."""
+    if workers < 2 or not can_fork():
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_warm) as pool:
+        yield pool
+
+
+def _warm() -> None:
+    gc.disable()   # an analyser lives for this work only, and makes nothing cyclic
+    term("sala"), term("room")
+
+
+def _analyse(fields: list[dict]) -> list[Item]:
+    return [make_item(**f) for f in fields]
+
+
+def make_items(fields: list[dict], workers: int = 1, *,
+               pool: multiprocessing.pool.Pool | None = None) -> list[Item]:
+    """make_item(**f) for each of FIELDS, in order; shared out among the POOL's processes
+    (or WORKERS forked now) when there are many."""
+    if len(fields) < PARALLEL_FROM or (pool is None and (workers < 2 or not can_fork())):
+        return _analyse(fields)
+    if pool is None:
+        with analysers(workers) as pool:
+            return make_items(fields, pool=pool)
+    parts = [fields[start:end] for start, end in spans(len(fields), pool._processes)]
+    return [item for part in pool.map(_analyse, parts, chunksize=1) for item in part]
