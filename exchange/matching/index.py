@@ -35,7 +35,6 @@ from exchange.matching.scoring import (
     distance_fit,
     distance_share,
     Weighted,
-    feature_weights,
     quantity_fit,
     score,
     weighted,
