@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from exchange.contracts import draft_from_proposal
 from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
 from exchange.listings import get_listing_for_member, listings_of
 from exchange.matching import Match, MatchIndex, item_from_listing
-from exchange.matching.features import analysers, listing_fields, make_items
+from exchange.matching.features import LISTING_COLUMNS, analysers, listing_fields, make_items
 from exchange.notifications import notify
 from exchange.organizations import get_membership
 from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
@@ -22,12 +23,6 @@ DECLINE_REASON_MAX = 500
 # Rows changed within this much before the last sync are read again: clocks of several
 # writers are never perfectly in step.
 SYNC_OVERLAP = timedelta(seconds=5)
-
-
-# What matching reads of a listing (features.listing_fields), and what syncing needs.
-MATCHED_COLUMNS = ("id", "organization_id", "kind", "category", "title", "description",
-                   "quantity", "remaining", "unit", "municipality", "latitude", "longitude",
-                   "available_from", "available_until", "status", "updated_at")
 
 
 class IndexCache:
@@ -47,7 +42,8 @@ class IndexCache:
         """Bring the index up to date; WORKERS forked processes analyse the listings of a
         first sync (command-line work only: see exchange.matching.parallel)."""
         # Columns, not ORM objects: a first sync reads every open listing.
-        query = select(*[getattr(Listing, name) for name in MATCHED_COLUMNS])
+        query = select(*[getattr(Listing, name)
+                         for name in (*LISTING_COLUMNS, "status", "updated_at")])
         if self.watermark is None:
             query = query.where(Listing.status == ListingStatus.OPEN)
         else:
@@ -115,16 +111,18 @@ def _proposals(session: Session, index: MatchIndex, listings: list[Listing],
     """Each of LISTINGS' best LIMIT matches, declined pairs left out; the other listings and
     their organizations are loaded at once."""
     decided = _decided(session, listings)
+    declined: dict[int, set[int]] = defaultdict(set)
+    for (mine, other), p in decided.items():
+        if p.status is ProposalStatus.DECLINED:
+            declined[mine].add(other)
     found = []
     for listing in listings:
-        declined = {other for (mine, other), p in decided.items()
-                    if mine == listing.id and p.status is ProposalStatus.DECLINED}
         item = item_from_listing(listing)
         if listing.kind is ListingKind.NEED:
-            matches = index.offers_for(item, limit, exclude=declined)
+            matches = index.offers_for(item, limit, exclude=declined[listing.id])
             found.append([(m.offer_id, m) for m in matches])
         else:
-            matches = index.needs_for(item, limit, exclude=declined)
+            matches = index.needs_for(item, limit, exclude=declined[listing.id])
             found.append([(m.need_id, m) for m in matches])
     others = {other for pairs in found for other, _ in pairs}
     by_id = {x.id: x for x in session.scalars(

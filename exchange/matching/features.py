@@ -20,7 +20,7 @@ from functools import lru_cache
 import simplemma
 
 from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
-from exchange.matching.parallel import can_fork, spans
+from exchange.matching.parallel import can_fork
 from exchange.textsearch import fold, lemma, words
 
 _CAPACITY = re.compile(
@@ -263,15 +263,19 @@ def make_item(*, id: int, organization_id: int, kind: str, category: str, title:
                 when=text.when, places=place_terms(municipality), labels=text.labels)
 
 
+# What matching reads of a listing: make_item's arguments, by the Listing columns' names.
+LISTING_COLUMNS = ("id", "organization_id", "kind", "category", "title", "description",
+                   "quantity", "remaining", "unit", "municipality", "latitude", "longitude",
+                   "available_from", "available_until")
+_CODES = ("kind", "category", "unit")   # enums, passed on as their codes
+
+
 def listing_fields(listing) -> dict:
     """make_item's arguments for a Listing row (or anything with the same attributes)."""
-    return dict(
-        id=listing.id, organization_id=listing.organization_id, kind=str(listing.kind),
-        category=str(listing.category), title=listing.title, description=listing.description,
-        quantity=listing.quantity, remaining=listing.remaining, unit=str(listing.unit),
-        municipality=listing.municipality, latitude=listing.latitude,
-        longitude=listing.longitude, available_from=listing.available_from,
-        available_until=listing.available_until)
+    fields = {name: getattr(listing, name) for name in LISTING_COLUMNS}
+    for name in _CODES:
+        fields[name] = str(fields[name])
+    return fields
 
 
 def item_from_listing(listing) -> Item:
@@ -280,6 +284,7 @@ def item_from_listing(listing) -> Item:
 
 
 PARALLEL_FROM = 5_000   # listings; fewer are analysed sooner than processes start
+CHUNK = 2_500           # listings an analyser takes at a time
 
 
 @contextmanager
@@ -312,5 +317,5 @@ def make_items(fields: list[dict], workers: int = 1, *,
     if pool is None:
         with analysers(workers) as pool:
             return make_items(fields, pool=pool)
-    parts = [fields[start:end] for start, end in spans(len(fields), pool._processes)]
+    parts = [fields[start:start + CHUNK] for start in range(0, len(fields), CHUNK)]
     return [item for part in pool.map(_analyse, parts, chunksize=1) for item in part]

@@ -1,6 +1,7 @@
 """Proposals in the core: the index catches up with the database; parties accept or decline."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -49,6 +50,26 @@ def test_the_index_catches_up_with_new_edited_and_closed_listings(session, world
     session.commit()
     index = cache.sync(session)
     assert second.id in index.items and world["lab"].id not in index.items
+
+
+def test_a_first_sync_by_forked_analysers_builds_the_same_index(session, world, monkeypatch):
+    from exchange.matching import features
+
+    alone = proposals.IndexCache().sync(session).items
+    monkeypatch.setattr(features, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(features, "CHUNK", 1)
+    pools = []
+
+    @contextmanager
+    def watched(workers):
+        with features.analysers(workers) as pool:
+            pools.append(pool)
+            yield pool
+
+    monkeypatch.setattr(proposals, "analysers", watched)
+    forked = proposals.IndexCache().sync(session, workers=2).items
+    assert len(pools) == 1 and pools[0] is not None
+    assert forked == alone and set(forked) == {world["need"].id, world["lab"].id}
 
 
 def test_a_need_sees_the_lab_with_reasons(session, world, now):
