@@ -165,9 +165,8 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
         if event is None:
             raise click.ClickException(f"There is no event {event_id}.")
         listings = event_listings(db.session, event)
-    rows = export_rows(db.session, IndexCache().sync(db.session, workers=os.cpu_count() or 1),
-                       clearing=clearing,
-                       listings=listings)
+    index = IndexCache().sync(db.session, workers=os.cpu_count() or 1)
+    rows = export_rows(db.session, index, clearing=clearing, listings=listings)
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     else:
