@@ -13,14 +13,15 @@ which changes its optimum:
 * a part is written with a variable per gift and a bonus variable per cycle that may be
   taken only with its hops, so that branching on one gift settles every cycle through it.
 
-A small part goes to the solver whole. A larger one (an event of 500 organizations makes
-one of about 12,000 columns) is too hard to prove within seconds: its LP relaxation is
-solved first (interior point, about 1 s; its value is the part's bound), then the integer
-programme over what the LP leaves fractional, every variable it sets to 0 or 1 fixed there
-(under a second), then local search from that answer. A part beyond EXACT_LIMIT columns
-(100,000 listings make one of 150,000) gets no LP, whose solving alone would take longer
-than the time allowed: it starts from the better of two greedy answers, improved by local
-search, and its bound is the needs' best shares. `optimal` says whether every part was
+A part goes to the solver whole: an event of 500 organizations makes one of about 11,000
+columns, proven optimal in 2–4 s. A part of more than FULL_LIMIT columns the solver cannot
+prove within FULL_SHARE of its time is then guided by its LP relaxation (interior point, about 1 s;
+its value bounds the part): the integer programme over what the LP leaves fractional, every
+variable it sets to 0 or 1 fixed there (under a second), then local search from the better
+answer. A part beyond EXACT_LIMIT columns (100,000 listings make one of 150,000) gets no
+LP, whose solving alone would take longer than the time allowed: it starts from the better
+of two greedy answers, improved by local search, and its bound is the needs' best shares.
+`optimal` says whether every part was
 proven optimal, `bound` how far from the optimum the answer can be at most. The answer
 depends on the time allowed and, at the margin, on the machine's speed. `greedy` is the
 baseline the issue compares with: the best value first, whenever it still fits.
@@ -43,7 +44,11 @@ from exchange.matching.cycles import Cycle
 from exchange.matching.features import Item
 from exchange.matching.scoring import Match
 
-CYCLE_BONUS = 0.1
+# What a cycle earns beyond its hops' scores, as a share of them. Reciprocity is common but
+# not required (DOMAIN.md): a cycle wins over gifts scoring up to 2 % more, not over better
+# matches. A tenth made clearing leave 1.5 % of the hops' scores on the table for cycles,
+# and made an event of 500 organizations unprovable in seconds (bench/README.md).
+CYCLE_BONUS = 0.02
 
 
 @dataclass
@@ -400,7 +405,9 @@ def _around(start: int, by_need: dict[int, list[Column]],
 
 SEARCH_SHARE = 0.9    # of the time limit, for the search: the rest is for what comes before and after
 SOLVER_SHARE = 0.7    # of a part's time, for the solver before local search
-FULL_LIMIT = 2_000     # columns; beyond, the solver works on what the LP relaxation leaves open
+FULL_LIMIT = 2_000     # columns; beyond, the solver on the whole part has only FULL_SHARE of
+FULL_SHARE = 0.6       # its time, then works on what the LP relaxation leaves open (0: at once)
+PROOF_GAP = 1e-4       # an answer this close to the bound (relatively) is optimal, as HiGHS says
 EXACT_LIMIT = 20_000   # columns; beyond, HiGHS does not finish the LP relaxation in seconds
 
 
@@ -410,8 +417,8 @@ def clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item], *,
     seconds: the search stops at SEARCH_SHARE of it, leaving the rest for what follows.
 
     Each part gets a share of the search time by its size. The solver tries a part of at
-    most EXACT_LIMIT columns for up to SOLVER_SHARE of its share (whole up to FULL_LIMIT
-    columns, guided by the LP relaxation beyond); when it cannot prove it optimal, the best
+    most EXACT_LIMIT columns for up to SOLVER_SHARE of its share (whole, then, beyond
+    FULL_LIMIT columns, guided by the LP relaxation); when it cannot prove it optimal, the best
     of its answer and the greedy ones is improved by local search for the rest of the share
     (a larger part gets the greedy answers and local search only). The bound is then the
     solver's or the LP's, or for a larger part the needs' best shares.
@@ -452,7 +459,7 @@ def _clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item],
             chosen += part
             bound += part[0].value
             continue
-        solved = (_solve(part, items, room, share * SOLVER_SHARE, guided=len(part) > FULL_LIMIT)
+        solved = (_exact(part, items, room, began, share)
                   if len(part) <= EXACT_LIMIT else _Solved([], share_bound, False))
         bound += min(solved.bound, share_bound)
         if solved.optimal:
@@ -463,6 +470,24 @@ def _clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item],
                     _greedy(part, items, room, thrifty=True), key=_total)
         chosen += _improve(part, start, items, room, began + share)
     return _result(chosen, bound, optimal)
+
+
+def _exact(part: list[Column], items: dict[int, Item], room: dict[int, int], began: float,
+           share: float) -> _Solved:
+    """The solver on PART, for up to SOLVER_SHARE of its SHARE of time from BEGAN: on the
+    whole part, and for a part beyond FULL_LIMIT that it could not prove within FULL_SHARE,
+    then guided by the LP relaxation, the better answer and the lower bound kept."""
+    if len(part) <= FULL_LIMIT:
+        return _solve(part, items, room, share * SOLVER_SHARE)
+    whole = _solve(part, items, room, share * FULL_SHARE) if FULL_SHARE > 0 else None
+    if whole is not None and whole.optimal:
+        return whole
+    guided = _solve(part, items, room, began + share * SOLVER_SHARE - time.monotonic(), guided=True)
+    if whole is None:
+        return guided
+    best = max(whole.chosen, guided.chosen, key=_total)
+    bound = min(whole.bound, guided.bound)
+    return _Solved(best, bound, _total(best) >= bound * (1 - PROOF_GAP))
 
 
 def _total(columns: list[Column]) -> float:

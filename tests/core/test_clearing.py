@@ -169,14 +169,28 @@ def assert_feasible(result, matches, cycles, items):
     assert result.bound >= result.total - 1e-9
 
 
-@pytest.mark.parametrize("path", ["guided", "beyond exact"])
+@pytest.mark.parametrize("path", ["guided", "whole unproven, then guided", "beyond exact"])
 @pytest.mark.parametrize("event", list(small_events(6)), ids=lambda _: "")
 def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path, monkeypatch):
-    """Guided by the LP relaxation, or from greedy answers without a solver, local search
-    whose neighbourhood holds the whole part still ends at the optimum."""
+    """Guided by the LP relaxation (at once, or after the solver on the whole part could not
+    prove its answer), or from greedy answers without a solver, local search whose
+    neighbourhood holds the whole part still ends at the optimum."""
     import exchange.matching.clearing as clearing
 
-    monkeypatch.setattr(clearing, "FULL_LIMIT" if path == "guided" else "EXACT_LIMIT", 1)
+    if path == "beyond exact":
+        monkeypatch.setattr(clearing, "EXACT_LIMIT", 1)
+    else:
+        monkeypatch.setattr(clearing, "FULL_LIMIT", 1)
+    if path == "guided":
+        monkeypatch.setattr(clearing, "FULL_SHARE", 0)
+    if path.startswith("whole"):
+        solve = clearing._solve
+
+        def unproven(columns, items, room, time_limit, *, guided=False):
+            solved = solve(columns, items, room, time_limit, guided=guided)
+            return solved if guided else clearing._Solved(solved.chosen[:1], solved.bound, False)
+
+        monkeypatch.setattr(clearing, "_solve", unproven)
     items, matches, cycles = event
     result = clear(matches, cycles, items, time_limit=0.5)
     assert result.total == pytest.approx(brute_force(matches, cycles, items), abs=1e-9)
@@ -201,7 +215,8 @@ def bigger_event(seed: int, organizations: int = 40, listings: int = 400):
     return items, matches, find_cycles(matches, items, max_length=3)
 
 
-@pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"EXACT_LIMIT": 1, "NEIGHBOURHOOD": 30}])
+@pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"FULL_LIMIT": 1, "FULL_SHARE": 0},
+                                    {"EXACT_LIMIT": 1, "NEIGHBOURHOOD": 30}])
 def test_every_path_gives_a_feasible_answer_no_worse_than_greedy(limits, monkeypatch):
     import exchange.matching.clearing as clearing
 
