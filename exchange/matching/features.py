@@ -68,15 +68,18 @@ class Item:
 
 @lru_cache(maxsize=2)
 def _stems_by_start(lexicon: str) -> tuple[dict, dict]:
-    """The lexicon's (stem, concept) pairs by the stem's first two characters (stems have at
-    least three): those of one word ("sal", or "sala " for the word "sala" alone), and those
-    of several words ("w tygodniu"), which have to be matched in the text."""
+    """The lexicon's (stem, concept) pairs: those of one word ("sal", or "sala " for the word
+    "sala" alone) by the stem's first two characters (stems have at least three), and those
+    of several words ("w tygodniu"), which have to be matched in the text, by their first
+    word, which is whole ("w")."""
     one: dict[str, list[tuple[str, str]]] = {}
     several: dict[str, list[tuple[str, str]]] = {}
     for concept, stems in (WHEN if lexicon == "when" else CONCEPTS).items():
         for stem_ in stems:
-            table = several if " " in stem_.rstrip(" ") else one
-            table.setdefault(stem_[:2], []).append((stem_, concept))
+            if " " in stem_.rstrip(" "):
+                several.setdefault(stem_.split(" ", 1)[0], []).append((stem_, concept))
+            else:
+                one.setdefault(stem_[:2], []).append((stem_, concept))
     return ({k: tuple(v) for k, v in one.items()}, {k: tuple(v) for k, v in several.items()})
 
 
@@ -94,14 +97,15 @@ _WORD_LOOKUP = {lexicon: lru_cache(maxsize=200_000)(
 def _concepts_of(folded_text: str, lexicon: str = "concepts") -> frozenset[str]:
     """The concepts whose stems start a word of FOLDED_TEXT, except right after a "without"
     ("bez przewozu osób" is no transport). Words repeat across listings, so what one word
-    says is looked up once; stems of several words are matched in the text."""
+    says is looked up once; a stem of several words is matched in the text only where its
+    first word is one of the text's."""
     several = _stems_by_start(lexicon)[1]
     padded = f" {folded_text} "
     words_ = folded_text.split(" ")
     if _NEGATIONS.isdisjoint(words_):  # the usual case: no word to skip, no loop in Python
         found = set().union(*map(_WORD_LOOKUP[lexicon], words_))
-        for pairs in several.values():
-            for stem_, concept in pairs:
+        for first in several.keys() & set(words_):
+            for stem_, concept in several[first]:
                 if concept not in found and " " + stem_ in padded:
                     found.add(concept)
         return frozenset(found)
@@ -110,7 +114,7 @@ def _concepts_of(folded_text: str, lexicon: str = "concepts") -> frozenset[str]:
     for word in words_:
         if previous not in _NEGATIONS:
             found |= _word_concepts(word, lexicon)
-            for stem_, concept in several.get(padded[start:start + 2], ()):
+            for stem_, concept in several.get(word, ()):
                 if padded.startswith(stem_, start):
                     found.add(concept)
         start += len(word) + 1
