@@ -141,18 +141,20 @@ def stem(lemma_: str) -> str:
     return lemma_[:STEM_LENGTH]
 
 
-def _content_lemmas(tokens: list[str]) -> list[str]:
-    return [t for t in map(term, tokens) if len(t) > 2 and t not in STOPWORDS and not t.isdigit()]
+def _content(lemmas: list[str]) -> list[str]:
+    """The LEMMAS (term() of words) that say something: no stopwords, numbers, short words."""
+    return [t for t in lemmas if len(t) > 2 and t not in STOPWORDS and not t.isdigit()]
 
 
 def _content_terms(tokens: list[str]) -> frozenset[str]:
-    return frozenset(map(stem, _content_lemmas(tokens)))
+    return frozenset(map(stem, _content(list(map(term, tokens)))))
 
 
-def term_labels(tokens: list[str]) -> tuple[tuple[str, str], ...]:
-    """For each term (a stem), a word to show a person: the first lemma it came from."""
+def _labels(content: list[str]) -> tuple[tuple[str, str], ...]:
+    """For each term (a stem) of CONTENT lemmas, a word to show a person: the first lemma
+    it came from."""
     labels: dict[str, str] = {}
-    for lem in _content_lemmas(tokens):
+    for lem in content:
         labels.setdefault(stem(lem), lem)
     return tuple(labels.items())
 
@@ -160,8 +162,12 @@ def term_labels(tokens: list[str]) -> tuple[tuple[str, str], ...]:
 def concepts_in(tokens: list[str], lexicon: str = "concepts") -> frozenset[str]:
     """The domain concepts TOKENS speak of, by their folded forms and their lemmas
     (or, with lexicon="when", the parts of the week: "weekend", "weekdays")."""
-    return (_concepts_of(" ".join(fold(w) for w in tokens), lexicon)
-            | _concepts_of(" ".join(term(w) for w in tokens), lexicon))
+    return _concepts(list(map(fold, tokens)), list(map(term, tokens)), lexicon)
+
+
+def _concepts(folded: list[str], lemmas: list[str], lexicon: str = "concepts") -> frozenset[str]:
+    """concepts_in for words already FOLDED and made LEMMAS (term())."""
+    return _concepts_of(" ".join(folded), lexicon) | _concepts_of(" ".join(lemmas), lexicon)
 
 
 def _only_pattern(stems: tuple[str, ...]) -> re.Pattern:
@@ -177,8 +183,13 @@ _WEEKEND_DAY = re.compile(r"\b(?:sobot|niedziel|saturday|sunday)")
 def when_of(tokens: list[str]) -> frozenset[str]:
     """The parts of the week TOKENS name ("weekend", "weekdays"); when they name both but
     say one of them "only" ("tylko weekendy, w tygodniu lekcje"), that one."""
-    found = set(concepts_in(tokens, "when"))
-    folded = " ".join(fold(w) for w in tokens)
+    return _when(list(map(fold, tokens)), list(map(term, tokens)))
+
+
+def _when(folded_words: list[str], lemmas: list[str]) -> frozenset[str]:
+    """when_of for words already folded and made lemmas (term())."""
+    found = set(_concepts(folded_words, lemmas, "when"))
+    folded = " ".join(folded_words)
     if "evenings" in found:
         found.discard("evenings")
         # "Wieczory i weekendy": free in the evenings of working days too; "sobota
@@ -235,13 +246,18 @@ def analyse(title: str, description: str) -> Analysis:
     """The terms, concepts and stated capacity of a listing's texts, the title's and its head's."""
     title_tokens, head = words(title), head_words(title)
     tokens = title_tokens + words(description or "")
+    folded, lemmas = list(map(fold, tokens)), list(map(term, tokens))
+    in_title = len(title_tokens)
+    content = _content(lemmas)
     return Analysis(
-        terms=_content_terms(tokens), title_terms=_content_terms(title_tokens),
+        terms=frozenset(map(stem, content)),
+        title_terms=frozenset(map(stem, _content(lemmas[:in_title]))),
         head_terms=_content_terms([w for w in head if lemma(w) not in GENERIC_HEADS]),
-        concepts=concepts_in(tokens),
-        title_concepts=concepts_in(title_tokens), head_concepts=concepts_in(head),
+        concepts=_concepts(folded, lemmas),
+        title_concepts=_concepts(folded[:in_title], lemmas[:in_title]),
+        head_concepts=concepts_in(head),
         capacity=capacity_of(fold(f"{title} {description or ''}")),
-        when=when_of(tokens), labels=term_labels(tokens))
+        when=_when(folded, lemmas), labels=_labels(content))
 
 
 def capacity_of(folded_text: str) -> int | None:
