@@ -14,17 +14,17 @@ which changes its optimum:
   taken only with its hops, so that branching on one gift settles every cycle through it.
 
 A part goes to the solver whole: an event of 500 organizations makes one of about 11,000
-columns, proven optimal in 2–4 s. A part of more than FULL_LIMIT columns the solver cannot
-prove within FULL_SHARE of its time is then guided by its LP relaxation (interior point, about 1 s;
-its value bounds the part): the integer programme over what the LP leaves fractional, every
-variable it sets to 0 or 1 fixed there (under a second), then local search from the better
-answer. A part beyond EXACT_LIMIT columns (100,000 listings make one of 150,000) gets no
-LP, whose solving alone would take longer than the time allowed: it starts from the better
-of two greedy answers, improved by local search, and its bound is the needs' best shares.
-`optimal` says whether every part was
-proven optimal, `bound` how far from the optimum the answer can be at most. The answer
-depends on the time allowed and, at the margin, on the machine's speed. `greedy` is the
-baseline the issue compares with: the best value first, whenever it still fits.
+columns, proven optimal in 3–5 s. A part of more than FULL_LIMIT columns that the solver
+cannot prove within FULL_SHARE of its time is then guided by its LP relaxation (interior
+point, about 1 s; its value bounds the part): the integer programme over what the LP leaves
+fractional, every variable it sets to 0 or 1 fixed there (under a second), then local
+search from the better answer. A part beyond EXACT_LIMIT columns (100,000 listings make one
+of 150,000) gets no LP, whose solving alone would take longer than the time allowed: it
+starts from the better of two greedy answers, improved by local search, and its bound is
+the needs' best shares. `optimal` says whether every part was proven optimal, `bound` how
+far from the optimum the answer can be at most. The answer depends on the time allowed
+and, at the margin, on the machine's speed. `greedy` is the baseline the issue compares
+with: the best value first, whenever it still fits.
 """
 from __future__ import annotations
 
@@ -482,7 +482,8 @@ def _exact(part: list[Column], items: dict[int, Item], room: dict[int, int], beg
     whole = _solve(part, items, room, share * FULL_SHARE) if FULL_SHARE > 0 else None
     if whole is not None and whole.optimal:
         return whole
-    guided = _solve(part, items, room, began + share * SOLVER_SHARE - time.monotonic(), guided=True)
+    left = began + share * SOLVER_SHARE - time.monotonic()
+    guided = _solve(part, items, room, left, guided=True)
     if whole is None:
         return guided
     best = max(whole.chosen, guided.chosen, key=_total)
