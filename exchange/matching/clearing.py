@@ -13,18 +13,19 @@ which changes its optimum:
 * a part is written with a variable per gift and a bonus variable per cycle that may be
   taken only with its hops, so that branching on one gift settles every cycle through it.
 
-A part goes to the solver whole: an event of 500 organizations makes one of about 11,000
-columns, proven optimal in 3–5 s. A part of more than FULL_LIMIT columns that the solver
-cannot prove within FULL_SHARE of its time is then guided by its LP relaxation (interior
-point, about 1 s; its value bounds the part): the integer programme over what the LP leaves
-fractional, every variable it sets to 0 or 1 fixed there (under a second), then local
-search from the better answer. A part beyond EXACT_LIMIT columns (100,000 listings make one
-of 150,000) gets no LP, whose solving alone would take longer than the time allowed: it
-starts from the better of two greedy answers, improved by local search, and its bound is
-the needs' best shares. `optimal` says whether every part was proven optimal, `bound` how
-far from the optimum the answer can be at most. The answer depends on the time allowed
-and, at the margin, on the machine's speed. `greedy` is the baseline the issue compares
-with: the best value first, whenever it still fits.
+A small part goes to the solver whole. So does a larger one (an event of 500
+organizations makes one of about 11,000 columns), given WHOLE_FROM seconds: with the cycle
+bonus at 2 %, it proves such an event optimal in 3–5 s. When it does not, or has less time,
+the part is guided by its LP relaxation (interior point, about 1 s; its value bounds the
+part): the integer programme over what the LP leaves fractional, every variable it sets to
+0 or 1 fixed there, gives a good answer fast. Then comes local search from the best answer
+found. A part beyond EXACT_LIMIT columns (100,000 listings make one of 150,000) gets no LP,
+whose solving alone would take longer than the time allowed: it starts from the better of
+two greedy answers, improved by local search, and its bound is the needs' best shares.
+`optimal` says whether every part was proven optimal, `bound` how far from the optimum the
+answer can be at most. The answer depends on the time allowed and, at the margin, on the
+machine's speed. `greedy` is the baseline the issue compares with: the best value first,
+whenever it still fits.
 """
 from __future__ import annotations
 
@@ -405,8 +406,10 @@ def _around(start: int, by_need: dict[int, list[Column]],
 
 SEARCH_SHARE = 0.9    # of the time limit, for the search: the rest is for what comes before and after
 SOLVER_SHARE = 0.7    # of a part's time, for the solver before local search
-FULL_LIMIT = 2_000     # columns; beyond, the solver on the whole part has only FULL_SHARE of
-FULL_SHARE = 0.6       # its time, then works on what the LP relaxation leaves open (0: at once)
+FULL_LIMIT = 2_000     # columns; beyond, see _exact:
+WHOLE_FROM = 6.0       # seconds of a part's time, to try proving the whole part optimal
+WHOLE_SHARE = 0.55     # of the part's time, for that
+GUIDED_UNTIL = 0.9     # of the part's time: then the LP-guided answer, when it was not proven
 PROOF_GAP = 1e-4       # an answer this close to the bound (relatively) is optimal, as HiGHS says
 EXACT_LIMIT = 20_000   # columns; beyond, HiGHS does not finish the LP relaxation in seconds
 
@@ -474,18 +477,23 @@ def _clear(matches: list[Match], cycles: list[Cycle], items: dict[int, Item],
 
 def _exact(part: list[Column], items: dict[int, Item], room: dict[int, int], began: float,
            share: float) -> _Solved:
-    """The solver on PART, for up to SOLVER_SHARE of its SHARE of time from BEGAN: on the
-    whole part, and for a part beyond FULL_LIMIT that it could not prove within FULL_SHARE,
-    then guided by the LP relaxation, the better answer and the lower bound kept."""
+    """The solver on PART, given SHARE seconds from BEGAN; what it proves nothing about
+    goes on to local search.
+
+    A part of at most FULL_LIMIT columns goes to it whole, for SOLVER_SHARE of the time. A
+    larger one with WHOLE_FROM seconds or more goes to it whole for WHOLE_SHARE of the time,
+    to be proven optimal; when it is not, the LP relaxation guides it until GUIDED_UNTIL
+    (a good answer and a bound in a second or two), and the better answer and the lower
+    bound are kept. With less time, the guided path goes alone, for SOLVER_SHARE."""
     if len(part) <= FULL_LIMIT:
         return _solve(part, items, room, share * SOLVER_SHARE)
-    whole = _solve(part, items, room, share * FULL_SHARE) if FULL_SHARE > 0 else None
-    if whole is not None and whole.optimal:
+    if share < WHOLE_FROM:
+        return _solve(part, items, room, share * SOLVER_SHARE, guided=True)
+    whole = _solve(part, items, room, share * WHOLE_SHARE)
+    if whole.optimal:
         return whole
-    left = began + share * SOLVER_SHARE - time.monotonic()
-    guided = _solve(part, items, room, left, guided=True)
-    if whole is None:
-        return guided
+    guided = _solve(part, items, room, began + share * GUIDED_UNTIL - time.monotonic(),
+                    guided=True)
     best = max(whole.chosen, guided.chosen, key=_total)
     bound = min(whole.bound, guided.bound)
     return _Solved(best, bound, _total(best) >= bound * (1 - PROOF_GAP))

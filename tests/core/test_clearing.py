@@ -172,7 +172,7 @@ def assert_feasible(result, matches, cycles, items):
 @pytest.mark.parametrize("path", ["guided", "whole unproven, then guided", "beyond exact"])
 @pytest.mark.parametrize("event", list(small_events(6)), ids=lambda _: "")
 def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path, monkeypatch):
-    """Guided by the LP relaxation (at once, or after the solver on the whole part could not
+    """Guided by the LP relaxation (alone, or after the solver on the whole part could not
     prove its answer), or from greedy answers without a solver, local search whose
     neighbourhood holds the whole part still ends at the optimum."""
     import exchange.matching.clearing as clearing
@@ -181,9 +181,8 @@ def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path
         monkeypatch.setattr(clearing, "EXACT_LIMIT", 1)
     else:
         monkeypatch.setattr(clearing, "FULL_LIMIT", 1)
-    if path == "guided":
-        monkeypatch.setattr(clearing, "FULL_SHARE", 0)
     if path.startswith("whole"):
+        monkeypatch.setattr(clearing, "WHOLE_FROM", 0.0)
         solve = clearing._solve
 
         def unproven(columns, items, room, time_limit, *, guided=False):
@@ -194,6 +193,31 @@ def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path
     items, matches, cycles = event
     result = clear(matches, cycles, items, time_limit=0.5)
     assert result.total == pytest.approx(brute_force(matches, cycles, items), abs=1e-9)
+    assert_feasible(result, matches, cycles, items)
+
+
+@pytest.mark.parametrize("whole_from, expected", [(0.0, [False, True]), (60.0, [True])])
+def test_a_large_part_goes_to_the_solver_whole_only_with_time_to_prove_it(
+        whole_from, expected, monkeypatch):
+    """Proving a large part takes seconds: with less time, the LP-guided answer goes alone;
+    with enough, the solver tries the whole part first."""
+    import exchange.matching.clearing as clearing
+
+    monkeypatch.setattr(clearing, "FULL_LIMIT", 1)
+    monkeypatch.setattr(clearing, "WHOLE_FROM", whole_from)
+    monkeypatch.setattr(clearing, "_improve", lambda columns, chosen, *rest: chosen)
+    solve, calls = clearing._solve, []
+
+    def unproven(columns, items, room, time_limit, *, guided=False):
+        calls.append(guided)
+        solved = solve(columns, items, room, time_limit, guided=guided)
+        return clearing._Solved(solved.chosen, solved.bound * 2, False)
+
+    monkeypatch.setattr(clearing, "_solve", unproven)
+    items, matches, cycles = bigger_event(7)
+    result = clear(matches, cycles, items, time_limit=1.0)
+    parts = calls.count(True)
+    assert parts >= 1 and calls == expected * parts
     assert_feasible(result, matches, cycles, items)
 
 
@@ -215,7 +239,7 @@ def bigger_event(seed: int, organizations: int = 40, listings: int = 400):
     return items, matches, find_cycles(matches, items, max_length=3)
 
 
-@pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"FULL_LIMIT": 1, "FULL_SHARE": 0},
+@pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"FULL_LIMIT": 1, "WHOLE_FROM": 0.0},
                                     {"EXACT_LIMIT": 1, "NEIGHBOURHOOD": 30}])
 def test_every_path_gives_a_feasible_answer_no_worse_than_greedy(limits, monkeypatch):
     import exchange.matching.clearing as clearing
