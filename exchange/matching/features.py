@@ -180,14 +180,10 @@ _ONLY_WHEN = {part: _only_pattern(stems) for part, stems in WHEN.items()}
 _WEEKEND_DAY = re.compile(r"\b(?:sobot|niedziel|saturday|sunday)")
 
 
-def when_of(tokens: list[str]) -> frozenset[str]:
-    """The parts of the week TOKENS name ("weekend", "weekdays"); when they name both but
-    say one of them "only" ("tylko weekendy, w tygodniu lekcje"), that one."""
-    return _when(list(map(fold, tokens)), list(map(term, tokens)))
-
-
-def _when(folded_words: list[str], lemmas: list[str]) -> frozenset[str]:
-    """when_of for words already folded and made lemmas (term())."""
+def when_of(folded_words: list[str], lemmas: list[str]) -> frozenset[str]:
+    """The parts of the week a text names ("weekend", "weekdays"), given its words folded
+    and made LEMMAS (term()); when it names both but says one of them "only" ("tylko
+    weekendy, w tygodniu lekcje"), that one."""
     found = set(_concepts(folded_words, lemmas, "when"))
     folded = " ".join(folded_words)
     if "evenings" in found:
@@ -257,7 +253,7 @@ def analyse(title: str, description: str) -> Analysis:
         title_concepts=_concepts(folded[:in_title], lemmas[:in_title]),
         head_concepts=concepts_in(head),
         capacity=capacity_of(fold(f"{title} {description or ''}")),
-        when=_when(folded, lemmas), labels=_labels(content))
+        when=when_of(folded, lemmas), labels=_labels(content))
 
 
 def capacity_of(folded_text: str) -> int | None:
