@@ -33,11 +33,11 @@ from exchange.matching.scoring import (
     category_fit,
     dates_overlap,
     distance_fit,
-    distance_share,
+    WeightCache,
     Weighted,
+    distance_share,
     quantity_fit,
     score,
-    weighted,
 )
 
 SHORTLIST = 100
@@ -255,14 +255,7 @@ class MatchIndex:
 
     def _best_for(self, query: Item, kind: str, limit: int, exclude: set[int]) -> list[Match]:
         idf = _IdfView(self)
-        cache: dict[int, Weighted] = {}
-
-        def weigh(item: Item) -> Weighted:
-            found = cache.get(item.id)
-            if found is None:
-                found = cache[item.id] = weighted(item, idf, self.default_idf)
-            return found
-
+        weigh = WeightCache(idf, self.default_idf)
         weights, query_norm = weigh(query)
         slots = self._slots[kind]
         others = [self.items[i] for i in slots.ids[self._shortlist(weights, kind, idf)].tolist()
@@ -318,13 +311,7 @@ class _Bulk:
         self.idf = {term: index.idf(term) for term in index._document_frequency}
         self.offers = _Offers(index, self.idf)
         self.buffer = np.zeros(index._slots["offer"].end)
-        self.weighted = self.offers.weighted     # item id → its weights: offers', a need's
-
-    def weigh(self, item: Item) -> Weighted:
-        found = self.weighted.get(item.id)
-        if found is None:
-            found = self.weighted[item.id] = weighted(item, self.idf, self.index.default_idf)
-        return found
+        self.weigh = self.offers.weigh           # offers' weights, and a need's while it is done
 
     def offers_for(self, needs: list[Item]) -> list[Match]:
         index, slots = self.index, self.index._slots["offer"]
@@ -337,7 +324,7 @@ class _Bulk:
                 bounds = self.offers.bounds(need, weights, shortlist)
                 matches.extend(index._pick(need, others, bounds.tolist(), self.limit, self.idf,
                                            weigh=self.weigh))
-            self.weighted.pop(need.id, None)   # a need is done with: only offers come back
+            self.weigh.forget(need.id)          # a need is done with: only offers come back
         return matches
 
 
@@ -352,11 +339,11 @@ class _Offers:
         slots = index._slots["offer"]
         offers = [index.items.get(i) for i in slots.ids[:slots.end].tolist()]
         self.columns: dict[str, int] = {}
-        self.weighted: dict[int, Weighted] = {}   # offer id → its weights and their norm
+        self.weigh = WeightCache(idf, index.default_idf)   # offers' weights and their norms
         indptr, indices, data = [0], [], []
         for offer in offers:
             if offer is not None:
-                weights, norm = self.weighted[offer.id] = weighted(offer, idf, index.default_idf)
+                weights, norm = self.weigh(offer)
                 for feature, weight in weights.items():
                     indices.append(self.columns.setdefault(feature, len(self.columns)))
                     data.append(weight / norm)

@@ -158,6 +158,24 @@ def weighted(item: Item, idf: Mapping[str, float], default_idf: float) -> Weight
     return weights, math.sqrt(sum(x * x for x in weights.values()))
 
 
+class WeightCache:
+    """`weighted(item, idf, default_idf)`, worked out once per item: call it with an item.
+    A query scores many pairs, and bulk work scores each offer against many needs."""
+
+    def __init__(self, idf: Mapping[str, float], default_idf: float) -> None:
+        self.idf, self.default_idf = idf, default_idf
+        self._known: dict[int, Weighted] = {}
+
+    def __call__(self, item: Item) -> Weighted:
+        found = self._known.get(item.id)
+        if found is None:
+            found = self._known[item.id] = weighted(item, self.idf, self.default_idf)
+        return found
+
+    def forget(self, item_id: int) -> None:
+        self._known.pop(item_id, None)
+
+
 def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_idf: float,
                     weigh: Callable[[Item], Weighted] | None = None) -> \
         tuple[float, list[str], list[str]]:
