@@ -1,7 +1,35 @@
 """Fixtures shared by the web tests."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
+
+
+@pytest.fixture
+def recorded_sql(app):
+    """`with recorded_sql() as statements:` lists the SQL statements run inside the block."""
+    from sqlalchemy import event as sa_event
+
+    from exchange.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @contextmanager
+    def recording():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+
+    return recording
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-from sqlalchemy import event as sa_event
-
 from exchange import events
 from tests.conftest import desk_deal
 
@@ -77,23 +75,11 @@ def test_an_announcement_and_closing_change_the_board(client, session, hall, now
     assert closed.status_code == 200 and closed.get_json()["state"] == "closed"
 
 
-def test_the_304_costs_one_small_query(app, client, session, hall):
-    from exchange.extensions import db
-
+def test_the_304_costs_one_small_query(client, session, hall, recorded_sql):
     hall["start"]()
     etag = client.get(board_url(hall)).headers["ETag"]
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_sql() as statements:
         assert client.get(board_url(hall), headers={"If-None-Match": etag}).status_code == 304
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, statements
     assert "board_version" in selects[0] and "contract" not in selects[0].lower()
@@ -145,8 +131,7 @@ def test_the_board_speaks_polish(client, session, hall, now):
 
 
 def test_in_production_a_poll_reuses_the_clock_for_half_a_second(app, client, session, hall, now,
-                                                                 monkeypatch):
-    from exchange.extensions import db
+                                                                 monkeypatch, recorded_sql):
     from exchange.web.events import board
 
     app.config["EVENT_BOARD_CLOCK_SECONDS"] = 0.5
@@ -155,20 +140,10 @@ def test_in_production_a_poll_reuses_the_clock_for_half_a_second(app, client, se
     hall["start"]()
     etag = client.get(board_url(hall)).headers["ETag"]
     ratify(session, hall, now)
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_sql() as statements:
         ticks[0] += 0.4  # the row read 0.4 s ago still stands: no query, the old ETag holds
         assert client.get(board_url(hall), headers={"If-None-Match": etag}).status_code == 304
         assert statements == []
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
     ticks[0] += 0.2  # past half a second: the deal shows
     changed = client.get(board_url(hall), headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["deals"] == 1
