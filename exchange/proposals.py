@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from exchange.contracts import draft_from_proposal
@@ -50,8 +50,11 @@ class IndexCache:
             query = query.where(Listing.updated_at >= self.watermark - SYNC_OVERLAP)
         current, gone = [], []
         # Analysers are forked before the listings are read: they load the lemmatiser's
-        # dictionaries meanwhile.
-        with analysers(workers if self.watermark is None else 1) as pool:
+        # dictionaries meanwhile. Whether they are worth it depends on how many there are.
+        first = self.watermark is None
+        expected = session.scalar(select(func.count()).select_from(Listing).where(
+            Listing.status == ListingStatus.OPEN)) if first and workers > 1 else 0
+        with analysers(workers if first else 1, expected) as pool:
             for listing in session.execute(query):
                 if listing.status is ListingStatus.OPEN and listing.remaining > 0:
                     current.append(listing_fields(listing))

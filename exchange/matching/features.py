@@ -304,11 +304,13 @@ CHUNK = 2_500           # listings an analyser takes at a time
 
 
 @contextmanager
-def analysers(workers: int) -> Iterator[multiprocessing.pool.Pool | None]:
-    """WORKERS forked processes to analyse listings with (None when one will do), which load
-    the lemmatiser's dictionaries (seconds) at once: fork them before reading the listings,
-    and both happen at the same time. See exchange.matching.parallel for when forking is safe."""
-    if workers < 2 or not can_fork():
+def analysers(workers: int, listings: int) -> Iterator[multiprocessing.pool.Pool | None]:
+    """WORKERS forked processes to analyse LISTINGS listings with (None when one will do),
+    which load the lemmatiser's dictionaries (seconds) at once: fork them before reading the
+    listings, and both happen at the same time. For fewer than PARALLEL_FROM listings the
+    calling process analyses them alone: the children's loading would only slow its own.
+    See exchange.matching.parallel for when forking is safe."""
+    if workers < 2 or listings < PARALLEL_FROM or not can_fork():
         yield None
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=_warm) as pool:
@@ -331,7 +333,7 @@ def make_items(fields: list[dict], workers: int = 1, *,
     if len(fields) < PARALLEL_FROM or (pool is None and (workers < 2 or not can_fork())):
         return _analyse(fields)
     if pool is None:
-        with analysers(workers) as pool:
+        with analysers(workers, len(fields)) as pool:
             return make_items(fields, pool=pool)
     parts = [fields[start:start + CHUNK] for start in range(0, len(fields), CHUNK)]
     return [item for part in pool.map(_analyse, parts, chunksize=1) for item in part]

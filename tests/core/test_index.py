@@ -146,6 +146,6 @@ def test_forked_analysis_gives_the_same_items_in_the_same_order(monkeypatch):
     monkeypatch.setattr(features_module, "PARALLEL_FROM", 0)
     forked = features_module.make_items(fields, workers=2)
     assert forked == alone and [i.id for i in forked] == list(range(1, 21))
-    with features_module.analysers(2) as pool:
+    with features_module.analysers(2, len(fields)) as pool:
         assert pool is not None
         assert features_module.make_items(fields, pool=pool) == alone

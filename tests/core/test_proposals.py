@@ -52,24 +52,42 @@ def test_the_index_catches_up_with_new_edited_and_closed_listings(session, world
     assert second.id in index.items and world["lab"].id not in index.items
 
 
+def watch_analysers(monkeypatch) -> list:
+    """The pools the next syncs analyse with (None: the process itself)."""
+    from exchange.matching import features
+
+    pools = []
+
+    @contextmanager
+    def watched(workers, listings):
+        with features.analysers(workers, listings) as pool:
+            pools.append(pool)
+            yield pool
+
+    monkeypatch.setattr(proposals, "analysers", watched)
+    return pools
+
+
 def test_a_first_sync_by_forked_analysers_builds_the_same_index(session, world, monkeypatch):
     from exchange.matching import features
 
     alone = proposals.IndexCache().sync(session).items
     monkeypatch.setattr(features, "PARALLEL_FROM", 0)
     monkeypatch.setattr(features, "CHUNK", 1)
-    pools = []
-
-    @contextmanager
-    def watched(workers):
-        with features.analysers(workers) as pool:
-            pools.append(pool)
-            yield pool
-
-    monkeypatch.setattr(proposals, "analysers", watched)
+    pools = watch_analysers(monkeypatch)
     forked = proposals.IndexCache().sync(session, workers=2).items
     assert len(pools) == 1 and pools[0] is not None
     assert forked == alone and set(forked) == {world["need"].id, world["lab"].id}
+
+
+def test_a_first_sync_of_few_listings_forks_nothing(session, world, monkeypatch):
+    """Analysers loading their dictionaries beside the process would only slow it down."""
+    from exchange.matching import features
+
+    monkeypatch.setattr(features, "PARALLEL_FROM", 3)   # two open listings in the world
+    pools = watch_analysers(monkeypatch)
+    index = proposals.IndexCache().sync(session, workers=2)
+    assert pools == [None] and set(index.items) == {world["need"].id, world["lab"].id}
 
 
 def test_a_need_sees_the_lab_with_reasons(session, world, now):
