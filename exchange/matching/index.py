@@ -9,8 +9,9 @@ scoring stops as soon as no pair left can enter the top. Adding, changing or rem
 listing updates the postings in place; nothing is rebuilt per query.
 
 Every need's best offers at once (`all_offers`, for rebuilding all proposals) give the same
-answers, with the offers laid out in arrays to bound a shortlist in a few numpy operations,
-and the needs shared out among forked processes.
+answers. There the offers are laid out in arrays, and the shortlists of a batch of needs
+get their pairs' exact scores (but for the reasons) in one pass of numpy: only the pairs
+that can make the top are scored in Python. The needs are shared out among forked processes.
 """
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ from scipy.sparse import csr_matrix
 
 from exchange.matching.features import Item
 from exchange.matching.parallel import can_fork, forked_map, spans
+from exchange.matching.lexicon import CONFLICTS
 from exchange.matching.scoring import (
+    DAYS_CLASH,
+    HARD_CAPACITY,
     NEARBY_KM,
     TEXT_SHARE,
     Match,
@@ -119,7 +123,7 @@ class MatchIndex:
         # features are terms and "§concept"
         self._slots: dict[str, _Slots] = {"offer": _Slots(), "need": _Slots()}
         self._document_frequency: dict[str, int] = defaultdict(int)
-        # organization → categories it offers / needs, for reciprocity
+        # organization → categories it offers / needs (and how many listings), for reciprocity
         self._offers_by_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._needs_by_org: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
@@ -151,7 +155,10 @@ class MatchIndex:
             if self._document_frequency[term] <= 0:
                 del self._document_frequency[term]
         by_org = self._offers_by_org if item.kind == "offer" else self._needs_by_org
-        by_org[item.organization_id][item.category] -= 1
+        categories = by_org[item.organization_id]
+        categories[item.category] -= 1
+        if categories[item.category] <= 0:
+            del categories[item.category]     # the keys are the categories it has
 
     # -- scoring helpers ------------------------------------------------------------------
 
@@ -164,9 +171,10 @@ class MatchIndex:
 
     def reciprocal(self, need: Item, offer: Item) -> bool:
         """Whether the offering organization also needs something the needing one offers."""
-        offered_by_needer = {c for c, n in self._offers_by_org.get(need.organization_id, {}).items() if n}
-        needed_by_offerer = {c for c, n in self._needs_by_org.get(offer.organization_id, {}).items() if n}
-        return bool(offered_by_needer & needed_by_offerer)
+        offered_by_needer = self._offers_by_org.get(need.organization_id)
+        needed_by_offerer = self._needs_by_org.get(offer.organization_id)
+        return (offered_by_needer is not None and needed_by_offerer is not None
+                and not offered_by_needer.keys().isdisjoint(needed_by_offerer.keys()))
 
     def _shortlist(self, weights: dict[str, float], kind: str, idf: Mapping[str, float],
                    buffer: np.ndarray | None = None) -> np.ndarray:
@@ -285,10 +293,12 @@ class MatchIndex:
     def all_offers(self, limit: int = 5, *, workers: int | None = None) -> list[Match]:
         """offers_for(need, LIMIT) for every need in the index, in the index's order, in bulk.
 
-        The word statistics are taken once; the offers' weights and what else bounds a
-        pair's score are laid out in arrays (`_Offers`), so that a shortlist's bounds are a
-        few numpy operations instead of a loop of dictionaries. With many needs, WORKERS
-        forked processes (by default one per CPU) share them out: each inherits the index.
+        The word statistics are taken once; the offers' weights and what else makes a
+        pair's score are laid out in arrays (`_Offers`), so that the bounds of a batch of
+        shortlists are a few numpy operations instead of a loop of dictionaries. They are
+        the pairs' scores, so hardly more pairs than LIMIT are scored in full. With many
+        needs, WORKERS forked processes (by default one per CPU) share them out: each
+        inherits the index.
         """
         needs = [item for item in self.items.values() if item.kind == "need"]
         bulk = _Bulk(self, limit)
@@ -300,6 +310,7 @@ class MatchIndex:
 
 
 PARALLEL_FROM = 5_000   # needs; fewer are done sooner than processes start
+BATCH = 64              # needs whose pairs are bounded together, in one pass of numpy
 
 
 class _Bulk:
@@ -314,30 +325,46 @@ class _Bulk:
         self.weigh = self.offers.weigh           # offers' weights, and a need's while it is done
 
     def offers_for(self, needs: list[Item]) -> list[Match]:
-        index, slots = self.index, self.index._slots["offer"]
+        index, ids = self.index, self.index._slots["offer"].ids
         matches: list[Match] = []
-        for need in needs:
-            weights, _ = self.weigh(need)
-            shortlist = index._shortlist(weights, "offer", self.idf, self.buffer)
-            if len(shortlist):
-                others = [index.items[i] for i in slots.ids[shortlist].tolist()]
-                bounds = self.offers.bounds(need, weights, shortlist)
-                matches.extend(index._pick(need, others, bounds.tolist(), self.limit, self.idf,
-                                           weigh=self.weigh))
-            self.weigh.forget(need.id)          # a need is done with: only offers come back
+        for start in range(0, len(needs), BATCH):
+            batch = needs[start:start + BATCH]
+            weighted = [self.weigh(need) for need in batch]
+            shortlists = [index._shortlist(weights, "offer", self.idf, self.buffer)
+                          for weights, _ in weighted]
+            bounds = self.offers.bounds(batch, weighted, shortlists)
+            for need, shortlist, bound in zip(batch, shortlists, bounds):
+                if len(shortlist):
+                    matches.extend(index._pick(need, _Listed(index.items, ids[shortlist].tolist()),
+                                               bound.tolist(), self.limit, self.idf,
+                                               weigh=self.weigh))
+                self.weigh.forget(need.id)      # a need is done with: only offers come back
         return matches
 
 
-class _Offers:
-    """The index's offers slot by slot, as arrays: what bounds a need's pairs, all at once.
+class _Listed:
+    """The items of some listing ids, by position, fetched only when asked for."""
 
-    `bounds` is `MatchIndex._bound` for many offers: the same exclusions and factors, with
-    the text similarity from the offers' normalised weights in a sparse matrix.
+    def __init__(self, items: dict[int, Item], ids: list[int]) -> None:
+        self.items, self.ids = items, ids
+
+    def __getitem__(self, position: int) -> Item:
+        return self.items[self.ids[position]]
+
+
+class _Offers:
+    """The index's offers slot by slot, as arrays: the scores of many pairs at once.
+
+    `bounds` gives, for pairs of needs and offers, what score() would (plus its rounding),
+    or -1 where score() rules the pair out: the same factors, in numpy, with the text
+    similarity from the offers' normalised weights in a sparse matrix. Scoring a pair in
+    Python costs as much as bounding a hundred this way, so only the best are scored.
     """
 
     def __init__(self, index: MatchIndex, idf: Mapping[str, float]) -> None:
         slots = index._slots["offer"]
         offers = [index.items.get(i) for i in slots.ids[:slots.end].tolist()]
+        self.index = index
         self.columns: dict[str, int] = {}
         self.weigh = WeightCache(idf, index.default_idf)   # offers' weights and their norms
         indptr, indices, data = [0], [], []
@@ -350,95 +377,175 @@ class _Offers:
             indptr.append(len(indices))
         self.weights = csr_matrix((data, indices, indptr),
                                   shape=(len(offers), max(1, len(self.columns))))
-        self.query = np.zeros(self.weights.shape[1])
-        self.index = index
-        categories = {o.category for o in offers if o is not None} | {
+        # A need's columns in a batch's query matrix, −1 for none; reset after each batch.
+        self.local = np.full(self.weights.shape[1], -1, dtype=np.int64)
+
+        categories = sorted({o.category for o in offers if o is not None} | {
             c for by_org in (index._offers_by_org, index._needs_by_org)
-            for kinds in by_org.values() for c in kinds}
-        self.bit = {c: 1 << i for i, c in enumerate(sorted(categories))}
+            for kinds in by_org.values() for c in kinds})
+        self.bit = {c: 1 << i for i, c in enumerate(categories)}
+        self.category_code = {c: i for i, c in enumerate(categories)}
+        self.fits = np.array([[category_fit(_Category(n), _Category(o)) for o in categories]
+                              for n in categories] or [[0.0]])
         self.codes: dict[str, dict[object, int]] = defaultdict(dict)
-        self.fits: dict[str, np.ndarray] = {}
 
         def numbers(value: Callable[[Item], float], missing: float) -> np.ndarray:
             return np.array([missing if o is None else value(o) for o in offers], dtype=float)
 
-        def coded(field: str) -> np.ndarray:
+        def coded(value: Callable[[Item], object], field: str) -> np.ndarray:
             codes = self.codes[field]
-            return np.array([-1 if o is None else codes.setdefault(getattr(o, field), len(codes))
+            return np.array([-1 if o is None else codes.setdefault(value(o), len(codes))
                              for o in offers], dtype=np.int64)
 
         self.organization = numbers(lambda o: o.organization_id, -1.0)
         self.remaining = numbers(lambda o: o.remaining, 0.0)
-        self.latitude = numbers(lambda o: _number(o.latitude), np.nan)
-        self.longitude = numbers(lambda o: _number(o.longitude), np.nan)
+        self.latitude = np.radians(numbers(lambda o: _number(o.latitude), np.nan))
+        self.longitude = np.radians(numbers(lambda o: _number(o.longitude), np.nan))
+        self.cos_latitude = np.cos(self.latitude)
         self.start = numbers(lambda o: _day(o.available_from), np.nan)
         self.end = numbers(lambda o: _day(o.available_until), np.nan)
-        self.unit, self.category = coded("unit"), coded("category")
-        self.places, self.municipality = coded("places"), coded("municipality")
+        self.capacity = numbers(lambda o: _number(o.capacity), np.nan)
+        self.when = numbers(lambda o: _WHEN_CODES.get(o.when, 0), 0)
+        self.category = np.array([-1 if o is None else self.category_code[o.category]
+                                  for o in offers], dtype=np.int64)
+        self.unit = coded(lambda o: o.unit, "unit")
+        self.municipality = coded(lambda o: o.municipality.casefold(), "municipality")
+        self.places = coded(lambda o: o.places, "places")
+        self.place_codes: dict[str, list[tuple[frozenset[str], int]]] = defaultdict(list)
+        for places, code in self.codes["places"].items():
+            for term in places:
+                self.place_codes[term].append((places, code))
         self.wants = np.array([self.mask(index._needs_by_org.get(o.organization_id, {}))
                                if o is not None else 0 for o in offers], dtype=np.int64)
-        self.by_casefold = defaultdict(list)
-        for name, code in self.codes["municipality"].items():
-            self.by_casefold[name.casefold()].append(code)
+        # conflicting(need, offer): the need has a concept x, the offer a y against it, not x
+        self.conflict_bit = {c: 1 << i for i, c in enumerate(sorted({c for pair in CONFLICTS
+                                                                     for c in pair}))}
+        self.against = np.array([0 if o is None else sum(
+            self.conflict_bit[x] for one, other in CONFLICTS for x, y in ((one, other), (other, one))
+            if y in o.concepts and x not in o.concepts) for o in offers], dtype=np.int64)
 
     def mask(self, counts: dict[str, int]) -> int:
         return sum(self.bit[c] for c, n in counts.items() if n)
 
-    def text(self, weights: dict[str, float], slots: np.ndarray) -> np.ndarray:
-        shared = [(self.columns[f], w) for f, w in weights.items() if f in self.columns]
-        for column, weight in shared:
-            self.query[column] = weight
-        products = _row_products(self.weights, slots, self.query)
-        for column, _ in shared:
-            self.query[column] = 0.0
-        return products / math.sqrt(sum(w * w for w in weights.values()))
+    def bounds(self, needs: list[Item], weighted: list[Weighted],
+               slots: list[np.ndarray]) -> list[np.ndarray]:
+        """For each need, with its weighted features, the bounds of its pairs with the
+        offers in its SLOTS."""
+        lengths = np.array([len(s) for s in slots], dtype=np.int64)
+        offer = np.concatenate(slots) if len(slots) else np.zeros(0, dtype=np.int64)
+        of = np.repeat(np.arange(len(needs)), lengths)          # each pair's need
+        need = _NeedColumns(self, needs, weighted)
+        text = self.text(weighted, offer, of, need.norm)
+        relevance = TEXT_SHARE * text + (1 - TEXT_SHARE) * self.fits[need.category[of],
+                                                                     self.category[offer]]
+        share = need.share[of]
+        relevance *= 1 - share + share * self.distance(need, offer, of)
 
-    def bounds(self, need: Item, weights: dict[str, float], slots: np.ndarray) -> np.ndarray:
-        fits = self.fits.get(need.category)
-        if fits is None:
-            fits = self.fits[need.category] = np.array(
-                [category_fit(need, _Category(c)) for c in self.codes["category"]] or [0.0])
-        relevance = (TEXT_SHARE * self.text(weights, slots)
-                     + (1 - TEXT_SHARE) * fits[self.category[slots]])
-        share = distance_share(need)
-        relevance *= 1 - share + share * self.distance(need, slots)
-        remaining = self.remaining[slots]
-        quantity = np.where(remaining >= need.quantity, 1.0, remaining / max(need.quantity, 1))
-        same_unit = self.unit[slots] == self.codes["unit"].get(need.unit, -2)
-        relevance *= np.where(same_unit, 0.7 + 0.3 * quantity, 1.0)
-        offered = self.mask(self.index._offers_by_org.get(need.organization_id, {}))
-        reciprocal = (self.wants[slots] & offered) != 0
+        wanted, available = need.capacity[of], self.capacity[offer]
+        known = ~np.isnan(wanted) & ~np.isnan(available)
+        wanted, available = np.where(known, wanted, 1.0), np.where(known, available, 1.0)
+        enough = np.where(available <= 5 * wanted, 1.0, 0.8)
+        short = np.maximum(0.0, available / np.maximum(wanted, 1e-9) - 0.5)
+        capacity = np.where(available >= wanted, enough, short)
+        factor = np.where(need.hard[of], np.where(capacity < 0.5, 0.3, 0.9 + 0.1 * capacity),
+                          0.9 + 0.1 * np.minimum(1.0, capacity))
+        relevance *= np.where(known, factor, 1.0)
+
+        remaining, quantity = self.remaining[offer], need.quantity[of]
+        fill = np.where(remaining >= quantity, 1.0, remaining / np.maximum(quantity, 1.0))
+        relevance *= np.where(self.unit[offer] == need.unit[of], 0.7 + 0.3 * fill, 1.0)
+        relevance *= np.where((need.against[of] & self.against[offer]) != 0, 0.3, 1.0)
+        when, their = need.when[of], self.when[offer]
+        clash = ((when == 1) & (their == 2)) | ((when == 2) & (their == 1))
+        relevance *= np.where(clash, DAYS_CLASH, 1.0)
+        reciprocal = (self.wants[offer] & need.offered[of]) != 0
         relevance = np.where(reciprocal, np.minimum(1.0, relevance * RECIPROCITY), relevance)
-        ruled_out = ((self.organization[slots] == need.organization_id) | (remaining <= 0)
-                     | self.disjoint(need, slots))
-        return np.where(ruled_out, -1.0, relevance + ROUNDING)
 
-    def distance(self, need: Item, slots: np.ndarray) -> np.ndarray:
-        """distance_fit for each offer: 1 in the same or a named municipality, else by km."""
-        near = np.zeros(len(slots), dtype=bool)
-        if need.municipality:
-            near |= np.isin(self.municipality[slots], self.by_casefold.get(
-                need.municipality.casefold(), []))
-        named = np.array([bool(p) and p <= need.terms for p in self.codes["places"]] or [False])
-        near |= named[self.places[slots]]
-        if need.latitude is None or need.longitude is None:
-            km = np.full(len(slots), np.nan)
-        else:
-            lat1, lon1 = math.radians(need.latitude), math.radians(need.longitude)
-            lat2, lon2 = np.radians(self.latitude[slots]), np.radians(self.longitude[slots])
-            h = (np.sin((lat2 - lat1) / 2) ** 2
-                 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-            km = 6371.0 * 2 * np.arcsin(np.sqrt(h))
+        start = np.fmax(need.start[of], self.start[offer])
+        end = np.fmin(need.end[of], self.end[offer])
+        disjoint = need.dated[of] & ~np.isnan(start) & ~np.isnan(end) & (start > end)
+        ruled_out = (self.organization[offer] == need.organization[of]) | (remaining <= 0) | disjoint
+        bounds = np.where(ruled_out, -1.0, relevance + ROUNDING)
+        return np.split(bounds, np.cumsum(lengths)[:-1])
+
+    def text(self, weighted: list[Weighted], offer: np.ndarray, of: np.ndarray,
+             norm: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each pair (OF's need, OFFER): the needs' weights in a small
+        matrix of the columns they have, times the offers' normalised ones."""
+        used: list[int] = []
+        rows, columns, values = [], [], []
+        for row, (weights, _) in enumerate(weighted):
+            for feature, weight in weights.items():
+                column = self.columns.get(feature)
+                if column is not None:
+                    if self.local[column] < 0:
+                        self.local[column] = len(used)
+                        used.append(column)
+                    rows.append(row)
+                    columns.append(self.local[column])
+                    values.append(weight)
+        query = np.zeros((len(weighted), len(used) + 1))        # the last column: none
+        query[rows, columns] = values
+        starts, ends = self.weights.indptr[offer], self.weights.indptr[offer + 1]
+        lengths = ends - starts
+        pair = np.repeat(np.arange(len(offer)), lengths)
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        products = self.weights.data[positions] * query[of[pair],
+                                                        self.local[self.weights.indices[positions]]]
+        self.local[used] = -1
+        return np.bincount(pair, weights=products, minlength=len(offer)) / norm[of]
+
+    def distance(self, need: _NeedColumns, offer: np.ndarray, of: np.ndarray) -> np.ndarray:
+        """distance_fit for each pair: 1 in the same or a named municipality, else by km."""
+        near = (self.municipality[offer] == need.municipality[of]) | need.named[of, self.places[offer]]
+        lat1, lon1 = need.latitude[of], need.longitude[of]
+        lat2, lon2 = self.latitude[offer], self.longitude[offer]
+        h = (np.sin((lat2 - lat1) / 2) ** 2
+             + np.cos(lat1) * self.cos_latitude[offer] * np.sin((lon2 - lon1) / 2) ** 2)
+        km = 6371.0 * 2 * np.arcsin(np.sqrt(h))
         far = np.where(np.isnan(km), 0.4, np.exp(-np.nan_to_num(km) / NEARBY_KM))
         return np.where(near, 1.0, far)
 
-    def disjoint(self, need: Item, slots: np.ndarray) -> np.ndarray:
-        """Where dates_overlap is False: both name dates, and they do not meet."""
-        if need.available_from is None and need.available_until is None:
-            return np.zeros(len(slots), dtype=bool)
-        start = np.fmax(_day(need.available_from), self.start[slots])
-        end = np.fmin(_day(need.available_until), self.end[slots])
-        return ~np.isnan(start) & ~np.isnan(end) & (start > end)
+
+_WHEN_CODES = {frozenset({"weekend"}): 1, frozenset({"weekdays"}): 2}   # days_clash's cases
+
+
+class _NeedColumns:
+    """A batch of needs' fields as arrays, coded as `_Offers` codes the offers'."""
+
+    def __init__(self, offers: _Offers, needs: list[Item], weighted: list[Weighted]) -> None:
+        def numbers(value: Callable[[Item], float]) -> np.ndarray:
+            return np.array([value(need) for need in needs], dtype=float)
+
+        codes = offers.codes
+        self.norm = np.array([norm for _, norm in weighted], dtype=float)
+        self.category = np.array([offers.category_code[n.category] for n in needs], dtype=np.int64)
+        self.share = numbers(distance_share)
+        self.organization = numbers(lambda n: n.organization_id)
+        self.quantity = numbers(lambda n: n.quantity)
+        self.capacity = numbers(lambda n: _number(n.capacity))
+        self.hard = np.array([n.category in HARD_CAPACITY for n in needs], dtype=bool)
+        self.when = numbers(lambda n: _WHEN_CODES.get(n.when, 0))
+        self.start = numbers(lambda n: _day(n.available_from))
+        self.end = numbers(lambda n: _day(n.available_until))
+        self.dated = np.array([n.available_from is not None or n.available_until is not None
+                               for n in needs], dtype=bool)
+        self.latitude = np.radians(numbers(lambda n: _number(n.latitude)))
+        self.longitude = np.radians(numbers(lambda n: _number(n.longitude)))
+        self.unit = np.array([codes["unit"].get(n.unit, -2) for n in needs], dtype=np.int64)
+        # same_place needs a municipality; an offer's missing one is coded −1
+        self.municipality = np.array([codes["municipality"].get(n.municipality.casefold(), -2)
+                                      if n.municipality else -3 for n in needs], dtype=np.int64)
+        self.named = np.zeros((len(needs), max(1, len(codes["places"]))), dtype=bool)
+        for row, need in enumerate(needs):
+            for term in need.terms:
+                for places, code in offers.place_codes.get(term, ()):
+                    if places <= need.terms:
+                        self.named[row, code] = True
+        self.offered = np.array([offers.mask(offers.index._offers_by_org.get(n.organization_id, {}))
+                                 for n in needs], dtype=np.int64)
+        self.against = np.array([sum(bit for c, bit in offers.conflict_bit.items() if c in n.concepts)
+                                 for n in needs], dtype=np.int64)
 
 
 class _Category:
@@ -454,13 +561,3 @@ def _number(value: float | None) -> float:
 
 def _day(value: date | None) -> float:
     return np.nan if value is None else float(value.toordinal())
-
-
-def _row_products(matrix: csr_matrix, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """(matrix[rows] @ vector), without building the submatrix."""
-    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
-    lengths = ends - starts
-    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-    products = matrix.data[positions] * vector[matrix.indices[positions]]
-    return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=products,
-                       minlength=len(rows))

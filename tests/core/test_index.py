@@ -11,7 +11,7 @@ from exchange.matching import MatchIndex, make_item
 from exchange.matching import features as features_module
 from exchange.matching import index as index_module
 from exchange.matching import parallel
-from exchange.matching.scoring import feature_weights, text_similarity
+from exchange.matching import scoring
 
 WORDS = ["sala", "konferencyjna", "gimnastyczna", "rzutnik", "nagłośnienie", "namiot", "stoły", "ławki", "bus", "autokar", "wycieczka", "seniorów", "dzieci", "warsztaty", "szkolenie", "catering", "ciasta", "plakaty", "wolontariusze", "festyn", "piknik", "kuchnia", "laptop", "drukarka", "scena", "kajaki"]
 PLACES = [("Tczew", 54.09, 18.78), ("Gdańsk", 54.35, 18.65), ("Słupsk", 54.46, 17.03),
@@ -111,20 +111,63 @@ def test_slots_are_reused_and_the_arrays_follow_changes():
         [m for i in list(index.items.values()) if i.kind == "need" for m in index.offers_for(i, 3)])
 
 
-def test_bulk_bounds_are_the_pairs_own():
-    index = filled(700, 9)
+PHRASES = ["sala na 30 osób", "dla 80 osób", "na 12 miejsc", "w soboty", "tylko w dni robocze",
+           "w weekendy", "przewóz osób busem", "samochód dostawczy", "kurs angielskiego",
+           "polski dla obcokrajowców", "w Tczewie", "w Pelplinie", "rzutnik", "namiot", "bus"]
+
+
+def varied_items(count: int, seed: int):
+    """Listings whose texts bring in what score() weighs beyond words: a capacity, the days
+    of the week, conflicting kinds of transport or language, a place named in the text."""
+    rng = random.Random(seed)
+    for item in random_items(count, seed):
+        fields = {name: getattr(item, name) for name in (
+            "id", "organization_id", "kind", "category", "quantity", "remaining", "unit",
+            "municipality", "latitude", "longitude", "available_from", "available_until")}
+        if rng.random() < 0.2:
+            fields.update(latitude=None, longitude=None)
+        yield make_item(**fields, title=item.title + " " + rng.choice(PHRASES),
+                        description=" ".join(rng.sample(PHRASES, rng.randint(0, 3))))
+
+
+def test_bulk_bounds_are_the_pairs_own_scores():
+    index = MatchIndex()
+    for item in varied_items(700, 9):
+        index.add(item)
     index.remove(next(i for i, item in index.items.items() if item.kind == "offer"))
     idf = {term: index.idf(term) for term in index._document_frequency}
     offers = index_module._Offers(index, idf)
     slots = index._slots["offer"]
     used = np.flatnonzero(slots.ids[:slots.end] >= 0)
-    for need in [item for item in index.items.values() if item.kind == "need"][:40]:
-        weights = feature_weights(need, idf, index.default_idf)
-        bulk = offers.bounds(need, weights, used)
+    needs = [item for item in index.items.values() if item.kind == "need"][:40]
+    weighted = [scoring.weighted(need, idf, index.default_idf) for need in needs]
+    bounds = offers.bounds(needs, weighted, [used] * len(needs))
+    seen = {"capacity": 0, "conflict": 0, "clash": 0, "ruled out": 0}
+    for need, bulk in zip(needs, bounds):
         for slot, bound in zip(used.tolist(), bulk.tolist()):
             offer = index.items[int(slots.ids[slot])]
-            text = text_similarity(need, offer, idf, index.default_idf)[0]
-            assert bound == pytest.approx(index._bound(need, offer, text), abs=1e-9)
+            match = index.score_pair(need, offer, idf)
+            if match is None and (need.organization_id == offer.organization_id
+                                  or offer.remaining <= 0
+                                  or scoring.dates_overlap(need, offer) is False):
+                assert bound == -1.0
+                seen["ruled out"] += 1
+            elif match is not None:
+                # the unrounded score, plus the rounding the bound allows for
+                assert match.score <= bound <= match.score + index_module.ROUNDING + 0.5e-4 + 1e-9
+                seen["capacity"] += "capacity" in match.components
+                seen["conflict"] += scoring.conflicting(need, offer)
+                seen["clash"] += scoring.days_clash(need, offer)
+    assert all(seen.values()), seen
+
+
+def test_all_offers_is_offers_for_of_every_need_whatever_the_texts_say():
+    index = MatchIndex()
+    for item in varied_items(1200, 12):
+        index.add(item)
+    expected = [m for item in list(index.items.values()) if item.kind == "need"
+                for m in index.offers_for(item, 5)]
+    assert key(index.all_offers(5)) == key(expected)
 
 
 def test_forked_workers_give_the_same_proposals_in_the_same_order(monkeypatch):
