@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,21 +49,24 @@ class IndexCache:
             query = query.where(Listing.status == ListingStatus.OPEN)
         else:
             query = query.where(Listing.updated_at >= self.watermark - SYNC_OVERLAP)
-        current, gone = [], []
-        # Analysers are forked before the listings are read: they load the lemmatiser's
-        # dictionaries meanwhile. Whether they are worth it depends on how many there are.
+        gone: list[int] = []
+
+        def rows() -> Iterator[dict]:
+            for listing in session.execute(query):
+                if self.watermark is None or listing.updated_at > self.watermark:
+                    self.watermark = listing.updated_at
+                if listing.status is ListingStatus.OPEN and listing.remaining > 0:
+                    yield listing_fields(listing)
+                else:
+                    gone.append(listing.id)
+
+        # A first sync of many listings forks analysers before reading: they analyse the
+        # first rows while the rest are read. Whether they are worth it depends on how many.
         first = self.watermark is None
         expected = session.scalar(select(func.count()).select_from(Listing).where(
             Listing.status == ListingStatus.OPEN)) if first and workers > 1 else 0
         with analysers(workers if first else 1, expected) as pool:
-            for listing in session.execute(query):
-                if listing.status is ListingStatus.OPEN and listing.remaining > 0:
-                    current.append(listing_fields(listing))
-                else:
-                    gone.append(listing.id)
-                if self.watermark is None or listing.updated_at > self.watermark:
-                    self.watermark = listing.updated_at
-            items = make_items(current, pool=pool)
+            items = make_items(rows(), pool=pool)
         for item in items:
             self.index.add(item)
         for listing_id in gone:

@@ -11,17 +11,16 @@ import gc
 import multiprocessing
 import multiprocessing.pool
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-
-import simplemma
+from itertools import islice
 
 from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
 from exchange.matching.parallel import can_fork
-from exchange.textsearch import fold, lemma, words
+from exchange.textsearch import fold, lemma, lemmatise, load_dictionaries, words
 
 _CAPACITY = re.compile(
     r"(\d{1,4})\s*(?:-\s*)?(?:os(?:ob|\.|obow)|osobow|miejsc|uczestnik|stanowisk|krzesel|"
@@ -127,7 +126,7 @@ def term(word: str) -> str:
     """The folded lemma of WORD: Polish first, English for a plain-letter word Polish does not know."""
     lem = lemma(word)
     if word.isascii() and lem == fold(word):
-        return fold(simplemma.lemmatize(word.casefold(), lang="en"))
+        return fold(lemmatise(word.casefold(), "en"))
     return lem
 
 
@@ -305,35 +304,44 @@ CHUNK = 2_500           # listings an analyser takes at a time
 
 @contextmanager
 def analysers(workers: int, listings: int) -> Iterator[multiprocessing.pool.Pool | None]:
-    """WORKERS forked processes to analyse LISTINGS listings with (None when one will do),
-    which load the lemmatiser's dictionaries (seconds) at once: fork them before reading the
-    listings, and both happen at the same time. For fewer than PARALLEL_FROM listings the
-    calling process analyses them alone: the children's loading would only slow its own.
+    """WORKERS forked processes to analyse LISTINGS listings with (None when one will do).
+    The lemmatiser's dictionaries are loaded first, so that the children share them. Fork
+    them before reading the listings and hand `make_items` the rows as they are read: the
+    children analyse the first ones while the rest are read. For fewer than PARALLEL_FROM
+    listings the calling process analyses them alone, sooner than processes start.
     See exchange.matching.parallel for when forking is safe."""
     if workers < 2 or listings < PARALLEL_FROM or not can_fork():
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_warm) as pool:
-        yield pool
-
-
-def _warm() -> None:
-    gc.disable()   # an analyser lives for this work only, and makes nothing cyclic
-    term("sala"), term("room")
+    load_dictionaries()
+    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable) as pool:
+        yield pool      # an analyser lives for this work only, and makes nothing cyclic
 
 
 def _analyse(fields: list[dict]) -> list[Item]:
     return [make_item(**f) for f in fields]
 
 
-def make_items(fields: list[dict], workers: int = 1, *,
+def make_items(fields: Iterable[dict], workers: int = 1, *,
                pool: multiprocessing.pool.Pool | None = None) -> list[Item]:
-    """make_item(**f) for each of FIELDS, in order; shared out among the POOL's processes
-    (or WORKERS forked now) when there are many."""
-    if len(fields) < PARALLEL_FROM or (pool is None and (workers < 2 or not can_fork())):
-        return _analyse(fields)
+    """make_item(**f) for each of FIELDS, in order. With a POOL (or WORKERS forked now, for
+    many), its processes take them CHUNK at a time, each as soon as it has been read."""
     if pool is None:
+        fields = list(fields)
+        if len(fields) < PARALLEL_FROM or workers < 2 or not can_fork():
+            return _analyse(fields)
         with analysers(workers, len(fields)) as pool:
             return make_items(fields, pool=pool)
-    parts = [fields[start:start + CHUNK] for start in range(0, len(fields), CHUNK)]
-    return [item for part in pool.map(_analyse, parts, chunksize=1) for item in part]
+    # The results are unpickled here as they come back: collections would pass over the
+    # whole growing heap again and again, for nothing cyclic.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows = iter(fields)
+        pending = []
+        while chunk := list(islice(rows, CHUNK)):
+            pending.append(pool.apply_async(_analyse, (chunk,)))
+        return [item for part in pending for item in part.get()]
+    finally:
+        if collecting:
+            gc.enable()

@@ -1,6 +1,7 @@
 """The matching index's fast paths give what scoring every pair would."""
 from __future__ import annotations
 
+import multiprocessing
 import random
 from datetime import date, timedelta
 
@@ -192,3 +193,31 @@ def test_forked_analysis_gives_the_same_items_in_the_same_order(monkeypatch):
     with features_module.analysers(2, len(fields)) as pool:
         assert pool is not None
         assert features_module.make_items(fields, pool=pool) == alone
+
+
+_analysed = multiprocessing.get_context("fork").Event()   # set by a forked analyser
+
+
+def _analyse_and_tell(fields):
+    items = [make_item(**f) for f in fields]
+    _analysed.set()
+    return items
+
+
+def test_analysers_take_the_first_rows_while_the_rest_are_read(monkeypatch):
+    """The rows of a first sync come from a database cursor: the children do not wait for
+    the last one. Here the last rows are read only once a child has analysed the first."""
+    _analysed.clear()
+    monkeypatch.setattr(features_module, "_analyse", _analyse_and_tell)
+    monkeypatch.setattr(features_module, "CHUNK", 5)
+
+    def rows():
+        for i in range(1, 21):
+            if i == 16:
+                assert _analysed.wait(timeout=30), "nothing was analysed before the last rows"
+            yield {"id": i, "organization_id": 1, "kind": "offer", "category": "rooms",
+                   "title": f"Sala numer {i}"}
+
+    with features_module.analysers(2, features_module.PARALLEL_FROM) as pool:
+        items = features_module.make_items(rows(), pool=pool)
+    assert [item.id for item in items] == list(range(1, 21))

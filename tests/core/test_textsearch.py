@@ -31,3 +31,13 @@ def test_queries_without_words_are_none():
 
 def test_query_punctuation_cannot_break_the_match_syntax():
     assert textsearch.fts5_query('sala" OR *') == '("sala" OR "sala"*) AND ("or")'
+
+
+def test_the_dictionaries_are_kept_as_tries_that_later_processes_load():
+    """simplemma's default decodes its Polish dictionary in every process (5 s, 410 MB);
+    the tries are built once into the cache directory and loaded from there."""
+    textsearch.load_dictionaries()
+    cache = textsearch.DICTIONARIES._cache_dir     # simplemma's: ~/.cache/simplemma/…
+    assert {"pl.dic", "en.dic"} <= {path.name for path in cache.iterdir()}
+    assert [textsearch.lemma(w) for w in ("sali", "Salę", "komputerowej")] == \
+        ["sala", "sala", "komputerowy"]
