@@ -23,14 +23,15 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _FOLD = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lower-case TEXT and strip its diacritics ("Świetlica" → "swietlica").
-
-    Cached: it is called once per word of every listing analysed, and the words of listings
-    are few and repeat (rebuilding the index for 100,000 listings folds millions of them).
-    """
+def fold_text(text: str) -> str:
+    """Lower-case TEXT and strip its diacritics ("Świetlica" → "swietlica")."""
     return unicodedata.normalize("NFKD", text.translate(_FOLD).casefold()).translate(_MARKS)
+
+
+# Cached, for words: it is called once per word of every listing analysed, and the words of
+# listings are few and repeat (rebuilding the index for 100,000 listings folds millions of
+# them). A whole text rarely comes twice: fold_text, which keeps nothing.
+fold = lru_cache(maxsize=200_000)(fold_text)
 
 
 class _CombiningMarks(dict):

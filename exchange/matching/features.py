@@ -20,7 +20,7 @@ from itertools import islice
 
 from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
 from exchange.matching.parallel import can_fork
-from exchange.textsearch import fold, lemma, lemmatise, load_dictionaries, words
+from exchange.textsearch import fold, fold_text, lemma, lemmatise, load_dictionaries, words
 
 _CAPACITY = re.compile(
     r"(\d{1,4})\s*(?:-\s*)?(?:os(?:ob|\.|obow)|osobow|miejsc|uczestnik|stanowisk|krzesel|"
@@ -251,7 +251,7 @@ def analyse(title: str, description: str) -> Analysis:
         concepts=_concepts(folded, lemmas),
         title_concepts=_concepts(folded[:in_title], lemmas[:in_title]),
         head_concepts=concepts_in(head),
-        capacity=capacity_of(fold(f"{title} {description or ''}")),
+        capacity=capacity_of(fold_text(f"{title} {description or ''}")),
         when=when_of(folded, lemmas), labels=_labels(content))
 
 
