@@ -59,7 +59,7 @@ class Item:
     head_concepts: frozenset[str] = frozenset()
     when: frozenset[str] = frozenset()            # "weekend", "weekdays": when it is wanted or free
     places: frozenset[str] = frozenset()          # the terms that name its own municipality
-    labels: tuple[tuple[str, str], ...] = ()      # term → a word to show ("komput" → "komputer")
+    labels: tuple[tuple[str, str], ...] = ()      # term → a word to show ("komput" → "komputerowy")
 
     def label(self, term_: str) -> str:
         return next((word for t, word in self.labels if t == term_), term_)
@@ -140,22 +140,42 @@ def stem(lemma_: str) -> str:
     return lemma_[:STEM_LENGTH]
 
 
+def _says_something(lemma_: str) -> bool:
+    """Whether a term() of a word says something: not a stopword, a number or a short word."""
+    return len(lemma_) > 2 and lemma_ not in STOPWORDS and not lemma_.isdigit()
+
+
 def _content(lemmas: list[str]) -> list[str]:
-    """The LEMMAS (term() of words) that say something: no stopwords, numbers, short words."""
-    return [t for t in lemmas if len(t) > 2 and t not in STOPWORDS and not t.isdigit()]
+    """The LEMMAS (term() of words) that say something."""
+    return [t for t in lemmas if _says_something(t)]
 
 
 def _content_terms(tokens: list[str]) -> frozenset[str]:
     return frozenset(map(stem, _content(list(map(term, tokens)))))
 
 
-def _labels(content: list[str]) -> tuple[tuple[str, str], ...]:
-    """For each term (a stem) of CONTENT lemmas, a word to show a person: the first lemma
-    it came from."""
+def _labels(tokens: list[str], lemmas: list[str]) -> tuple[tuple[str, str], ...]:
+    """For each term (a stem) of the TOKENS, whose term()s are LEMMAS, a word to show a
+    person: the first word it came from, as shown()."""
     labels: dict[str, str] = {}
-    for lem in content:
-        labels.setdefault(stem(lem), lem)
+    for word, lem in zip(tokens, lemmas):
+        if _says_something(lem):
+            key = stem(lem)
+            if key not in labels:
+                labels[key] = shown(word, lem)
     return tuple(labels.items())
+
+
+def shown(word: str, lemma_: str) -> str:
+    """WORD, whose term() is LEMMA_, as reasons show it: its Polish lemma with diacritics
+    ("sali" → "sala", "rzutnikiem" → "rzutnik"); but the word itself, lower-cased, where
+    the lemmatiser makes a verb of a noun ("nagłośnienie" → "nagłośnić", "malowanie"), or
+    where the term is not the Polish lemma (an English word)."""
+    lowered = word.casefold()
+    polish = lemmatise(lowered, "pl")
+    if fold(polish) != lemma_ or (polish.endswith("ć") and not lowered.endswith("ć")):
+        return lowered
+    return polish
 
 
 def concepts_in(tokens: list[str], lexicon: str = "concepts") -> frozenset[str]:
@@ -252,7 +272,7 @@ def analyse(title: str, description: str) -> Analysis:
         title_concepts=_concepts(folded[:in_title], lemmas[:in_title]),
         head_concepts=concepts_in(head),
         capacity=capacity_of(fold_text(f"{title} {description or ''}")),
-        when=when_of(folded, lemmas), labels=_labels(content))
+        when=when_of(folded, lemmas), labels=_labels(tokens, lemmas))
 
 
 def capacity_of(folded_text: str) -> int | None:

@@ -265,8 +265,8 @@ def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: flo
     if overlap:
         reasons.append(Msg("available on the dates you need"))
     if quantity == 1:
-        reasons.append(Msg("enough: %(remaining)d of %(quantity)d needed", remaining=offer.remaining,
-                           quantity=need.quantity))
+        reasons.append(Msg("enough: %(remaining)d available, %(quantity)d needed",
+                           remaining=offer.remaining, quantity=need.quantity))
     if reciprocal:
         reasons.append(Msg("they also need what you offer"))
     return Match(need.id, offer.id, round(total, 4), reasons, components)

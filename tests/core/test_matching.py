@@ -18,6 +18,7 @@ from exchange.matching.scoring import (
     distance_fit,
     implied_concepts,
     quantity_fit,
+    score,
 )
 
 TCZEW = {"municipality": "Tczew", "latitude": 54.092, "longitude": 18.778}
@@ -164,6 +165,20 @@ def test_terms_are_stems_of_polish_or_english_lemmas_shown_as_words():
     posters, more = need("Plakaty na festyn"), need("Druk plakatów")
     assert posters.terms & more.terms
     assert posters.label(next(iter(posters.terms & more.terms))).startswith("plakat")
+
+
+def test_reasons_show_shared_words_as_a_person_writes_them():
+    """Lemmas with their diacritics; the word itself where the lemma would be a verb."""
+    wanted = need("Nagłośnienie na piknik", "Sali z rzutnikiem, malowanie twarzy dla dzieci",
+                  category="equipment")
+    given = offer(1, "Nagłośnienie i scena na pikniki", "Sala z rzutnikiem, malowanie twarzy",
+                  category="equipment")
+    words = next(m.params["words"] for m in score(wanted, given, idf={}, default_idf=5.0).reasons
+                 if m.text == "words in common: %(words)s")
+    assert set(words.split(", ")) <= {"nagłośnienie", "piknik", "sala", "rzutnik", "malowanie",
+                                      "twarz"}
+    assert "nagłośnienie" in words and "naglosn" not in words and "nagłośnić" not in words
+    assert {wanted.label(t) for t in wanted.terms} >= {"sala", "rzutnik", "malowanie", "dziecko"}
 
 
 def test_capacity_counts_seats_computers_and_beds():
