@@ -190,7 +190,7 @@ def text_similarity(need: Item, offer: Item, idf: Mapping[str, float], default_i
         return 0.0, [], []
     dot = sum(a[k] * b[k] for k in shared)
     norm = norm_a * norm_b
-    words = sorted((k for k in shared if not k.startswith("§")), key=lambda k: -a[k])
+    words = sorted((k for k in shared if not k.startswith("§")), key=lambda k: (-a[k], k))
     concepts = sorted(k[1:] for k in shared if k.startswith("§"))
     return dot / norm, words, concepts
 

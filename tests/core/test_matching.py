@@ -19,6 +19,7 @@ from exchange.matching.scoring import (
     implied_concepts,
     quantity_fit,
     score,
+    text_similarity,
 )
 
 TCZEW = {"municipality": "Tczew", "latitude": 54.092, "longitude": 18.778}
@@ -165,6 +166,17 @@ def test_terms_are_stems_of_polish_or_english_lemmas_shown_as_words():
     posters, more = need("Plakaty na festyn"), need("Druk plakatów")
     assert posters.terms & more.terms
     assert posters.label(next(iter(posters.terms & more.terms))).startswith("plakat")
+
+
+def test_shared_words_of_equal_weight_come_in_the_same_order_in_every_process():
+    """Ties were left in set order, which string hashing changes from process to process:
+    the fourth word of a reason differed between a rebuild and the page."""
+    text = "Namiot, stoły, ławki, kajaki, rowery, grill."
+    wanted = need("Sprzęt", text, category="equipment")
+    given = offer(1, "Wypożyczalnia", text, category="equipment")
+    idf = {t: 2.0 for t in wanted.terms | given.terms}
+    words = text_similarity(wanted, given, idf, 2.0)[1]
+    assert words == sorted(words) and len(words) == 6
 
 
 def test_reasons_show_shared_words_as_a_person_writes_them():
