@@ -19,15 +19,15 @@ import heapq
 import math
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from exchange.matching.features import Item
-from exchange.matching.parallel import can_fork, forked_map, spans
 from exchange.matching.lexicon import CONFLICTS
+from exchange.matching.parallel import can_fork, forked_map, spans
 from exchange.matching.scoring import (
     DAYS_CLASH,
     HARD_CAPACITY,
@@ -227,8 +227,8 @@ class MatchIndex:
             relevance = min(1.0, relevance * RECIPROCITY)
         return relevance + ROUNDING
 
-    def _pick(self, query: Item, others: list[Item], bounds: list[float], limit: int,
-              idf: Mapping[str, float], closer: Callable[[int], float] | None = None,
+    def _pick(self, query: Item, others: Sequence[Item] | _Listed, bounds: list[float],
+              limit: int, idf: Mapping[str, float], closer: Callable[[int], float] | None = None,
               weigh: Callable[[Item], Weighted] | None = None) -> list[Match]:
         """The LIMIT best matches of QUERY among OTHERS, given bounds on their scores.
 
@@ -420,9 +420,10 @@ class _Offers:
         # conflicting(need, offer): the need has a concept x, the offer a y against it, not x
         self.conflict_bit = {c: 1 << i for i, c in enumerate(sorted({c for pair in CONFLICTS
                                                                      for c in pair}))}
+        against = [(x, y) for one, other in CONFLICTS for x, y in ((one, other), (other, one))]
         self.against = np.array([0 if o is None else sum(
-            self.conflict_bit[x] for one, other in CONFLICTS for x, y in ((one, other), (other, one))
-            if y in o.concepts and x not in o.concepts) for o in offers], dtype=np.int64)
+            self.conflict_bit[x] for x, y in against if y in o.concepts and x not in o.concepts)
+            for o in offers], dtype=np.int64)
 
     def mask(self, counts: dict[str, int]) -> int:
         return sum(self.bit[c] for c, n in counts.items() if n)
@@ -464,7 +465,8 @@ class _Offers:
         start = np.fmax(need.start[of], self.start[offer])
         end = np.fmin(need.end[of], self.end[offer])
         disjoint = need.dated[of] & ~np.isnan(start) & ~np.isnan(end) & (start > end)
-        ruled_out = (self.organization[offer] == need.organization[of]) | (remaining <= 0) | disjoint
+        ruled_out = ((self.organization[offer] == need.organization[of]) | (remaining <= 0)
+                     | disjoint)
         bounds = np.where(ruled_out, -1.0, relevance + ROUNDING)
         return np.split(bounds, np.cumsum(lengths)[:-1])
 
@@ -489,7 +491,8 @@ class _Offers:
         starts, ends = self.weights.indptr[offer], self.weights.indptr[offer + 1]
         lengths = ends - starts
         pair = np.repeat(np.arange(len(offer)), lengths)
-        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        positions = (np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+                     + np.arange(lengths.sum()))
         products = self.weights.data[positions] * query[of[pair],
                                                         self.local[self.weights.indices[positions]]]
         self.local[used] = -1
@@ -497,7 +500,8 @@ class _Offers:
 
     def distance(self, need: _NeedColumns, offer: np.ndarray, of: np.ndarray) -> np.ndarray:
         """distance_fit for each pair: 1 in the same or a named municipality, else by km."""
-        near = (self.municipality[offer] == need.municipality[of]) | need.named[of, self.places[offer]]
+        near = ((self.municipality[offer] == need.municipality[of])
+                | need.named[of, self.places[offer]])
         lat1, lon1 = need.latitude[of], need.longitude[of]
         lat2, lon2 = self.latitude[offer], self.longitude[offer]
         h = (np.sin((lat2 - lat1) / 2) ** 2
@@ -544,8 +548,8 @@ class _NeedColumns:
                         self.named[row, code] = True
         self.offered = np.array([offers.mask(offers.index._offers_by_org.get(n.organization_id, {}))
                                  for n in needs], dtype=np.int64)
-        self.against = np.array([sum(bit for c, bit in offers.conflict_bit.items() if c in n.concepts)
-                                 for n in needs], dtype=np.int64)
+        self.against = np.array([sum(bit for c, bit in offers.conflict_bit.items()
+                                     if c in n.concepts) for n in needs], dtype=np.int64)
 
 
 class _Category:
