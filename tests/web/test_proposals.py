@@ -158,3 +158,19 @@ def test_proposals_for_us_costs_the_same_queries_for_one_listing_or_four(
     assert all(f"Pracownia na warsztaty {n}" in page for n in range(3))
     assert page.count("Pracownia komputerowa na 20 stanowisk") >= 4
     assert 0 < four == one
+
+
+def test_a_started_web_worker_loads_the_index_before_anyone_asks(app, pair):
+    """gunicorn's post_worker_init (config/gunicorn.py) starts the load in the background:
+    the first visitor after a restart does not wait for every open listing to be analysed."""
+    import threading
+    from types import SimpleNamespace
+
+    from config import gunicorn
+
+    assert "gielda.matching" not in app.extensions
+    gunicorn.post_worker_init(SimpleNamespace(wsgi=app))
+    [loading] = [t for t in threading.enumerate() if t.name == "gielda-warm-index"]
+    loading.join(timeout=60)
+    cache, _ = app.extensions["gielda.matching"]
+    assert {pair["need"].id, pair["lab"].id} <= set(cache.index.items)
