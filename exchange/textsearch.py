@@ -9,6 +9,7 @@ with the query word as typed — so "sali", "salę" and "sala" meet, and "swietl
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -54,8 +55,18 @@ DICTIONARIES = TrieDictionaryFactory()
 LEMMATIZER = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=DICTIONARIES))
 
 
+_loaded: set[str] = set()
+_loading = threading.Lock()
+
+
 def lemmatise(word: str, language: str) -> str:
     """simplemma's lemma of WORD in LANGUAGE ("pl", "en"); WORD when it does not know it."""
+    if language not in _loaded:
+        # One thread loads a dictionary (or builds and saves its trie) while the others
+        # wait, instead of all of them building it and writing the same file at once.
+        with _loading:
+            DICTIONARIES.get_dictionary(language)
+            _loaded.add(language)
     return LEMMATIZER.lemmatize(word, language)
 
 

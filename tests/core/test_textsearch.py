@@ -41,3 +41,36 @@ def test_the_dictionaries_are_kept_as_tries_that_later_processes_load():
     assert {"pl.dic", "en.dic"} <= {path.name for path in cache.iterdir()}
     assert [textsearch.lemma(w) for w in ("sali", "Salę", "komputerowej")] == \
         ["sala", "sala", "komputerowy"]
+
+
+def test_one_thread_loads_a_dictionary_while_the_others_wait(monkeypatch):
+    """Web threads lemmatising at once: one builds (or loads) the trie, the others wait for
+    it, instead of each building it and writing the same cache file at the same moment."""
+    import threading
+    import time
+
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DefaultStrategy
+
+    loads = []
+
+    class Counted(type(textsearch.DICTIONARIES)):
+        def _get_dictionary_uncached(self, lang):
+            loads.append(lang)
+            time.sleep(0.3)
+            return super()._get_dictionary_uncached(lang)
+
+    textsearch.load_dictionaries()       # the tries are on disk: loading them is quick
+    dictionaries = Counted(disk_cache_dir=str(textsearch.DICTIONARIES._cache_dir))
+    monkeypatch.setattr(textsearch, "DICTIONARIES", dictionaries)
+    monkeypatch.setattr(textsearch, "LEMMATIZER", Lemmatizer(
+        lemmatization_strategy=DefaultStrategy(dictionary_factory=dictionaries)))
+    monkeypatch.setattr(textsearch, "_loaded", set(), raising=False)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(textsearch.lemmatise("sali", "pl")))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert loads == ["pl"] and results == ["sala"] * 4
