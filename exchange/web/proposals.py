@@ -20,7 +20,8 @@ bp = Blueprint("proposals", __name__)
 
 
 def _cache(app: Flask) -> tuple[core.IndexCache, threading.Lock]:
-    if "gielda.matching" not in app.extensions:
+    """This process's index cache for APP and the lock its threads take turns with."""
+    if "gielda.matching" not in app.extensions:     # setdefault: two threads may get here
         app.extensions.setdefault("gielda.matching", (core.IndexCache(), threading.Lock()))
     return app.extensions["gielda.matching"]
 
