@@ -19,7 +19,7 @@ import heapq
 import math
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -425,8 +425,8 @@ class _Offers:
             self.conflict_bit[x] for x, y in against if y in o.concepts and x not in o.concepts)
             for o in offers], dtype=np.int64)
 
-    def mask(self, counts: dict[str, int]) -> int:
-        return sum(self.bit[c] for c, n in counts.items() if n)
+    def mask(self, categories: Iterable[str]) -> int:
+        return sum(self.bit[c] for c in categories)
 
     def bounds(self, needs: list[Item], weighted: list[Weighted],
                slots: list[np.ndarray]) -> list[np.ndarray]:

@@ -117,6 +117,25 @@ def test_reciprocity_is_a_reason():
     assert "they also need what you offer" in {m.text for m in best.reasons}
 
 
+def test_reciprocity_ends_when_the_listing_behind_it_is_gone():
+    """Per organization the index keeps the categories it offers and needs; once the last
+    listing of one is removed, it no longer counts, for one need or in a full rebuild."""
+    index = MatchIndex()
+    index.add(offer(1, "Sala na spotkania", org=100))
+    index.add(make_item(id=2, organization_id=100, kind="need", category="promotion",
+                        title="Promocja festynu", **TCZEW))
+    index.add(offer(3, "Newsletter do 4000 odbiorców", org=1, category="promotion"))
+    index.add(need("Sala na spotkanie", org=1))
+    bulk = {m.offer_id: m for m in index.all_offers(5, workers=1)}
+    assert "they also need what you offer" in {m.text for m in bulk[1].reasons}
+    index.remove(3)
+    [alone] = index.offers_for(need("Sala na spotkanie", org=1))
+    bulk = {m.offer_id: m for m in index.all_offers(5, workers=1)}
+    for match in (alone, bulk[1]):
+        assert "they also need what you offer" not in {m.text for m in match.reasons}
+    assert bulk[1].score == alone.score
+
+
 def test_the_index_follows_changes():
     index = MatchIndex()
     index.add(offer(1, "Sala gimnastyczna"))
