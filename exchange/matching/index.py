@@ -390,7 +390,7 @@ class _Offers:
         self.codes: dict[str, dict[object, int]] = defaultdict(dict)
 
         def numbers(value: Callable[[Item], float], missing: float) -> np.ndarray:
-            return np.array([missing if o is None else value(o) for o in offers], dtype=float)
+            return _numbers(offers, value, missing)
 
         def coded(value: Callable[[Item], object], field: str) -> np.ndarray:
             codes = self.codes[field]
@@ -519,7 +519,7 @@ class _NeedColumns:
 
     def __init__(self, offers: _Offers, needs: list[Item], weighted: list[Weighted]) -> None:
         def numbers(value: Callable[[Item], float]) -> np.ndarray:
-            return np.array([value(need) for need in needs], dtype=float)
+            return _numbers(needs, value)
 
         codes = offers.codes
         self.norm = np.array([norm for _, norm in weighted], dtype=float)
@@ -557,6 +557,12 @@ class _Category:
 
     def __init__(self, category: str) -> None:
         self.category = category
+
+
+def _numbers(items: list[Item | None], value: Callable[[Item], float],
+             missing: float = np.nan) -> np.ndarray:
+    """VALUE of each of ITEMS as an array of floats, MISSING for a free slot (None)."""
+    return np.array([missing if item is None else value(item) for item in items], dtype=float)
 
 
 def _number(value: float | None) -> float:

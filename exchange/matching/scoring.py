@@ -250,9 +250,8 @@ def score(need: Item, offer: Item, *, idf: Mapping[str, float], default_idf: flo
     if category == 1:
         reasons.append(Msg("same category: %(category)s", category=need.category))
     if shared_words:
-        shown = dict(need.labels)
         reasons.append(Msg("words in common: %(words)s",
-                           words=", ".join(shown.get(w, w) for w in shared_words[:4])))
+                           words=", ".join(need.label(w) for w in shared_words[:4])))
     if shared_concepts and not shared_words:
         reasons.append(Msg("similar purpose"))
     if same_place(need, offer):
