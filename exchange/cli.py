@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -10,10 +11,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from exchange import accounts
+from exchange.clock import utcnow
 from exchange.errors import ValidationError
 from exchange.extensions import db
 from models.base import MAX_ID
-from exchange.web.util import utcnow
 
 
 def _fail_with(error: ValidationError) -> None:
@@ -65,10 +66,26 @@ def scheduler_command() -> None:
     run_scheduler(current_app._get_current_object())
 
 
+def _moment(value: str | None) -> datetime | None:
+    """A --now value: an ISO 8601 date and time, UTC unless it names its offset."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("give a date and time such as 2026-11-21T12:00 "
+                                 "(UTC unless an offset such as +01:00 follows)",
+                                 param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 @click.command("run-job")
 @click.argument("job_id")
+@click.option("--now", "at", metavar="DATETIME",
+              help="Run as if it were this moment (ISO 8601, UTC unless an offset is given), "
+                   "e.g. to replay a run the scheduler missed.")
 @with_appcontext
-def run_job_command(job_id: str) -> None:
+def run_job_command(job_id: str, at: str | None) -> None:
     """Run one scheduled job now, e.g. `flask --app app run-job expire-listings`."""
     from flask import current_app
 
@@ -78,7 +95,7 @@ def run_job_command(job_id: str) -> None:
     if job is None:
         raise click.BadParameter(f"choose one of: {', '.join(j.id for j in JOBS)}",
                                  param_hint="JOB_ID")
-    click.echo(f"{job.id}: {run_job(current_app._get_current_object(), job)}")
+    click.echo(f"{job.id}: {run_job(current_app._get_current_object(), job, now=_moment(at))}")
 
 
 @click.command("import-data")

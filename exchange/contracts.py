@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from exchange.accounts import verify_password
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
@@ -386,7 +387,9 @@ def _terms_of(version: ContractVersion, contract: Contract) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- drafting
 
 def _touch(contract: Contract, now: datetime) -> None:
+    """Mark CONTRACT changed: its revision goes up even when NOW equals the last change's."""
     contract.updated_at = now
+    flag_modified(contract, "updated_at")
 
 
 def _check_revision(contract: Contract, revision: int | None) -> None:

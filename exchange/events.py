@@ -20,7 +20,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -661,21 +661,34 @@ def _ratified_as(session: Session, event: ExchangeEvent, client_key: str | None
     return existing
 
 
+class Ratified(NamedTuple):
+    contract: Contract
+    created: bool  # False: the CLIENT_KEY's contract, made by an earlier request
+
+
 def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any],
            now: datetime, *, client_key: str | None = None, opened_at: datetime | None = None,
            deal_id: int | None = None) -> Contract:
-    """Register a deal at the desk: a contract in force, signed there by the people present.
+    """Register a deal at the desk: a contract in force, signed there by the people present."""
+    return ratify_deal(session, notary, event_id, data, now, client_key=client_key,
+                       opened_at=opened_at, deal_id=deal_id).contract
+
+
+def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str, Any],
+                now: datetime, *, client_key: str | None = None,
+                opened_at: datetime | None = None, deal_id: int | None = None) -> Ratified:
+    """Register a deal at the desk, and say whether this call made its contract.
 
     DATA has the contract form's fields (parties, representatives, commitments with an
     optional category) and ``no_money``, the notary's check that no money changes hands.
-    A CLIENT_KEY already used returns its contract, also when two requests race: a contract
-    found so has ``ratified_at`` before NOW.
+    A CLIENT_KEY already used returns its contract (not created), also when two requests
+    race.
     """
     event = get_event(session, notary, event_id)
     require_role(event, notary, StaffRole.NOTARY)
     existing = _ratified_as(session, event, client_key)
     if existing is not None:
-        return existing
+        return Ratified(existing, False)
     deal = None
     if deal_id is not None:
         deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
@@ -720,7 +733,7 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
         existing = _ratified_as(session, event, client_key)
         if existing is None:
             raise
-        return existing
+        return Ratified(existing, False)
     for org_id in terms.parties:
         version.signatures.append(Signature(
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
@@ -736,7 +749,7 @@ def ratify(session: Session, notary: User, event_id: int, data: Mapping[str, Any
     tell_parties(session, contract, None, now, f"contract-ratified:{contract.id}",
                  Msg("Contract %(number)s was ratified at %(event)s and is in force.",
                      number=contract.number, event=event.name))
-    return contract
+    return Ratified(contract, True)
 
 
 def submit_deal(session: Session, actor: User, event_id: int, org_id: int,

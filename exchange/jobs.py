@@ -11,6 +11,7 @@ import logging
 import textwrap
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -19,13 +20,13 @@ from flask import Flask, current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import text
 
+from exchange.clock import utcnow
 from exchange.contracts import follow_up
 from exchange.extensions import db
 from exchange.listings import expire_listings
 from exchange.mail import Mail, absolute_link, mailer_from_config, send_pending
 from exchange.proposals import IndexCache, send_digest
 from exchange.web.notifications import text_of
-from exchange.web.util import utcnow
 from models import Notification, User
 
 log = logging.getLogger(__name__)
@@ -87,11 +88,11 @@ JOBS = (
 )
 
 
-def run_job(app: Flask, job: Job):
-    """Run JOB once as one unit of work; return its summary."""
+def run_job(app: Flask, job: Job, *, now: datetime | None = None):
+    """Run JOB once as one unit of work (at NOW, else the app's clock); return its summary."""
     with app.app_context():
         try:
-            result = job.run(db.session, utcnow())
+            result = job.run(db.session, now or utcnow())
             db.session.commit()
         except Exception:
             db.session.rollback()

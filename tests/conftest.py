@@ -91,15 +91,28 @@ def now() -> datetime:
 
 
 @pytest.fixture
-def app(database_url, session):
-    """The app on the test database. No app context stays pushed, so each request gets
-    its own (its own ``g``, its own database session), as in production."""
+def clock():
+    """The app's clock, frozen at NOW: whatever the date, the app and the data agree.
+
+    ``clock.advance(timedelta(days=3))`` moves every request, job and command the app
+    serves; ``now`` stays the moment the data was made at.
+    """
+    from exchange.clock import FrozenClock
+
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def app(database_url, session, clock):
+    """The app on the test database, its clock frozen at NOW. No app context stays pushed,
+    so each request gets its own (its own ``g``, its own database session), as in
+    production."""
     from app import create_app
     from exchange.extensions import db, limiter
 
     from tests.openapi_check import CheckingClient
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CLOCK=clock)
     app.test_client_class = CheckingClient
     with app.app_context():
         limiter.reset()

@@ -15,12 +15,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from exchange import contracts as core
 from exchange.api import bp, json_body, page_of, per_page
 from exchange.api.listings import _refuse_unknown_fields
+from exchange.clock import utcnow
 from exchange.errors import CONCURRENT_CHANGE, Conflict, DomainError, Errors, Msg, ValidationError
 from exchange.extensions import db
 from exchange.organizations import get_membership
 from exchange.web import access
 from exchange.web.i18n import translate
-from exchange.web.util import page_number, utcnow
+from exchange.web.util import page_number
 from models import Commitment, Contract, ContractStatus, ContractVersion
 
 CONTRACT_FIELDS = {"parties", "representatives", "note", "commitments"}

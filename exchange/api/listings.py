@@ -8,6 +8,7 @@ from flask import abort, g, request, url_for
 
 from exchange import listings as core
 from exchange.api import bp, json_body, page_of, per_page
+from exchange.clock import utcnow
 from exchange.errors import Errors, Msg, NotFound, ValidationError
 from exchange.proposals import proposals_for
 from exchange.extensions import db
@@ -15,7 +16,7 @@ from exchange.web import access
 from exchange.web.access import api_user
 from exchange.web.i18n import translate
 from exchange.web.proposals import current_index
-from exchange.web.util import page_number, utcnow
+from exchange.web.util import page_number
 from models import Listing
 
 WRITABLE = set(core.FIELDS)

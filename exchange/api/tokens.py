@@ -6,11 +6,11 @@ from flask_babel import gettext
 
 from exchange import accounts, tokens
 from exchange.api import bp, json_body
+from exchange.clock import utcnow
 from exchange.errors import Msg, ValidationError
 from exchange.extensions import db, limiter
 from exchange.web import access
 from exchange.web.auth import login_limit, login_limit_message
-from exchange.web.util import utcnow
 
 
 def token_json(token) -> dict:

@@ -17,11 +17,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from exchange import events
+from exchange.clock import utcnow
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
 from exchange.organizations import get_membership
 from exchange.tokens import user_for_token
-from exchange.web.util import utcnow
 from models import MemberRole, User
 
 RULES = ("public", "user", "member", "owner", "admin", "token", "staff")

@@ -11,13 +11,14 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from exchange import accounts, organizations as orgs
+from exchange.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, page_number, utcnow
+from exchange.web.util import act, page_number
 from models import Organization, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

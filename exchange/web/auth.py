@@ -12,11 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from exchange import accounts, tokens
+from exchange.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db, limiter
 from exchange.web import access
 from exchange.web.i18n import select_locale
-from exchange.web.util import safe_next, save, utcnow
+from exchange.web.util import safe_next, save
 
 bp = Blueprint("auth", __name__)
 

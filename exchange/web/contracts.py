@@ -21,13 +21,14 @@ from wtforms import (DateField, FieldList, Form, FormField, HiddenField, Integer
 from wtforms.validators import Length, NumberRange, Optional
 
 from exchange import contracts as core
+from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
                                  CONTRACT_STATUS_LABELS, HISTORY_LABELS, UNIT_LABELS,
                                  VERSION_STATE_LABELS)
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, save, utcnow
+from exchange.web.util import act, save
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Unit
 
 bp = Blueprint("contracts", __name__)

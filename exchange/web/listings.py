@@ -10,13 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange import events, listings as core, organizations as orgs
+from exchange.clock import utcnow
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, page_number, save, utcnow
+from exchange.web.util import act, page_number, save
 from exchange.web.proposals import proposals_for
 from models import ListingKind, ListingStatus
 

@@ -8,9 +8,9 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from exchange import notifications as core
+from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.web import access
-from exchange.web.util import utcnow
 from models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

@@ -10,12 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from exchange import listings, organizations as orgs
+from exchange.clock import utcnow
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import act, page_number, save, utcnow
+from exchange.web.util import act, page_number, save
 from models import MemberRole, Sector
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")

@@ -9,11 +9,12 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from exchange import proposals as core
+from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.matching import MatchIndex
 from exchange.web import access
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, utcnow
+from exchange.web.util import act
 from models import Contract
 
 bp = Blueprint("proposals", __name__)

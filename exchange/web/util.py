@@ -1,7 +1,6 @@
-"""Small helpers shared by the web blueprints: the clock, safe redirects, pagination."""
+"""Small helpers shared by the web blueprints: safe redirects, pagination, units of work."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -11,11 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from exchange.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web.i18n import apply_errors, translate
-
-
-def utcnow() -> datetime:
-    """The one place the web layer reads the clock; the core is handed this value."""
-    return datetime.now(timezone.utc)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tests.web.access_statuses import (ORGANISER_ACTION, ORGANISER_PAGE, STAFF_ACTION,
                                        STAFF_PAGE)
+from tests.conftest import NOW
 
 # Staff pass the rule, then find nothing (the world has no queued deal, no event contract).
 STAFF_NOT_FOUND = {**STAFF_PAGE, "member": 404, "owner": 404}
@@ -13,7 +14,7 @@ SCHOOL_ACTION = {**SCHOOL_PAGE, "outsider": 302}
 
 def _phone_deal(w) -> dict:
     """A deal between the school and the organization, in the deal form's fields."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     return {"parties": [str(w.school.id), str(w.org.id)],
             "representatives-0-representative": "Jan Kowalski",
@@ -21,7 +22,7 @@ def _phone_deal(w) -> dict:
             "commitments-0-giver_id": "@1", "commitments-0-receiver_id": "@0",
             "commitments-0-what": "Sala na warsztaty", "commitments-0-quantity": "2",
             "commitments-0-unit": "hours",
-            "commitments-0-due_on": (date.today() + timedelta(days=30)).isoformat()}
+            "commitments-0-due_on": (NOW.date() + timedelta(days=30)).isoformat()}
 
 
 def _desk_deal(w) -> dict:

@@ -1,10 +1,11 @@
 """Matrix rows for exchange/web/events/setup.py (see access_events.py)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.web.access_statuses import (ORGANISER_ACTION, ORGANISER_PAGE, PUBLIC, STAFF_ACTION,
                                        STAFF_PAGE)
+from tests.conftest import NOW
 
 ANON = {"anonymous": 302}
 # Only owners of an organization may create events: the outsider owns the school, the owner
@@ -20,7 +21,7 @@ APPLY_ACTION = {**MEMBER_PAGE, "member": 422, "owner": 422}
 
 
 def _new_event(w) -> dict:
-    held = date.today() + timedelta(days=30)
+    held = NOW.date() + timedelta(days=30)
     return {"name": "Giełda jesienna", "host_id": str(w.org.id), "venue": "Aula",
             "held_on": held.isoformat(), "starts_at": "10:00", "session_minutes": "90"}
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from exchange.web.access import RULES, rule_of
 from models import Base, MemberRole, User
+from tests.conftest import NOW
 
 ROLES = ("anonymous", "outsider", "member", "owner", "admin")
 PROFILE = {"name": "Nowa nazwa", "sector": "ngo", "municipality": "Tczew"}
@@ -204,11 +205,10 @@ MATRIX = {
 
 def api_contract(w) -> dict:
     """A new contract between the organization and the other party of the world's contract;
-    the API dates it by the wall clock."""
-    from datetime import datetime, timezone
+    the API dates it by the app's clock, frozen at NOW."""
 
     other = next(p for p in w.contract.organization_ids if p != w.org.id)
-    due = datetime.now(timezone.utc).date() + timedelta(days=30)
+    due = NOW.date() + timedelta(days=30)
     return {"parties": [w.org.id, other], "commitments": [{
         "giver_id": w.org.id, "receiver_id": other, "what": "Rzutnik", "quantity": 1,
         "unit": "pieces", "due_on": due.isoformat()}]}
@@ -263,7 +263,6 @@ def world(session, make_user, make_org, add_member, now):
         "commitments": [{"giver_id": org.id, "receiver_id": third.id, "what": "Sala", "quantity": 1,
                          "unit": "hours", "due_on": (now + timedelta(days=30)).date().isoformat(),
                          "listing_id": listing.id}]}, now)
-    from datetime import datetime, timezone
 
     from exchange import events
 
@@ -279,8 +278,8 @@ def world(session, make_user, make_org, add_member, now):
         application = events.apply(session, user, event.id, org_id, {
             "attendees": [person], "listing_ids": [listing_id]}, now)
         events.decide(session, owner, event.id, application.id, True, "", now)
-    # The web reads the wall clock: the session opens now, for real.
-    events.start_session(session, owner, event.id, datetime.now(timezone.utc))
+    # The app's clock is frozen at NOW too: the session is open for every request.
+    events.start_session(session, owner, event.id, NOW)
     badge = event.participants[0].attendees[0].badge_token
     session.commit()
     return World(org=org, member=member, member_membership=membership,

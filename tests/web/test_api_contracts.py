@@ -7,18 +7,18 @@ import threading
 import urllib.error
 import urllib.request
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 from models import ApiToken, Commitment, Contract, ContractEvent, Listing, MemberRole
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import NOW, TEST_PASSWORD
 
 
 def today():
-    """The API dates contracts by the wall clock, so due dates are counted from it too."""
-    return datetime.now(timezone.utc).date()
+    """The API dates contracts by the app's clock, frozen at NOW; due dates count from it."""
+    return NOW.date()
 
 
 def bearer(token: str) -> dict:
@@ -288,7 +288,7 @@ def test_the_last_unit_is_taken_by_exactly_one_of_fifty_racing_requests(app, ses
         token, plain = issue_token(session, _owner_of(session, org), "race", now)
         # A token used within the last minutes is not written to again, so each request only
         # reads (the offer too) until the contract is written: the widest window for a race.
-        token.last_used_at = datetime.now(timezone.utc)
+        token.last_used_at = NOW
         body = terms(giver, org, listing_id=offer.id, quantity=1)
         body["commitments"][0]["what"] = "Sala widowiskowa na koncert"
         requests.append((org.id, plain, body))
@@ -354,7 +354,7 @@ def test_two_parties_signing_at_once_get_a_signature_and_a_conflict(app, client,
     someone changed it meanwhile (409), and its signature is not kept: signing again works."""
     library, school = world["library"], world["school"]
     contract = create(client, world).json
-    session.execute(update(ApiToken).values(last_used_at=datetime.now(timezone.utc)))
+    session.execute(update(ApiToken).values(last_used_at=NOW))
     session.commit()  # tokens used just now: checking them only reads, as in a busy hour
     path = f"/contracts/{contract['id']}/sign"
     answers = race(app, [(path, world["anna"], {"organization_id": library.id,

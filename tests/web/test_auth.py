@@ -200,11 +200,12 @@ def test_successful_logins_do_not_count_towards_the_limit(app, make_user):
                                       "password": TEST_PASSWORD}).status_code == 302
 
 
-def test_forms_are_protected_against_csrf(database_url, make_user):
+def test_forms_are_protected_against_csrf(database_url, make_user, clock):
     from app import create_app
 
     make_user("anna@example.org")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True,
+                     CLOCK=clock)
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})

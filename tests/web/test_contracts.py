@@ -1,23 +1,22 @@
 """Contracts on the web: from an accepted proposal to fulfilment, drafting, access, print, calendar."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from models import (Commitment, CommitmentStatus, Contract, ContractEvent, ContractStatus,
                     Listing, ValueDefault)
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import NOW, TEST_PASSWORD
 
 
 def login_as(client, user, *, recent: bool = True):
     """Sign USER in; RECENT says whether the login counts as fresh for signing."""
-    from exchange.web.util import utcnow
 
     with client.session_transaction() as s:
         s["_user_id"] = user.session_token
         if recent:
-            s["login_at"] = utcnow().isoformat()
+            s["login_at"] = NOW.isoformat()
         else:
             s.pop("login_at", None)
 
@@ -116,7 +115,7 @@ def test_other_organizations_never_see_a_contract(client, session, pair, make_us
 def form_data(pair, **row):
     commitment = {"giver_id": pair["school"].id, "receiver_id": pair["library"].id,
                   "what": "Pracownia komputerowa, 3 × 2 h", "quantity": 6, "unit": "hours",
-                  "due_on": (date.today() + timedelta(days=30)).isoformat(),
+                  "due_on": (NOW.date() + timedelta(days=30)).isoformat(),
                   "listing_id": pair["lab"].id, "need_id": "", "estimated_value": "", **row}
     data = {"action": "save", "parties": [str(pair["school"].id)], "note": ""}
     data.update({f"commitments-0-{k}": v for k, v in commitment.items()})
@@ -131,7 +130,7 @@ def test_a_contract_from_scratch(client, session, pair):
     session.rollback()
     contract = session.scalar(select(Contract))
     assert response.status_code == 302 and contract.status is ContractStatus.DRAFT
-    assert contract.number.startswith(f"{date.today().year}/")
+    assert contract.number.startswith(f"{NOW.date().year}/")
     assert {p.organization_id for p in contract.parties} == {pair["library"].id,
                                                              pair["school"].id}
 
@@ -255,11 +254,10 @@ def signed_by_both(app, client, session, pair):
 
 def test_a_check_in_is_answered_in_one_click(app, client, session, pair):
     from exchange.contracts import follow_up
-    from exchange.web.util import utcnow
     from models import CheckIn, CheckInAnswer
 
     contract = signed_by_both(app, client, session, pair)
-    follow_up(session, utcnow() + timedelta(days=100))
+    follow_up(session, NOW + timedelta(days=100))
     session.commit()
     page = client.get(contract_url(pair["library"], contract)).get_data(as_text=True)
     assert "3 months on: how is it going?" in page

@@ -10,17 +10,13 @@ from sqlalchemy import func, select
 
 from models import Contract, Signature
 from models.event import DealStatus, EventAttendee, EventDeal, ExchangeEvent
+from tests.conftest import NOW
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
         s["_user_id"] = user.session_token
 
-
-def wall_now():
-    from exchange.web.util import utcnow
-
-    return utcnow()
 
 
 def person(session, name):
@@ -52,7 +48,7 @@ def deal_form(hall, **changes) -> dict:
 
 @pytest.fixture
 def open_hall(hall):
-    hall["start"](wall_now())
+    hall["start"](NOW)
     return hall
 
 
@@ -261,7 +257,7 @@ def test_a_deal_without_the_no_money_check_changes_nothing_and_says_why(client, 
 def test_the_grace_period_takes_only_forms_opened_before_the_end(app, client, session, hall):
     from exchange.web.events.floor import sign_opened_at
 
-    hall["start"](wall_now() - timedelta(minutes=95))  # ended 5 minutes ago; grace is 10
+    hall["start"](NOW - timedelta(minutes=95))  # ended 5 minutes ago; grace is 10
     ends_at = session.get(ExchangeEvent, hall["event"].id).session_ends_at
     login_as(client, hall["notary"])
     assert "only deals already at the desk" in client.get(desk_url(hall)).get_data(as_text=True)

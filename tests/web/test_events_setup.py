@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from exchange import events
 from exchange.listings import create_listing
-from exchange.web.util import utcnow
 from models import Listing
 from models.event import (ApplicationStatus, EventListing, EventParticipant, EventStaff,
                           EventStatus, ExchangeEvent, Introduction, StaffRole)
+from tests.conftest import NOW
 
 
 def login_as(client, user):
@@ -28,9 +28,9 @@ def count(session, model) -> int:
 
 @pytest.fixture
 def fair(session, make_user, make_org):
-    """A published event whose registration is open today (by the web's clock), trading
+    """A published event whose registration is open today (by the app's clock, frozen at NOW), trading
     rooms and computer labs, with at most one NGO; an NGO with listings in and out of play."""
-    now = utcnow()
+    now = NOW
     today = now.date()
     organiser = make_user("olga@example.org", name="Olga Organizatorka")
     host = make_org(organiser, name="Centrum Kultury", sector="public")
@@ -71,7 +71,7 @@ def test_an_owner_creates_and_publishes_an_event(client, session, make_user, mak
     org = make_org(owner, name="Dom Kultury")
     login_as(client, owner)
     assert "Create an event" in client.get("/events/").get_data(as_text=True)
-    held = utcnow().date() + timedelta(days=60)
+    held = NOW.date() + timedelta(days=60)
     response = client.post("/events/new", data={
         "name": "Giełda Wiosenna", "host_id": str(org.id), "held_on": held.isoformat(),
         "starts_at": "11:30", "venue": "Aula", "municipality": "Tczew",
@@ -103,7 +103,7 @@ def test_the_core_refusals_show_on_the_fields_and_save_nothing(client, session, 
     owner = make_user("owner@example.org")
     org = make_org(owner)
     login_as(client, owner)
-    held = utcnow().date() + timedelta(days=30)
+    held = NOW.date() + timedelta(days=30)
     response = client.post("/events/new", data={
         "name": "Giełda", "host_id": str(org.id), "held_on": held.isoformat(), "venue": "",
         "registration_opens_on": (held - timedelta(days=5)).isoformat(),
@@ -122,7 +122,7 @@ def test_someone_who_owns_no_organization_cannot_create_an_event(
     login_as(client, member)
     assert "Create an event" not in client.get("/events/").get_data(as_text=True)
     assert client.get("/events/new").status_code == 403
-    held = utcnow().date() + timedelta(days=30)
+    held = NOW.date() + timedelta(days=30)
     response = client.post("/events/new", data={
         "name": "Giełda", "host_id": str(org.id), "held_on": held.isoformat(), "venue": "Aula"})
     assert response.status_code == 403
@@ -135,7 +135,7 @@ def test_a_draft_event_is_hidden_from_all_but_its_staff(app, client, session, ma
     host = make_org(organiser)
     event = events.create_event(session, organiser, host.id, {
         "name": "Tajna giełda", "venue": "Aula",
-        "held_on": (utcnow().date() + timedelta(days=9)).isoformat()}, utcnow())
+        "held_on": (NOW.date() + timedelta(days=9)).isoformat()}, NOW)
     session.commit()
     assert client.get(f"/events/{event.id}").status_code == 404
     login_as(client, make_user("stranger@example.org"))
@@ -291,7 +291,7 @@ def test_the_confirmation_has_qr_codes_only_once_admitted(client, session, fair)
 
     session.rollback()
     application = session.scalar(select(EventParticipant))
-    events.decide(session, fair["organiser"], event.id, application.id, True, "", utcnow())
+    events.decide(session, fair["organiser"], event.id, application.id, True, "", NOW)
     session.commit()
     page = client.get(url).get_data(as_text=True)
     printable = client.get(url + "/print").get_data(as_text=True)

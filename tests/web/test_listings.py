@@ -161,6 +161,22 @@ def test_expiry_job_expires_and_warns_once(app, runner, client, session, member_
     assert '<span class="count">' not in client.get("/notifications/").get_data(as_text=True)
 
 
+def test_a_job_replayed_with_now_runs_at_that_moment(runner, session, member_org, now):
+    from exchange.listings import create_listing
+
+    owner = member_org.memberships[0].user
+    listing = create_listing(session, owner, member_org.id, {**FORM, "title": "Wkrótce"}, now)
+    listing.expires_on = now.date() + timedelta(days=3)
+    session.commit()
+    later = (now + timedelta(days=4)).replace(tzinfo=None).isoformat(timespec="minutes")
+    result = runner.invoke(args=["run-job", "expire-listings", "--now", later])
+    assert result.exit_code == 0, result.output
+    session.rollback()
+    assert session.get(Listing, listing.id).status is ListingStatus.EXPIRED
+    result = runner.invoke(args=["run-job", "expire-listings", "--now", "yesterday"])
+    assert result.exit_code != 0 and "2026-11-21T12:00" in result.output
+
+
 def test_run_job_refuses_an_unknown_job(runner):
     result = runner.invoke(args=["run-job", "launch-rockets"])
     assert result.exit_code != 0 and "expire-listings" in result.output

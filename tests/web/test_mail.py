@@ -16,8 +16,8 @@ from exchange.errors import Msg
 from exchange.jobs import JOBS, run_job
 from exchange.mail import read_outbox
 from exchange.notifications import notify
-from exchange.web.util import utcnow
 from models import Notification
+from tests.conftest import NOW
 
 CATALOGUE = "exchange/translations/pl/LC_MESSAGES/messages.po"
 EXPIRING = "“%(title)s” expires on %(date)s. Edit it to keep it in the marketplace."
@@ -42,13 +42,13 @@ def translations(tmp_path_factory):
 
 
 @pytest.fixture
-def mail_app(database_url, session, tmp_path, translations):
+def mail_app(database_url, session, tmp_path, translations, clock):
     from app import create_app
     from exchange.extensions import babel, db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                      MAIL_OUTBOX=str(tmp_path / "outbox"), BASE_URL="https://gielda.example",
-                     BABEL_TRANSLATION_DIRECTORIES=translations)
+                     BABEL_TRANSLATION_DIRECTORIES=translations, CLOCK=clock)
     # Flask-Babel caches catalogues process-wide: start and end with an empty cache.
     with app.app_context():
         babel.domain_instance.cache.clear()
@@ -72,7 +72,7 @@ def test_running_the_mail_job_twice_sends_each_mail_once(mail_app, session, make
     anna = make_user("anna@example.org", name="Anna", locale="en")
     notify(session, anna.id, "k:1", Msg("Contract %(number)s is signed by every party and is "
                                         "now in force.", number="2026/0001"),
-           "/contracts/1", utcnow())
+           "/contracts/1", NOW)
     session.commit()
     first = run_job(mail_app, job("send-mail"))
     second = run_job(mail_app, job("send-mail"))
@@ -92,7 +92,7 @@ def test_each_mail_is_in_its_readers_language(mail_app, session, make_user, make
     unset = make_user("none@example.org", locale=None)
     for user in (polish, english, unset):
         notify(session, user.id, f"listing-expiring:1:{user.id}",
-               Msg(EXPIRING, title="Sala", date="2026-12-01"), "/listings/1", utcnow())
+               Msg(EXPIRING, title="Sala", date="2026-12-01"), "/listings/1", NOW)
     session.commit()
     run_job(mail_app, job("send-mail"))
     mails = {m["To"]: m for m in outbox(mail_app)}
@@ -105,7 +105,7 @@ def test_each_mail_is_in_its_readers_language(mail_app, session, make_user, make
 
 
 def test_a_failed_send_waits_for_the_next_run(mail_app, session, make_user, tmp_path):
-    notify(session, make_user().id, "k:1", Msg("Hello"), "", utcnow())
+    notify(session, make_user().id, "k:1", Msg("Hello"), "", NOW)
     session.commit()
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the outbox directory should be")
@@ -119,7 +119,7 @@ def test_a_failed_send_waits_for_the_next_run(mail_app, session, make_user, tmp_
 
 
 def test_the_follow_up_job_reminds_once(mail_app, session, make_user, make_org, add_member):
-    started = utcnow() - timedelta(days=20)
+    started = NOW - timedelta(days=20)
     owner, partner = make_user(), make_user()
     library, school = make_org(owner), make_org(partner)
     due = (started + timedelta(days=60)).date()
@@ -140,7 +140,7 @@ def test_the_follow_up_job_reminds_once(mail_app, session, make_user, make_org, 
 
 def test_the_outbox_command_lists_and_prints_mails(mail_app, session, make_user):
     notify(session, make_user("anna@example.org", name="Anna").id, "k:1", Msg("Hello"),
-           "/x", utcnow())
+           "/x", NOW)
     session.commit()
     run_job(mail_app, job("send-mail"))
     runner = mail_app.test_cli_runner()
@@ -159,7 +159,7 @@ def test_due_dates_in_mails_are_written_out_in_the_readers_language(mail_app, se
     for user in (polish, english):
         notify(session, user.id, f"due:{user.id}", Msg(text, what="Sala", number="2026/0001",
                                                        due="2027-03-05"), "/contracts/1",
-               utcnow())
+               NOW)
     session.commit()
     run_job(mail_app, job("send-mail"))
     mails = {m["To"]: m for m in outbox(mail_app)}

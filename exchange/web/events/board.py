@@ -21,12 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from exchange import events as core
+from exchange.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.events import bp
 from exchange.web.labels import CATEGORY_LABELS, SECTOR_LABELS
-from exchange.web.util import utcnow
 from models import Category, Sector
 from models.base import MAX_ID
 from models.event import EventParticipant, EventStatus, ExchangeEvent
@@ -82,7 +82,7 @@ def _visible_event(event_id: int) -> ExchangeEvent:
 
 def _server_time(response: Response) -> Response:
     """The server's clock in milliseconds, so the browser's countdown can correct its own."""
-    response.headers["X-Server-Time"] = str(int(time.time() * 1000))
+    response.headers["X-Server-Time"] = str(int(utcnow().timestamp() * 1000))
     response.headers["Cache-Control"] = "no-cache"
     return response
 

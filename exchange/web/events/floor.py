@@ -22,6 +22,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from exchange import contracts as contracts_core, events as core
+from exchange.clock import utcnow
 from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.textsearch import fold
@@ -29,7 +30,7 @@ from exchange.web import access
 from exchange.web.contracts import render_printable
 from exchange.web.events import bp
 from exchange.web.i18n import translate
-from exchange.web.util import act, is_safe_next, utcnow
+from exchange.web.util import act, is_safe_next
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole
 
@@ -443,10 +444,10 @@ def _ratify(form: DealForm):
         return None, False
     now = utcnow()
     try:
-        contract = core.ratify(db.session, current_user, g.event.id, data, now,
-                               client_key=form.client_key or None,
-                               opened_at=read_opened_at(form.opened_at),
-                               deal_id=int(form.deal_id) if form.deal_id else None)
+        contract, created = core.ratify_deal(
+            db.session, current_user, g.event.id, data, now, client_key=form.client_key or None,
+            opened_at=read_opened_at(form.opened_at),
+            deal_id=int(form.deal_id) if form.deal_id else None)
         db.session.commit()
     except ValidationError as error:
         db.session.rollback()
@@ -456,7 +457,7 @@ def _ratify(form: DealForm):
         db.session.rollback()
         form.add(None, translate(error.message))
         return None, False
-    return contract, contract.ratified_at == now
+    return contract, created
 
 
 @bp.route("/<int:event_id>/desk", methods=["GET", "POST"])

@@ -11,12 +11,12 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from exchange import events as core
+from exchange.clock import utcnow
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.events import bp
 from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
                                  SECTOR_LABELS, UNIT_LABELS)
-from exchange.web.util import utcnow
 from models import Category, CommitmentStatus, Unit
 from models.event import StaffRole
 

@@ -14,6 +14,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exchange import events as core
+from exchange.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.web import access
@@ -24,7 +25,7 @@ from exchange.web.labels import (APPLICATION_STATUS_LABELS, CATEGORY_LABELS,
                                  STAFF_ROLE_LABELS, UNIT_LABELS)
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import current_index
-from exchange.web.util import act, save, utcnow
+from exchange.web.util import act, save
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
 
