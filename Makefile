@@ -10,7 +10,7 @@ TRANSLATIONS := exchange/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: install run db demo test lint test-sqlite test-postgres browser messages bench clean
+.PHONY: install run db demo test lint test-sqlite test-postgres test-future tools messages bench clean
 
 ## install: the virtualenv, pinned dependencies and compiled translations
 install: $(VENV)/.installed $(COMPILED)
@@ -41,10 +41,12 @@ run: demo
 	@$(FLASK) scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL)
-test: install browser lint
+## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL), then on SQLite
+## again with the system clock 400 days ahead (no test may depend on today's date)
+test: install tools lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-future
 
 ## lint: pyflakes-level checks (unused imports, undefined names, syntax)
 lint: install
@@ -53,6 +55,17 @@ lint: install
 test-sqlite: install
 	@echo "==> Test suite on SQLite"
 	TEST_DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's faketime moves the clock of pytest and everything it starts; the browser tests are
+# left out (Chromium's own clock and certificates do not follow it).
+FUTURE ?= +400d
+test-future: install tools
+	@echo "==> Test suite on SQLite with the clock moved $(FUTURE) ($$(faketime -f '$(FUTURE)' date -u +%F))"
+	@# A faketime that moves nothing would make this leg a silent copy of test-sqlite.
+	@test $$(( $$(faketime -f '$(FUTURE)' date +%s) - $$(date +%s) )) -gt 86400 || \
+	  { echo "faketime did not move the clock"; exit 1; }
+	TEST_DATABASE_URL= FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '$(FUTURE)' \
+	  $(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
 
 test-postgres: install
 	@if $(PY) -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
@@ -67,14 +80,16 @@ test-postgres: install
 	  if [ "$$CI" = "true" ]; then echo "CI=true: an unreachable PostgreSQL fails the run."; exit 1; fi; \
 	fi
 
-## browser: Debian's Chromium for the end-to-end tests (Playwright cannot download browsers here)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "==> Installing Debian's chromium for the browser tests"; \
+## tools: Debian's chromium (Playwright cannot download browsers here) and faketime
+APT_TOOLS := chromium:chromium faketime:faketime
+tools:
+	@missing=$$(for pair in $(APT_TOOLS); do command -v $${pair%%:*} >/dev/null 2>&1 || echo $${pair#*:}; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "==> Installing Debian's $$missing for the tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
-	  else echo "Chromium is missing and this user cannot install it: apt-get install chromium"; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
-	}
+	  else echo "Missing $$missing and this user cannot install it: apt-get install $$missing"; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## bench: time the marketplace (100,000 listings, SQLite and PostgreSQL) and matching (see bench/README.md)
 BENCH_ARGS ?=
