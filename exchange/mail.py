@@ -1,11 +1,13 @@
 """E-mail copies of notifications: each sent once, in its reader's language, through SMTP or
 to a local outbox of .eml files.
 
-The job picks notifications not yet e-mailed, oldest first, a batch at a time; it marks a
-notification as e-mailed (``emailed_at``) only after the mailer accepted it, so a failed send
-is tried again on the next run. A notification its reader has already seen in the app, one
-older than ``max_age``, or one for a deactivated account is marked without sending: the
-in-app inbox stays the record, and the first run after an outage does not flood anyone.
+The job claims notifications not yet e-mailed, oldest first, a batch at a time, and commits
+the claim before it sends, so two runs at once (a manual run-job beside the scheduler) never
+mail the same one. It marks a notification as e-mailed (``emailed_at``) only after the mailer
+accepted it, and gives back the claims it could not send, so a failed send is tried again on
+the next run. A notification its reader has already seen in the app, one older than
+``max_age``, or one for a deactivated account is marked without sending: the in-app inbox
+stays the record, and the first run after an outage does not flood anyone.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping, Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Notification, User
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 50
 MAX_BATCHES = 20              # per run; the rest waits a minute for the next run
 MAX_AGE = timedelta(days=2)   # older notifications are not worth an e-mail any more
+# How long a run's claim on a batch keeps other runs off it: far longer than sending a batch
+# takes, after which the claim is taken to be a crashed run's and its batch is sent again.
+CLAIM_LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -197,23 +202,48 @@ class MailSummary:
 Renderer = Callable[[Notification, User], Mail]
 
 
-def _batches(session: Session, limit: int) -> Iterator[list[tuple[Notification, User]]]:
+def _claim(session: Session, token: str, after_id: int, limit: int, now: datetime,
+           lease: timedelta) -> int:
+    """Mark up to LIMIT unsent notifications after AFTER_ID as this run's; how many it got."""
+    free = and_(Notification.emailed_at.is_(None),
+                or_(Notification.claimed_at.is_(None), Notification.claimed_at < now - lease))
+    # The conditional UPDATE is what makes the claim safe on both databases: SQLite runs one
+    # writer at a time, and PostgreSQL re-checks `free` on a row another run has just claimed.
+    # SKIP LOCKED only spares PostgreSQL the wait for rows a concurrent claim holds.
+    candidates = (select(Notification.id).where(free, Notification.id > after_id)
+                  .order_by(Notification.id).limit(limit).with_for_update(skip_locked=True))
+    result = session.execute(update(Notification)
+                             .where(Notification.id.in_(candidates), free)
+                             .values(claim_token=token, claimed_at=now)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def _claimed_batches(session: Session, limit: int, now: datetime, lease: timedelta,
+                     commit: Callable[[], None] | None
+                     ) -> Iterator[tuple[str, list[tuple[Notification, User]]]]:
+    token = uuid.uuid4().hex
     last_id = 0
-    while True:
-        # Oldest first by id; a row that failed is left behind by the keyset, not re-read.
-        # On PostgreSQL a concurrent run (a manual run-job beside the scheduler) skips the
-        # rows this one holds, so nobody gets a mail twice.
+    while _claim(session, token, last_id, limit, now, lease):
+        if commit is not None:
+            commit()  # every other run sees the claim before this one sends anything
         rows = list(session.execute(
             select(Notification, User).join(User, User.id == Notification.user_id)
-            .where(Notification.emailed_at.is_(None), Notification.id > last_id)
-            .order_by(Notification.id).limit(limit)
-            .with_for_update(skip_locked=True, of=Notification)))
+            .where(Notification.claim_token == token, Notification.emailed_at.is_(None))
+            .order_by(Notification.id).execution_options(populate_existing=True)))
         if not rows:
             return
-        yield rows
-        if len(rows) < limit:
-            return
+        yield token, rows
+        # Oldest first by id; a row that failed is left behind by the keyset, not re-read.
         last_id = rows[-1][0].id
+
+
+def _release(session: Session, token: str) -> None:
+    """Give back this run's claims on rows it did not send, for the next run to retry."""
+    session.execute(update(Notification)
+                    .where(Notification.claim_token == token, Notification.emailed_at.is_(None))
+                    .values(claim_token=None, claimed_at=None)
+                    .execution_options(synchronize_session=False))
 
 
 def send_batch(session: Session, rows: list[tuple[Notification, User]], mailer: Mailer,
@@ -253,16 +283,21 @@ def send_batch(session: Session, rows: list[tuple[Notification, User]], mailer: 
 
 def send_pending(session: Session, mailer: Mailer, render: Renderer, now: datetime, *,
                  batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES,
-                 max_age: timedelta = MAX_AGE,
+                 max_age: timedelta = MAX_AGE, lease: timedelta = CLAIM_LEASE,
                  commit: Callable[[], None] | None = None) -> MailSummary:
     """E-mail the notifications not yet e-mailed, oldest first, BATCH_SIZE at a time.
 
-    COMMIT (the job's) is called after each batch, so a crash re-sends at most one batch.
+    COMMIT (the job's) is called once a batch is claimed and again once it is sent: runs at
+    the same time then never send one notification twice, and a crash re-sends at most one
+    batch, once its claim has lapsed (after LEASE). Without COMMIT the whole run is one
+    transaction of the caller's, safe only where no other run goes at the same time.
     """
     summary = MailSummary()
     try:
-        for number, rows in enumerate(_batches(session, batch_size)):
+        for number, (token, rows) in enumerate(
+                _claimed_batches(session, batch_size, now, lease, commit)):
             send_batch(session, rows, mailer, render, now, max_age=max_age, summary=summary)
+            _release(session, token)
             if commit is not None:
                 commit()
             if summary.stopped or number + 1 >= max_batches:

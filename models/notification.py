@@ -25,6 +25,11 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the mail job has sent (or, where the user has no address, skipped) the e-mail.
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # A mail run claims a batch (its own token, committed before it sends anything), so two
+    # runs at once never e-mail the same row; a claim older than the lease is a crashed run's
+    # and may be taken again.
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} user={self.user_id} {self.key!r}>"

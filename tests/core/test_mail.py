@@ -108,6 +108,31 @@ def test_a_mail_not_committed_is_sent_again_rather_than_lost(session, make_user,
     assert mail.send_pending(session, retry, render, now).sent == 1
 
 
+def test_a_run_that_crashed_after_sending_is_sent_again_only_once_its_claim_lapses(
+        session, make_user, inbox, now):
+    inbox(make_user("anna@example.org"), 1)
+    commits = []
+
+    def commit_then_crash():
+        commits.append(1)
+        if len(commits) > 1:  # the claim went through; the run dies before marking it sent
+            raise RuntimeError("killed")
+        session.commit()
+
+    crashed = FakeMailer()
+    with pytest.raises(RuntimeError):
+        mail.send_pending(session, crashed, render, now, commit=commit_then_crash)
+    session.rollback()
+    assert len(crashed.sent) == 1
+    soon = FakeMailer()
+    assert mail.send_pending(session, soon, render, now + timedelta(minutes=1),
+                             commit=session.commit).sent == 0
+    later = FakeMailer()
+    assert mail.send_pending(session, later, render, now + mail.CLAIM_LEASE + timedelta(minutes=1),
+                             commit=session.commit).sent == 1
+    assert [m["To"] for m in later.sent] == ["anna@example.org"]
+
+
 def test_read_old_and_deactivated_notifications_are_not_mailed(session, make_user, inbox, now):
     anna, gone, old = make_user(), make_user(), make_user()
     inbox(anna, 1)
