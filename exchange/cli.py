@@ -60,10 +60,13 @@ def scheduler_command() -> None:
     """Run the scheduled jobs (one process per deployment; a second copy waits idle)."""
     from flask import current_app
 
-    from exchange.jobs import run_scheduler
+    from exchange.jobs import SchedulerLockLost, run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run_scheduler(current_app._get_current_object())
+    try:
+        run_scheduler(current_app._get_current_object())
+    except SchedulerLockLost:
+        raise SystemExit(1)  # already logged; the supervisor restarts it to wait for the lock
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -2,25 +2,31 @@
 
 Each job scans the database for due work and is idempotent, so a missed or repeated run
 does no harm. A lock (a PostgreSQL advisory lock, or a file lock beside a SQLite database)
-keeps a second scheduler idle until the first one stops.
+keeps a second scheduler idle until the first one stops; a scheduler that finds its lock
+lost before a job run stops at once.
 """
 from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import textwrap
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
-from exchange.clock import utcnow
+from exchange.clock import system_now, utcnow
 from exchange.contracts import follow_up
 from exchange.extensions import db
 from exchange.listings import expire_listings
@@ -103,26 +109,30 @@ def run_job(app: Flask, job: Job, *, now: datetime | None = None):
 
 
 class SchedulerLock:
-    """Held by the one scheduler process; released when it exits."""
+    """Held by the one scheduler process; released when it exits.
+
+    On PostgreSQL it is a session advisory lock on a connection of its own, in autocommit so
+    it never sits "idle in transaction" (which holds back vacuum). That session can end
+    under the scheduler (a restarted server, a cut connection, pg_terminate_backend), and
+    then another scheduler may take the lock: ``is_held`` asks the server before each job
+    run. On SQLite it is a file lock beside the database, held as long as the file is open.
+    """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self._engine = None
         self._connection = None
         self._file = None
+        self._path: Path | None = None
+        self._guard = threading.Lock()  # the scheduler's job threads share the connection
 
     def acquire(self) -> bool:
         with self.app.app_context():
-            engine = db.engine
-            if engine.dialect.name == "postgresql":
-                connection = engine.connect()
-                if connection.scalar(text("SELECT pg_try_advisory_lock(:id)"),
-                                     {"id": ADVISORY_LOCK_ID}):
-                    self._connection = connection
-                    return True
-                connection.close()
-                return False
-            path = Path(engine.url.database or "").with_suffix(".scheduler.lock") \
-                if engine.url.database else Path(self.app.instance_path) / "scheduler.lock"
+            url = db.engine.url
+        if url.get_backend_name() == "postgresql":
+            return self._acquire_advisory(url)
+        path = Path(url.database).with_suffix(".scheduler.lock") if url.database \
+            else Path(self.app.instance_path) / "scheduler.lock"
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = path.open("w")
         try:
@@ -130,35 +140,107 @@ class SchedulerLock:
         except OSError:
             handle.close()
             return False
-        self._file = handle
+        self._file, self._path = handle, path
         return True
+
+    def _acquire_advisory(self, url) -> bool:
+        # Not from the app's pool: closing this connection must end the session (and with it
+        # the lock), and keepalives notice a silently dropped connection within minutes.
+        engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                               connect_args={"keepalives": 1, "keepalives_idle": 30,
+                                             "keepalives_interval": 10, "keepalives_count": 3})
+        connection = engine.connect()
+        if connection.scalar(text("SELECT pg_try_advisory_lock(:id)"), {"id": ADVISORY_LOCK_ID}):
+            self._engine, self._connection = engine, connection
+            return True
+        connection.close()
+        engine.dispose()
+        return False
+
+    def is_held(self) -> bool:
+        """Whether this process still holds the lock, asked of the database (or the file)."""
+        if self._file is not None:
+            # A lock file deleted (or replaced) under us would let a second scheduler lock a
+            # new file of the same name.
+            try:
+                return os.fstat(self._file.fileno()).st_ino == os.stat(self._path).st_ino
+            except OSError:
+                return False
+        if self._connection is None:
+            return False
+        with self._guard:
+            try:
+                return bool(self._connection.scalar(text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND pid = pg_backend_pid() AND classid = 0 AND objid = :id "
+                    "AND objsubid = 1 AND granted)"), {"id": ADVISORY_LOCK_ID}))
+            except SQLAlchemyError as error:
+                log.warning("the scheduler lock's connection failed: %s", error)
+                return False
 
     def release(self) -> None:
         if self._connection is not None:
-            # Closing only returns the connection to the pool, where the session (and
-            # so the lock) would live on.
-            self._connection.execute(text("SELECT pg_advisory_unlock(:id)"),
-                                     {"id": ADVISORY_LOCK_ID})
-            self._connection.close()
-            self._connection = None
+            with self._guard:
+                try:
+                    self._connection.close()  # the session ends, and its lock with it
+                except SQLAlchemyError:
+                    pass
+                self._engine.dispose()
+                self._connection = self._engine = None
         if self._file is not None:
             self._file.close()
-            self._file = None
+            self._file = self._path = None
 
 
-def run_scheduler(app: Flask, *, wait_seconds: int = 30) -> None:
-    """Block forever, running JOBS on schedule once this process holds the lock."""
-    lock = SchedulerLock(app)
-    while not lock.acquire():
-        log.info("another scheduler holds the lock; idling")
-        time.sleep(wait_seconds)
+class SchedulerLockLost(RuntimeError):
+    """Another scheduler may now hold the lock: this one stopped without running more jobs."""
+
+
+def run_while_locked(app: Flask, job: Job, lock: SchedulerLock, stop: Callable[[], None]):
+    """Run JOB if LOCK is still held; else call STOP and run nothing."""
+    if not lock.is_held():
+        log.critical("scheduler lock lost: job %s not run; stopping this scheduler so that "
+                     "only one runs jobs (restart it to wait for the lock)", job.id)
+        stop()
+        return None
+    return run_job(app, job)
+
+
+def run_scheduler(app: Flask, *, wait_seconds: int = 30, jobs: tuple[Job, ...] = JOBS,
+                  lock: SchedulerLock | None = None) -> None:
+    """Block, running JOBS on schedule once this process holds the lock.
+
+    Raises SchedulerLockLost once the lock is found lost, so the process exits non-zero and
+    its supervisor (systemd) starts a copy that waits for the lock. A LOCK given is taken as
+    already acquired.
+    """
+    if lock is None:
+        lock = SchedulerLock(app)
+        while not lock.acquire():
+            log.info("another scheduler holds the lock; idling")
+            time.sleep(wait_seconds)
     scheduler = BlockingScheduler(timezone="UTC", job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
-    for job in JOBS:
-        scheduler.add_job(run_job, "interval", minutes=job.minutes, args=(app, job), id=job.id,
-                          next_run_time=utcnow(), replace_existing=True)
-    log.info("scheduler started with %d job(s)", len(JOBS))
+    lost = threading.Event()
+
+    def stop() -> None:  # called from a job's thread; several may find the lock lost at once
+        if lost.is_set():
+            return
+        lost.set()
+        try:
+            scheduler.shutdown(wait=False)
+        except SchedulerNotRunningError:
+            pass
+
+    for job in jobs:
+        # APScheduler keeps wall-clock time, whatever clock the app's jobs are run at.
+        scheduler.add_job(run_while_locked, "interval", minutes=job.minutes,
+                          args=(app, job, lock, stop), id=job.id, next_run_time=system_now(),
+                          replace_existing=True)
+    log.info("scheduler started with %d job(s)", len(jobs))
     try:
         scheduler.start()
     finally:
         lock.release()
+    if lost.is_set():
+        raise SchedulerLockLost("the scheduler lock was lost")
