@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
 from exchange import accounts
 from exchange.clock import utcnow
@@ -237,9 +238,36 @@ def mail_outbox_command(limit: int, full: bool, clear: bool) -> None:
         click.echo(f"Deleted {len(files)} mail(s).")
 
 
+@click.command("db-grant-app-role")
+@click.argument("role")
+@with_appcontext
+def db_grant_app_role_command(role: str) -> None:
+    """Let ROLE, the login the app connects as, read and write rows and nothing more.
+
+    Run it as the owner of the tables (the role that runs `flask db upgrade`), on PostgreSQL.
+    """
+    from exchange.database import app_role_grants
+
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        click.echo("Roles exist on PostgreSQL only; SQLite has no roles to grant.", err=True)
+        raise SystemExit(1)
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}):
+            click.echo(f"No role {role!r}: create it first (CREATE ROLE ... LOGIN).", err=True)
+            raise SystemExit(1)
+        schema = conn.scalar(text("SELECT current_schema()"))
+        for statement in app_role_grants(quote(role), quote(schema)):
+            conn.exec_driver_sql(statement)
+    click.echo(f"{role} may now read and write the rows of schema {schema}, and change "
+               "nothing else.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(matching_group)
     app.cli.add_command(mail_group)
     for command in (create_admin_command, load_demo_data_command, scheduler_command,
-                    run_job_command, import_data_command, export_data_command):
+                    run_job_command, import_data_command, export_data_command,
+                    db_grant_app_role_command):
         app.cli.add_command(command)

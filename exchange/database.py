@@ -57,3 +57,61 @@ def drop_append_only_triggers(dialect: str, table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
             f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
             f"DROP FUNCTION IF EXISTS {table}_append_only()"]
+
+
+# append_only_triggers stays as migration 0006 ran it; migration 0010 added these beside it.
+HISTORY_MESSAGE = "contract_event is append-only: rows cannot be replaced"
+KEEPS_HISTORY_MESSAGE = "a contract with history cannot be deleted"
+
+
+def history_guard_triggers(dialect: str) -> list[str]:
+    """DDL that keeps contract history whatever SQL is run: no REPLACE over a row of it
+    (SQLite), no deleting a contract that has it (both, foreign keys on or off)."""
+    if dialect == "sqlite":
+        return [
+            # REPLACE deletes the row in its way without firing delete triggers (unless
+            # recursive_triggers is on, which no sqlite3 shell turns on), then inserts.
+            "CREATE TRIGGER contract_event_no_replace BEFORE INSERT ON contract_event "
+            "WHEN EXISTS (SELECT 1 FROM contract_event WHERE id = NEW.id) "
+            f"BEGIN SELECT RAISE(ABORT, '{HISTORY_MESSAGE}'); END",
+            "CREATE TRIGGER contract_keeps_history BEFORE DELETE ON contract "
+            "WHEN EXISTS (SELECT 1 FROM contract_event WHERE contract_id = OLD.id) "
+            f"BEGIN SELECT RAISE(ABORT, '{KEEPS_HISTORY_MESSAGE}'); END",
+        ]
+    # PostgreSQL has no REPLACE; INSERT ... ON CONFLICT DO UPDATE meets the update trigger.
+    return [
+        "CREATE OR REPLACE FUNCTION contract_keeps_history() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM contract_event WHERE contract_id = OLD.id) THEN "
+        f"RAISE EXCEPTION '{KEEPS_HISTORY_MESSAGE}'; END IF; RETURN OLD; END $$",
+        "CREATE TRIGGER contract_keeps_history BEFORE DELETE ON contract "
+        "FOR EACH ROW EXECUTE FUNCTION contract_keeps_history()",
+    ]
+
+
+def drop_history_guard_triggers(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return ["DROP TRIGGER IF EXISTS contract_event_no_replace",
+                "DROP TRIGGER IF EXISTS contract_keeps_history"]
+    return ["DROP TRIGGER IF EXISTS contract_keeps_history ON contract",
+            "DROP FUNCTION IF EXISTS contract_keeps_history()"]
+
+
+def app_role_grants(role: str, schema: str = "public") -> list[str]:
+    """GRANTs (PostgreSQL) for the role the app connects as: rows, never the schema.
+
+    ROLE and SCHEMA are quoted identifiers. Run by the role that owns the tables (the one that
+    runs `flask db upgrade`): the app's role then cannot ALTER, DISABLE TRIGGER or DROP
+    anything, so the triggers keeping contract history hold against the app itself. The
+    default privileges cover the tables later migrations create.
+    """
+    return [
+        f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        # The migrations' own bookkeeping is the owner's to change.
+        f"REVOKE INSERT, UPDATE, DELETE ON TABLE {schema}.alembic_version FROM {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]

@@ -57,19 +57,24 @@ def engine(database_url):
 
 
 def _empty_all_tables(engine) -> None:
-    """Delete every row, lifting the append-only triggers for that transaction only."""
-    from exchange.database import APPEND_ONLY, append_only_triggers, drop_append_only_triggers
+    """Delete every row, lifting the history's triggers for that transaction only."""
+    from exchange.database import (APPEND_ONLY, append_only_triggers, drop_append_only_triggers,
+                                   drop_history_guard_triggers, history_guard_triggers)
 
     dialect = engine.dialect.name
     with engine.begin() as conn:
         for table in APPEND_ONLY:
             for statement in drop_append_only_triggers(dialect, table):
                 conn.exec_driver_sql(statement)
+        for statement in drop_history_guard_triggers(dialect):
+            conn.exec_driver_sql(statement)
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
         for table in APPEND_ONLY:
             for statement in append_only_triggers(dialect, table):
                 conn.exec_driver_sql(statement)
+        for statement in history_guard_triggers(dialect):
+            conn.exec_driver_sql(statement)
 
 
 @pytest.fixture
