@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from exchange import accounts, contracts, organizations
+from exchange import accounts, contracts, listings, organizations
 from models import User
 from tests.conftest import TEST_PASSWORD
 
@@ -108,8 +108,11 @@ def test_the_apps_own_role_writes_rows_but_cannot_disable_or_drop_the_triggers(
             accounts.register_user(app_session, email="new@example.org", name="Nowa",
                                    password=TEST_PASSWORD, locale="pl", now=now)
             owner = app_session.get(User, contract.created_by_id)
-            contracts.withdraw(app_session, owner, contract.parties[0].organization_id,
-                               contract.id, now)
+            library_id = contract.parties[0].organization_id
+            listings.create_listing(app_session, owner, library_id, {  # and its search index
+                "kind": "offer", "category": "rooms", "title": "Sala na 40 osób",
+                "quantity": 6, "unit": "hours"}, now)
+            contracts.withdraw(app_session, owner, library_id, contract.id, now)
             app_session.commit()
         assert len(history(engine, contract.id)) == before + 1
         refused = {
