@@ -317,6 +317,13 @@ PATHS.update({
                       "422": ERROR}}},
 })
 
+# Any request may be refused before its operation sees it (exchange/web/bodies.py and the NUL
+# check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.
+for _operations in PATHS.values():
+    for _operation in _operations.values():
+        _operation["responses"].setdefault("400", ERROR)
+        _operation["responses"].setdefault("413", ERROR)
+
 
 def openapi_document(title: str) -> dict:
     return {

@@ -37,9 +37,13 @@ def register_blueprints(app: Flask) -> None:
     from exchange.web import (admin, auth, contracts, events, listings, main, notifications,
                               organizations, proposals)
     from exchange.web.access import register_access_control
+    from exchange.web.bodies import Request, refuse_unreadable_body
 
     # Before any route is added: an id too large for the database is a 404, not a crash.
     app.url_map.converters["int"] = IdConverter
+    app.request_class = Request
+    # Before the access rules: a body too large is refused on its Content-Length alone.
+    app.before_request(refuse_unreadable_body)
     register_access_control(app)
     for module in (main, auth, organizations, listings, proposals, contracts, events,
                    notifications, admin):

@@ -16,6 +16,7 @@ from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
 from exchange.web import access
+from exchange.web.bodies import takes_upload
 from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act, page_number
@@ -88,6 +89,7 @@ class ImportForm(FlaskForm):
 
 @bp.route("/transfer", methods=["GET", "POST"])
 @access.admin
+@takes_upload
 def transfer():
     form = ImportForm()
     problems, summary, status = [], None, 200
