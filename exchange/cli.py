@@ -178,6 +178,7 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
 
     from exchange.events import event_listings
     from exchange.proposals import IndexCache, export_rows
+    from exchange.spreadsheet import safe_cell
     from models import ExchangeEvent
 
     listings = None
@@ -194,7 +195,7 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["exchange"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
         text = buffer.getvalue()
     if output is None:
         click.echo(text, nl=False)

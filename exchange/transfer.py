@@ -78,8 +78,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.errors import DomainError, Errors, Msg, ValidationError, clean_text
+from exchange.jsondepth import MAX_DEPTH, too_deep
 from exchange.listings import REF_MAX, reindex, clean_listing
 from exchange.organizations import clean_profile
+from exchange.spreadsheet import safe_cell, unescape_cell
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Sector, Unit
 
 FORMATS = ("csv", "json")
@@ -105,9 +107,10 @@ TRUE_WORDS = {"true", "1", "tak", "yes", "prawda"}
 FALSE_WORDS = {"false", "0", "nie", "no", "fałsz", ""}
 # Statuses under which a listing is out of the marketplace, so a past expiry date is history.
 SETTLED_STATUSES = frozenset({ListingStatus.CLOSED, ListingStatus.EXPIRED})
-# A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
+# No database keeps it in text (PostgreSQL refuses it, SQLite would store it silently).
+NUL_CHARACTER = Msg("This line contains the NUL character (\\0), which text may not hold. "
+                    "Remove it and import the file again.")
 REF_REQUIRED = Msg("Give every row a ref, your own identifier for it: a second import finds "
                    "rows by their refs and updates them instead of adding copies.")
 
@@ -204,15 +207,17 @@ def parse(filename: str, content: bytes) -> ImportData:
     if not text.strip():
         data.refuse(None, None, Msg("The file is empty."))
         return data
+    if "\x00" in text:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if "\x00" in line:
+                data.refuse(number, None, NUL_CHARACTER)
+        return data
+    if fmt == "json" and too_deep(content):
+        data.refuse(None, None, Msg("The JSON is nested too deeply: at most %(depth)d levels.",
+                                    depth=MAX_DEPTH))
+        return data
     (_read_csv if fmt == "csv" else _read_json)(text, data)
     return data
-
-
-def _unescape(cell: str) -> str:
-    """Undo the export's guard against spreadsheet formulas (see the module docstring)."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
-        return cell[1:]
-    return cell
 
 
 def _read_csv(text: str, data: ImportData) -> None:
@@ -256,7 +261,7 @@ def _read_csv(text: str, data: ImportData) -> None:
                                         error=str(error)))
             return
         end = reader.line_num
-        cells = [_unescape(cell.strip()) for cell in cells]
+        cells = [unescape_cell(cell.strip()) for cell in cells]
         if not any(cells):
             continue
         if any(cells[len(header):]):
@@ -362,6 +367,9 @@ def _read_json(text: str, data: ImportData) -> None:
                     value = str(value)  # a ref, a phone or a quantity typed as a number
                 elif not isinstance(value, (str, type(None))) and name != "is_contact_public":
                     data.refuse(line, f"{path}.{name}", Msg("Must be text or a number."))
+                    value = None
+                elif isinstance(value, str) and "\x00" in value:  # written as \u0000
+                    data.refuse(line, f"{path}.{name}", NUL_CHARACTER)
                     value = None
                 values[name] = value
             rows.append(Row(line, values, path=path))
@@ -684,8 +692,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return safe_cell(value.isoformat() if isinstance(value, date) else str(value))
 
 
 def export(session: Session, fmt: str) -> str:

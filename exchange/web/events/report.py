@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from exchange import events as core
 from exchange.clock import utcnow
 from exchange.extensions import db
+from exchange.spreadsheet import safe_cell
 from exchange.web import access
 from exchange.web.events import bp
 from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
@@ -22,8 +23,6 @@ from models.event import StaffRole
 
 OUTCOME_LABELS = {**{a.value: label for a, label in CHECK_IN_LABELS.items()},
                   "unknown": _l("Not yet known")}
-# A cell starting with one of these is a formula to a spreadsheet: it is written with a "'".
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _label(labels: dict, enum, code: str) -> str:
@@ -69,12 +68,6 @@ def report(event_id: int):
                                         for c in result.contracts})
 
 
-def _cell(value) -> str | int:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 CSV_COLUMNS = (
     ("number", _l("Contract")), ("ratified_at", _l("Ratified at (UTC)")),
     ("giver", _l("Gives")), ("receiver", _l("Receives")), ("what", _l("What")),
@@ -102,7 +95,7 @@ def report_csv(event_id: int):
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([str(title) for _, title in CSV_COLUMNS])
     for row in core.report_rows(db.session, g.event):
-        writer.writerow([_cell(labels[key](row[key]) if key in labels else row[key])
+        writer.writerow([safe_cell(labels[key](row[key]) if key in labels else row[key])
                          for key, _ in CSV_COLUMNS])
     body = io.BytesIO(out.getvalue().encode("utf-8-sig"))
     return send_file(body, mimetype="text/csv", as_attachment=True,
