@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     base = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": args.url,
-           "SECRET_KEY": secrets.token_urlsafe(48)}
+           "SECRET_KEY": secrets.token_urlsafe(48), "BASE_URL": base}
     gunicorn = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(args.workers),
          "--worker-class", args.worker_class, "--threads", str(args.threads), "--bind",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -64,8 +65,13 @@ class Config:
     MAX_UPLOAD_LENGTH = 10 * 1024 * 1024
     MIGRATIONS_DIR = str(ROOT / "migrations")
 
-    # Links in e-mails are absolute: the address people open the site at.
+    # The address people open the site at: every absolute link (e-mails, QR codes on
+    # printouts, the calendar's address, the API's "url" fields) starts with it, never with
+    # the Host header a request came with.
     BASE_URL = "http://127.0.0.1:5000"
+    # Host names this site answers (others get 400); None: any. Production: TRUSTED_HOSTS
+    # from the environment (comma-separated), by default the host of BASE_URL.
+    TRUSTED_HOSTS: list[str] | None = None
     # E-mail: SMTP when MAIL_SERVER is set, else (and always in development and tests, unless
     # MAIL_USE_OUTBOX=0) one .eml file per mail in MAIL_OUTBOX (default instance/outbox/).
     MAIL_SERVER = ""
@@ -128,6 +134,14 @@ class ProductionConfig(Config):
             )
         if not os.environ.get("DATABASE_URL"):
             raise ConfigError("Production needs DATABASE_URL (e.g. postgresql://user@host/gielda).")
+        base = urlsplit(os.environ.get("BASE_URL", ""))
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ConfigError(
+                "Production needs BASE_URL: the address people open the site at "
+                "(e.g. https://gielda.example.org). Links in e-mails, QR codes and the "
+                "calendar start with it.")
+        hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or [base.hostname]
 
 
 CONFIGS = {

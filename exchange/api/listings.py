@@ -16,7 +16,7 @@ from exchange.web import access
 from exchange.web.access import api_user
 from exchange.web.i18n import translate
 from exchange.web.proposals import current_index
-from exchange.web.util import page_number
+from exchange.web.util import external_url, page_number
 from models import Listing
 
 WRITABLE = set(core.FIELDS)
@@ -39,7 +39,7 @@ def listing_json(listing: Listing) -> dict:
         "longitude": listing.longitude, "expires_on": day(listing.expires_on),
         "status": listing.status.value, "cost_contribution": listing.cost_contribution,
         "created_at": listing.created_at.isoformat(), "updated_at": listing.updated_at.isoformat(),
-        "url": url_for("listings.detail", listing_id=listing.id, _external=True),
+        "url": external_url("listings.detail", listing_id=listing.id),
         "organization": {"id": org.id, "ref": org.ref, "name": org.name,
                          "sector": org.sector.value, "municipality": org.municipality},
     }

@@ -1,7 +1,7 @@
 """The API's organizations: the public directory."""
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, request
 from flask_login import current_user
 
 from exchange import organizations as orgs
@@ -10,7 +10,7 @@ from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.i18n import translate
-from exchange.web.util import page_number
+from exchange.web.util import external_url, page_number
 from models import Organization
 
 
@@ -25,7 +25,7 @@ def organization_json(org: Organization, *, with_contact: bool) -> dict:
         "description": org.description,
         "website": org.website,
         "is_verified": org.is_verified,
-        "url": url_for("organizations.detail", org_id=org.id, _external=True),
+        "url": external_url("organizations.detail", org_id=org.id),
     }
     if with_contact:
         data["contact"] = {"name": org.contact_name, "email": org.contact_email,

@@ -28,7 +28,7 @@ from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_ST
                                  CONTRACT_STATUS_LABELS, HISTORY_LABELS, UNIT_LABELS,
                                  VERSION_STATE_LABELS)
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, save
+from exchange.web.util import act, external_url, save
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Unit
 
 bp = Blueprint("contracts", __name__)
@@ -343,7 +343,7 @@ def printable(org_id: int, contract_id: int):
 
 def render_printable(contract, **context) -> str:
     """One copy per party, with signature lines and a QR code linking to the contract."""
-    link = url_for("contracts.find", contract_id=contract.id, _external=True)
+    link = external_url("contracts.find", contract_id=contract.id)
     qr = Markup(segno.make(link, error="m").svg_inline(scale=3, title=contract.number))
     return render_template("contracts/print.html", contract=contract, qr=qr, link=link,
                            version=contract.in_force or contract.current,
@@ -359,7 +359,7 @@ def calendar(org_id: int):
     token = core.calendar_token(db.session, org)
     db.session.commit()
     return render_template("contracts/calendar.html", org=org, button_form=EmptyForm(),
-                           feed=url_for("contracts.feed", token=token, _external=True))
+                           feed=external_url("contracts.feed", token=token))
 
 
 @bp.route("/organizations/<int:org_id>/calendar/renew", methods=["POST"])
@@ -393,7 +393,7 @@ def feed(token: str):
                              f"{row.receiver.name}: {row.what}")
         event.add("description", f"{row.quantity} × {UNIT_LABELS[row.unit]} · "
                                  f"{COMMITMENT_STATUS_LABELS[row.status]}")
-        event.add("url", url_for("contracts.find", contract_id=contract.id, _external=True))
+        event.add("url", external_url("contracts.find", contract_id=contract.id))
         cal.add_component(event)
     return Response(cal.to_ical(), mimetype="text/calendar",
                     headers={"Content-Disposition": "inline; filename=gielda.ics",

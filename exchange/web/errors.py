@@ -1,10 +1,10 @@
 """Error pages in the reader's language, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from exchange.errors import DomainError, ValidationError
 from exchange.web.i18n import translate
@@ -65,6 +65,13 @@ def handle_http_error(error: HTTPException):
     return _respond(status, detail)
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host not in TRUSTED_HOSTS: no page can be drawn, since its links would be built for
+    that host, so the answer is a short text."""
+    return Response(gettext("This site does not answer at this address."), 400,
+                    mimetype="text/plain")
+
+
 def handle_csrf_error(error: CSRFError):
     return _respond(400, gettext("The form expired or was not sent from this site. "
                                  "Go back, reload the page and send it again."), "csrf")
@@ -107,6 +114,7 @@ def refuse_nul_characters():
 def register_error_handlers(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(InternalServerError, handle_server_error)

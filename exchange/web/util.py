@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from exchange.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
@@ -26,6 +26,16 @@ def safe_next(default_endpoint: str = "main.index") -> str:
     """The ``next`` form or query value if it stays on this site, else DEFAULT_ENDPOINT."""
     target = request.form.get("next") or request.args.get("next")
     return target if is_safe_next(target) else url_for(default_endpoint)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """ENDPOINT's full address under BASE_URL, for links read away from the page (printouts'
+    QR codes, calendars, API answers). Never from the request's Host header: a request sent
+    with a forged one must not make the site print or hand out links to another host."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 MAX_PAGE = 100_000

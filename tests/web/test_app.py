@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_production_refuses_to_start_without_a_secret_key_or_a_database(monkeypatch):
+    monkeypatch.setenv("BASE_URL", "https://gielda.example.org")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/gielda")
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -33,6 +34,7 @@ def test_production_refuses_to_start_without_a_secret_key_or_a_database(monkeypa
 @pytest.mark.parametrize("name", ["development", "testing", "production"])
 def test_database_url_chooses_the_database_in_every_configuration(monkeypatch, name):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("BASE_URL", "https://gielda.example.org")
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/chosen.db")
     assert load_config(name).SQLALCHEMY_DATABASE_URI == "sqlite:////tmp/chosen.db"
 

@@ -298,7 +298,8 @@ def test_the_confirmation_has_qr_codes_only_once_admitted(client, session, fair)
     assert "admitted" in page and "Print the confirmation" in page
     for person in application.attendees:
         # Each code holds the absolute address of the person's badge at the door.
-        link = f"http://localhost/events/{event.id}/door/{person.badge_token}"
+        base = client.application.config["BASE_URL"]
+        link = f"{base}/events/{event.id}/door/{person.badge_token}"
         qr = segno.make(link, error="m").svg_data_uri(scale=4)
         assert qr in page and qr in printable
         assert person.name in printable

@@ -30,7 +30,7 @@ from exchange.web import access
 from exchange.web.contracts import render_printable
 from exchange.web.events import bp
 from exchange.web.i18n import translate
-from exchange.web.util import act, is_safe_next
+from exchange.web.util import act, external_url, is_safe_next
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole
 
@@ -164,8 +164,7 @@ def badges(event_id: int):
     people = []
     for application in sorted(core.admitted(g.event), key=lambda p: fold(p.organization.name)):
         for person in application.attendees:
-            link = url_for("events.check_in_badge", event_id=event_id, token=person.badge_token,
-                           _external=True)
+            link = external_url("events.check_in_badge", event_id=event_id, token=person.badge_token)
             people.append((person, application.organization,
                            Markup(segno.make(link, error="m").svg_inline(omitsize=True))))
     return _page("events/badges.html", people=people)

@@ -25,7 +25,7 @@ from exchange.web.labels import (APPLICATION_STATUS_LABELS, CATEGORY_LABELS,
                                  STAFF_ROLE_LABELS, UNIT_LABELS)
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import current_index
-from exchange.web.util import act, save
+from exchange.web.util import act, external_url, save
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
 
@@ -298,8 +298,7 @@ def _badges(event, application) -> list[tuple]:
     """(person, QR code as an SVG data URI, the address it encodes) for each person."""
     rows = []
     for person in application.attendees:
-        link = url_for("events.check_in_badge", event_id=event.id, token=person.badge_token,
-                       _external=True)
+        link = external_url("events.check_in_badge", event_id=event.id, token=person.badge_token)
         rows.append((person, segno.make(link, error="m").svg_data_uri(scale=4), link))
     return rows
 
