@@ -72,6 +72,7 @@ class Config:
     # Host names this site answers (others get 400); None: any. Production: TRUSTED_HOSTS
     # from the environment (comma-separated), by default the host of BASE_URL.
     TRUSTED_HOSTS: list[str] | None = None
+    STRICT_TRANSPORT_SECURITY = ""   # production: browsers keep to https for two years
     # E-mail: SMTP when MAIL_SERVER is set, else (and always in development and tests, unless
     # MAIL_USE_OUTBOX=0) one .eml file per mail in MAIL_OUTBOX (default instance/outbox/).
     MAIL_SERVER = ""
@@ -123,6 +124,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
 """The web adapters: blueprints, access control, templates' helpers and security headers."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import format_date, format_datetime, format_number, format_percent, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from exchange.extensions import db
 from exchange.listings import TRANSITIONS
 from exchange.notifications import unread_count
+from exchange.web.access import rule_of
 from exchange.web.i18n import translate
 from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
                                   STATUS_LABELS, UNIT_LABELS)
@@ -19,6 +20,12 @@ from models.base import MAX_ID
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
                            "base-uri 'self'; object-src 'none'")
+
+# Only the event's Door page uses a device feature (the camera, to scan badges), and fullscreen
+# is the board's; everything else is off, for this site and anything it might embed.
+PERMISSIONS_POLICY = ("camera=(self), fullscreen=(self), accelerometer=(), display-capture=(), "
+                      "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+                      "payment=(), usb=()")
 
 
 class IdConverter(IntegerConverter):
@@ -83,4 +90,21 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if current_app.config.get("STRICT_TRANSPORT_SECURITY"):
+        response.headers.setdefault("Strict-Transport-Security",
+                                    current_app.config["STRICT_TRANSPORT_SECURITY"])
+    _cache_control(response)
     return response
+
+
+def _cache_control(response: Response) -> None:
+    """No copy kept of someone's own page: what a login guards, or what a signed-in user or an
+    API token was answered (a borrowed computer's cache or a proxy must not keep a contract
+    or a member list). Public pages keep their own caching: the board's, the calendar's."""
+    if request.endpoint == "static":
+        return
+    if request.endpoint is not None and rule_of(current_app, request.endpoint) != "public":
+        response.headers["Cache-Control"] = "no-store"
+    elif request.headers.get("Authorization") or current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")

@@ -1,5 +1,5 @@
 """Links the site hands out start with BASE_URL whatever Host a request names; production
-answers only its own host names."""
+answers only its own host names; security headers, and private pages kept out of caches."""
 from __future__ import annotations
 
 from email import message_from_bytes
@@ -174,3 +174,59 @@ def test_production_refuses_to_start_without_base_url(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/gielda")
     with pytest.raises(ConfigError, match="BASE_URL"):
         load_config("production")
+
+
+# ------------------------------------------------------------------------- headers
+
+def test_every_answer_carries_a_permissions_policy_that_leaves_only_the_camera(client):
+    for path in ("/", "/listings/", "/healthz", "/api/v1/listings", "/static/css/app.css",
+                 "/no-such-page"):
+        policy = client.get(path).headers["Permissions-Policy"]
+        features = dict(item.strip().split("=") for item in policy.split(","))
+        # The Door page scans badges with the phone's camera (static/js/door.js).
+        assert features["camera"] == "(self)"
+        for feature in ("microphone", "geolocation", "payment", "usb"):
+            assert features[feature] == "()", (path, feature)
+
+
+def test_hsts_is_sent_in_production_only(monkeypatch, database_url, session, clock, client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    app = production_app(monkeypatch, database_url, clock)
+    response = app.test_client().get("/healthz", base_url=BASE)
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+def test_private_pages_are_never_stored_by_a_cache(app, client, session, make_user, make_org,
+                                                   now):
+    library, contract = signed_contract(app, client, session, make_user, make_org, now)
+    for path in (f"/organizations/{library.id}/contracts/{contract.id}",
+                 f"/organizations/{library.id}/contracts",
+                 f"/organizations/{library.id}/members", "/account",
+                 f"/organizations/{library.id}/calendar",
+                 "/listings/"):  # a public page, as a signed-in user sees it
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    # Signed out: the private page's redirect to the login is not stored either.
+    anonymous = app.test_client()
+    assert anonymous.get("/account").headers["Cache-Control"] == "no-store"
+
+
+def test_api_answers_to_a_token_are_never_stored(client, make_user, make_org):
+    make_org(make_user("anna@example.org"))
+    token = client.post("/api/v1/tokens", json={"email": "anna@example.org",
+                                                "password": TEST_PASSWORD}).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/tokens", headers=bearer).headers["Cache-Control"] == "no-store"
+    assert client.get("/api/v1/listings", headers=bearer).headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/api/v1/listings").headers.get("Cache-Control", "")
+
+
+def test_public_pages_the_board_and_static_files_keep_their_caching(client, hall):
+    event = hall["event"]
+    assert "Cache-Control" not in client.get("/listings/").headers
+    assert client.get(f"/events/{event.id}/board").headers.get("Cache-Control") != "no-store"
+    login_as(client, hall["organiser"])
+    assert client.get("/static/css/app.css").headers["Cache-Control"] != "no-store"
+    board = client.get(f"/events/{event.id}/board.json")
+    assert board.status_code == 200 and board.headers["Cache-Control"] == "no-cache"
