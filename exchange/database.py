@@ -21,6 +21,22 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _savepoint_inside_a_transaction(connection, _name) -> None:
+    """Open the SQLite transaction a SAVEPOINT would otherwise open, and commit, by itself.
+
+    Python's sqlite3 begins a transaction only before INSERT, UPDATE or DELETE, so that reads
+    take no lock until the first write. A SAVEPOINT sent before any of them starts SQLite's
+    own transaction, and its RELEASE then commits everything so far: the rest of the unit of
+    work could still fail or roll back, leaving half of it saved. IMMEDIATE, because a
+    savepoint is there to guard a write: waiting for the write lock now (busy_timeout) is
+    what the first INSERT would do anyway.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 # Search structures the migrations create by hand, per database; not in the models.
 HAND_MADE = ("listing_fts", "ix_listing_search")
 

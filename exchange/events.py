@@ -12,6 +12,9 @@ Rules kept here, for the web pages, the API and the scheduler alike:
 - a ratified deal is an ordinary contract, numbered in the event's series ("GZ-2026/017"),
   in force at once and recorded as signed at the desk by the representatives present;
 - sending the same desk form twice finds the first contract instead of making a second;
+- a deal queued from a phone becomes one contract, however many desks ratify it at once;
+- a ratification is one transaction: contract, signatures, history and notifications
+  are saved together or not at all;
 - closing the session freezes the count: nothing is ratified after it.
 """
 from __future__ import annotations
@@ -661,6 +664,35 @@ def _ratified_as(session: Session, event: ExchangeEvent, client_key: str | None
     return existing
 
 
+def _already_handled(session: Session, deal: EventDeal) -> ValidationError:
+    number = session.scalar(select(Contract.number).where(Contract.id == deal.contract_id)) \
+        if deal.contract_id else None
+    return ValidationError.single(None, Msg("This deal was already ratified as contract "
+                                            "%(number)s.", number=number) if number else
+                                  Msg("This deal was already handled."))
+
+
+def _claim(session: Session, event: ExchangeEvent, deal: EventDeal, client_key: str | None
+           ) -> Contract | None:
+    """Take the queued DEAL for this ratification, or find the contract a resend made.
+
+    The conditional UPDATE is the ratification's first write, so desks sending one deal at
+    once queue on its row (PostgreSQL) or on the write lock (SQLite); the first takes it, the
+    others match no row once it commits and make nothing.
+    """
+    taken = session.execute(
+        update(EventDeal).where(EventDeal.id == deal.id, EventDeal.status == DealStatus.QUEUED)
+        .values(status=DealStatus.RATIFIED).execution_options(synchronize_session=False))
+    if taken.rowcount == 1:
+        return None
+    # Someone else took it; our own earlier send (same client key) counts as this one.
+    existing = _ratified_as(session, event, client_key)
+    if existing is not None:
+        return existing
+    session.expire(deal)
+    raise _already_handled(session, deal)
+
+
 class Ratified(NamedTuple):
     contract: Contract
     created: bool  # False: the CLIENT_KEY's contract, made by an earlier request
@@ -695,7 +727,7 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
         if deal is None or deal.event_id != event.id:
             raise NotFound(Msg("There is no such deal in the queue."))
         if deal.status is not DealStatus.QUEUED:
-            raise ValidationError.single(None, Msg("This deal was already handled."))
+            raise _already_handled(session, deal)
     at_desk_since = min(filter(None, (opened_at, deal.submitted_at if deal else None)),
                         default=None)
     if not accepts_deals(event, now, at_desk_since):
@@ -717,7 +749,13 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
         errors.add("no_money", Msg("Confirm that no money changes hands in this deal."))
     errors.raise_if_any()
     try:
+        # The claim inside the savepoint: if the contract then meets a unique key, the deal
+        # goes back to the queue with it.
         with session.begin_nested():
+            if deal is not None:
+                existing = _claim(session, event, deal, client_key)
+                if existing is not None:
+                    return Ratified(existing, False)
             contract = Contract(
                 number=next_number(session, f"{event.number_prefix}-{event.held_on.year}",
                                    width=3),
