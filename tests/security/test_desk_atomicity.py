@@ -33,6 +33,18 @@ def _left_behind(session) -> dict:
                           Notification, ContractCounter)}
 
 
+def test_a_savepoint_opening_a_unit_of_work_is_rolled_back_with_it(session, hall):
+    """The root of it: on SQLite a savepoint sent before any write once committed alone."""
+    from exchange.contracts import next_number
+
+    session.commit()
+    with session.begin_nested():
+        session.add(ContractCounter(series="X-2026", last=7))
+    assert next_number(session, "X-2026") == "X-2026/0008"
+    session.rollback()
+    assert _left_behind(session)["ContractCounter"] == 0
+
+
 class Boom(RuntimeError):
     """The process dies (or a bug raises) between two steps of the ratification."""
 
