@@ -2,6 +2,7 @@
 no half of one (gunicorn, SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import signal
@@ -13,13 +14,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from models import Contract, ContractEvent, ContractVersion, Signature
-from tests.web.test_events_floor import deal_form, login_as
+from tests.conftest import TEST_PASSWORD
+from tests.web.test_events_floor import deal_form
 
 ROOT = Path(__file__).resolve().parents[2]
 DEALS = 30
@@ -32,6 +35,11 @@ PAUSE = 0.25
 DEADLINE = 120  # seconds for the whole loop; a normal run takes a fraction of it
 
 
+def _sleep(seconds: float) -> None:
+    # Not time.sleep: under faketime (the suite's leg 400 days ahead) it fails with EINVAL.
+    threading.Event().wait(seconds)
+
+
 def crashable_app():
     """The app as gunicorn serves it here, slowed between a contract and its history."""
     from app import create_app
@@ -40,7 +48,7 @@ def crashable_app():
     real = events.record_event
 
     def record_event(*args, **kwargs):
-        time.sleep(PAUSE)
+        _sleep(PAUSE)
         return real(*args, **kwargs)
 
     events.record_event = record_event
@@ -79,8 +87,14 @@ class Server:
     master so that a killed worker is replaced at once."""
 
     def __init__(self, database_url: str, outbox: Path) -> None:
-        self.env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database_url,
-                    "MAIL_OUTBOX": str(outbox), "PYTHONPATH": str(ROOT)}
+        # The server runs on the machine's clock, even in the suite's leg 400 days ahead:
+        # gunicorn's sleeps and timed waits fail under faketime. The test asks the server
+        # for the time (its Date header) and logs in there, so the two never disagree.
+        self.env = {name: value for name, value in os.environ.items()
+                    if not name.startswith("FAKETIME")
+                    and not (name == "LD_PRELOAD" and "faketime" in value)}
+        self.env.update(APP_ENV="testing", DATABASE_URL=database_url, MAIL_OUTBOX=str(outbox),
+                        PYTHONPATH=str(ROOT))
         self.process: subprocess.Popen | None = None
         self.workers: list[int] = []
         self.base = ""
@@ -100,11 +114,24 @@ class Server:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=5):
                     break
             except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
+                _sleep(0.2)
         else:
             raise AssertionError("gunicorn did not answer within 60 s")
         while len(_children(self.process.pid)) < 2 and time.monotonic() < limit:
-            time.sleep(0.1)
+            _sleep(0.1)
+
+    def now(self) -> datetime:
+        with urllib.request.urlopen(self.base + "/healthz", timeout=30) as response:
+            return parsedate_to_datetime(response.headers["Date"])
+
+    def login(self, email: str) -> str:
+        """The Cookie header of EMAIL signed in on this server."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = urllib.parse.urlencode({"email": email, "password": TEST_PASSWORD}).encode()
+        opener.open(self.base + "/login", data=form, timeout=30).close()
+        [session] = [c for c in jar if c.name == "session"]
+        return f"session={session.value}"
 
     def kill_workers(self) -> None:
         workers = _children(self.process.pid)
@@ -116,7 +143,8 @@ class Server:
         """kill -9 of the master and its workers, as a power cut would."""
         workers = _children(self.process.pid)
         self.process.kill()
-        self.process.wait(timeout=30)
+        while self.process.poll() is None:  # not wait(timeout): it sleeps with time.sleep
+            _sleep(0.05)
         for pid in workers:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -129,7 +157,7 @@ class Server:
             self.kill()
         limit = time.monotonic() + 30
         while not all(_gone(pid) for pid in self.workers) and time.monotonic() < limit:
-            time.sleep(0.1)
+            _sleep(0.1)
 
 
 def _post(url: str, cookie: str, form: dict) -> tuple[int, dict] | None:
@@ -148,13 +176,8 @@ def _post(url: str, cookie: str, form: dict) -> tuple[int, dict] | None:
 
 
 def test_deals_acknowledged_before_kill_9_are_whole_and_none_is_half_saved(
-        app, client, session, hall, database_url, tmp_path):
-    # The server reads the system clock: its session must be open now, really.
-    real_now = datetime.now(timezone.utc)
-    hall["start"](real_now)
-    login_as(client, hall["notary"])
-    cookie = f"session={client.get_cookie('session').value}"
-    due = (real_now.date() + timedelta(days=30)).isoformat()
+        session, hall, database_url, tmp_path):
+    server = Server(database_url, tmp_path / "outbox")
     path = f"/events/{hall['event'].id}/desk"
 
     def form(key: str) -> dict:
@@ -164,7 +187,6 @@ def test_deals_acknowledged_before_kill_9_are_whole_and_none_is_half_saved(
             "commitments-0-unit": "hours", "commitments-0-category": "rooms",
             "commitments-0-due_on": due})
 
-    server = Server(database_url, tmp_path / "outbox")
     acknowledged: dict[str, dict] = {}
     failures: list[tuple[str, int, dict]] = []
     in_flight = threading.Event()
@@ -181,12 +203,12 @@ def test_deals_acknowledged_before_kill_9_are_whole_and_none_is_half_saved(
                     answer = _post(server.base + path, cookie, form(key))
                     in_flight.clear()
                     if answer is None:
-                        time.sleep(0.1)  # the server is down: the outbox waits
+                        _sleep(0.1)  # the server is down: the outbox waits
                     elif 200 <= answer[0] < 300:
                         acknowledged[key] = answer[1]
                     else:
                         failures.append((key, *answer))
-                        time.sleep(0.1)
+                        _sleep(0.1)
         finally:
             finished.set()
 
@@ -194,15 +216,20 @@ def test_deals_acknowledged_before_kill_9_are_whole_and_none_is_half_saved(
     kills = 0
     try:
         server.start()
+        # The server reads its own clock: the session must be open by it.
+        server_now = server.now()
+        hall["start"](server_now)
+        due = (server_now.date() + timedelta(days=30)).isoformat()
+        cookie = server.login(hall["notary"].email)
         sender.start()
         for kill in KILLS:
             # Spread the kills over the loop, each in the middle of a ratification.
             while (len(acknowledged) < DEALS * (kills + 1) // (len(KILLS) + 1)
                    and not finished.is_set()):
-                time.sleep(0.05)
+                _sleep(0.05)
             if finished.is_set() or not in_flight.wait(timeout=30):
                 break
-            time.sleep(PAUSE / 2)
+            _sleep(PAUSE / 2)
             if kill == "workers":
                 server.kill_workers()
             else:
