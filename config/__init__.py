@@ -52,10 +52,23 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone during a long event stays valid
 
-    # Failed logins per account (not per IP: a whole venue shares one address).
-    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    # A login lasts at most this long on the server, remembered or not.
+    SESSION_LIFETIME = timedelta(days=30)
+    # Failed logins per account, web and API together (not per IP: a whole venue shares one
+    # address). The window is short: past it the owner waits minutes, or uses a login link.
+    LOGIN_FAILURE_LIMIT = "5 per 5 minutes"
+    # Wrong passwords typed again (to sign, to change the password), per user.
+    PASSWORD_FAILURE_LIMIT = "5 per 5 minutes"
+    # One-time login links: asked for per e-mail address and per client address.
+    LOGIN_LINK_LIMIT_PER_EMAIL = "3 per hour"
+    LOGIN_LINK_LIMIT_PER_IP = "30 per hour"
+    LOGIN_LINK_LIFETIME = timedelta(hours=1)
+    # Where the counters live. memory:// counts in each worker alone; production needs a
+    # store all workers share (redis://host:6379/0).
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = False
+    # How many proxies in front of the app set X-Forwarded-For (e.g. 1 behind nginx): limits
+    # per client address must see the client's, not the proxy's. 0 trusts no such header.
+    TRUSTED_PROXIES = 0
 
     ORGANIZATIONS_PER_PAGE = 20
     LISTINGS_PER_PAGE = 20
@@ -99,6 +112,8 @@ class Config:
                      "MAIL_OUTBOX"):
             if os.environ.get(name):
                 setattr(self, name, os.environ[name])
+        if os.environ.get("TRUSTED_PROXIES"):
+            self.TRUSTED_PROXIES = int(os.environ["TRUSTED_PROXIES"])
         if os.environ.get("MAIL_PORT"):
             self.MAIL_PORT = int(os.environ["MAIL_PORT"])
         for name in ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USE_OUTBOX"):
@@ -144,6 +159,12 @@ class ProductionConfig(Config):
                 "calendar start with it.")
         hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
         self.TRUSTED_HOSTS = hosts or [base.hostname]
+        if not os.environ.get("RATELIMIT_STORAGE_URI", "").startswith(("redis://", "rediss://",
+                                                                         "redis+")):
+            raise ConfigError(
+                "Production needs RATELIMIT_STORAGE_URI: a Redis all workers share "
+                "(e.g. redis://127.0.0.1:6379/0), so that failed logins are counted across "
+                "every worker.")
 
 
 CONFIGS = {

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from exchange.errors import Errors, Forbidden, Msg, ValidationError, clean_text
+from exchange.logins import end_all_sessions
 from models import User
 from models.user import new_session_token
 
@@ -111,11 +112,15 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     return user
 
 
-def change_password(session: Session, user: User, *, current: str, new: str,
-                    now: datetime) -> None:
-    """Replace USER's password and end their other sessions."""
+def change_password(session: Session, user: User, *, current: str | None, new: str,
+                    now: datetime, logged_in_by_link: bool = False) -> None:
+    """Replace USER's password and end their other sessions.
+
+    LOGGED_IN_BY_LINK (a login by e-mailed link moments ago) stands in for the current
+    password: that is how an owner who forgot it sets a new one.
+    """
     errors = Errors()
-    if not verify_password(user, current):
+    if not logged_in_by_link and not verify_password(user, current or ""):
         errors.add("current_password", Msg("The current password is not correct."))
     for problem in password_problems(new, user_inputs=[user.email, user.name]):
         errors.add("new_password", problem)
@@ -125,6 +130,7 @@ def change_password(session: Session, user: User, *, current: str, new: str,
     user.password_hash = hash_password(new)
     user.password_changed_at = now
     user.session_token = new_session_token()
+    end_all_sessions(session, user, now)
     session.flush()
 
 
@@ -152,6 +158,7 @@ def set_active(session: Session, actor: User, user: User, *, active: bool, now: 
     user.deactivated_at = None if active else now
     if not active:
         user.session_token = new_session_token()
+        end_all_sessions(session, user, now)
     session.flush()
 
 

@@ -1,16 +1,16 @@
 """Flask extensions, created unbound here and bound to the app in register_extensions."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from exchange.database import include_in_autogenerate  # also: SQLite pragmas on every connection
+from exchange.ratelimit import Attempts
 from models import Base
 
 db = SQLAlchemy(metadata=Base.metadata)
@@ -18,9 +18,15 @@ migrate = Migrate(render_as_batch=True, compare_type=True, include_object=includ
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# No default limits: login failures are limited per account (see exchange/web/auth.py),
-# because hundreds of phones at one event share a single venue IP.
-limiter = Limiter(key_func=get_remote_address)
+
+
+def attempts() -> Attempts:
+    """The app's counters of failed passwords and e-mailed links (exchange/ratelimit.py).
+
+    Each app has its own, built from RATELIMIT_STORAGE_URI: with memory:// every worker
+    counts alone, so production shares one Redis among all of them.
+    """
+    return current_app.extensions["gielda.attempts"]
 
 
 def register_extensions(app: Flask) -> None:
@@ -31,7 +37,10 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    limiter.init_app(app)
+    app.extensions["gielda.attempts"] = Attempts(app.config["RATELIMIT_STORAGE_URI"])
+    if app.config.get("TRUSTED_PROXIES"):
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

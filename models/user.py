@@ -1,10 +1,11 @@
-"""A login identity: a person who acts for one or more organizations."""
+"""A login identity: a person who acts for one or more organizations, their login sessions
+and the one-time login links e-mailed to them."""
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -21,7 +22,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # The identity a login session carries; replacing it ends every other session.
+    # The per-user half of every login session's id; replacing it ends all of them at once.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     locale: Mapped[str | None] = mapped_column(String(8))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,8 +40,45 @@ class User(Base):
     is_authenticated = True
     is_anonymous = False
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The id of the login session this object was loaded for ("<session_token>.<secret>",
+    # see exchange/logins.py), set by the web layer; Flask-Login keeps it in the cookies.
+    login_id = None
+
+    def get_id(self) -> str | None:
+        return self.login_id
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}{' admin' if self.is_admin else ''}>"
+
+
+class UserSession(Base):
+    """One login on one device: logging out revokes it, and with it both of its cookies."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the session's secret: the database alone opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}{' revoked' if self.revoked_at else ''}>"
+
+
+class LoginLink(Base):
+    """A link e-mailed to log in once without the password, for a short time."""
+
+    __tablename__ = "login_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<LoginLink {self.id} user={self.user_id}{' used' if self.used_at else ''}>"

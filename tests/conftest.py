@@ -3,7 +3,7 @@ client, a login helper and factories. Every test starts with an empty database."
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -113,14 +113,12 @@ def app(database_url, session, clock):
     so each request gets its own (its own ``g``, its own database session), as in
     production."""
     from app import create_app
-    from exchange.extensions import db, limiter
+    from exchange.extensions import db
 
     from tests.openapi_check import CheckingClient
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CLOCK=clock)
     app.test_client_class = CheckingClient
-    with app.app_context():
-        limiter.reset()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -184,6 +182,22 @@ def add_member(session):
         return membership
 
     return add_member
+
+
+def login_id(user) -> str:
+    """A new login session of USER, as Flask-Login keeps it in the cookie: tests that sign in
+    without the login form set ``session["_user_id"] = login_id(user)``.
+
+    It lasts ten years, so a test that moves the app's clock far ahead stays logged in.
+    """
+    from sqlalchemy.orm import object_session
+
+    from exchange.logins import start_session
+
+    db = object_session(user)
+    value = start_session(db, user, NOW, lifetime=timedelta(days=3650))
+    db.commit()
+    return value
 
 
 class Auth:

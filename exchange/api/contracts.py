@@ -20,6 +20,7 @@ from exchange.errors import CONCURRENT_CHANGE, Conflict, DomainError, Errors, Ms
 from exchange.extensions import db
 from exchange.organizations import get_membership
 from exchange.web import access
+from exchange.web.auth import password_check
 from exchange.web.i18n import translate
 from exchange.web.util import page_number
 from models import Commitment, Contract, ContractStatus, ContractVersion
@@ -187,8 +188,12 @@ def sign_contract(contract_id: int):
     if not _is_id(revision):
         errors.add("revision", Msg("Enter a number."))
     errors.raise_if_any()
-    _unit_of_work(lambda: core.sign(db.session, g.api_user, org_id, contract_id, utcnow(),
-                                    password=password, recent_login=False, revision=revision))
+
+    def sign():
+        with password_check(g.api_user):
+            return core.sign(db.session, g.api_user, org_id, contract_id, utcnow(),
+                             password=password, recent_login=False, revision=revision)
+    _unit_of_work(sign)
     return _answer(contract_id)
 
 

@@ -119,6 +119,9 @@ SECURED = [{"bearer": []}]
 PATHS = {
     "/tokens": {
         "post": {"summary": "Issue a personal API token with your email and password",
+                 "description": "Failed attempts count per e-mail address together with the "
+                                "web's logins; past the limit the answer is 429 with "
+                                "Retry-After.",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["email", "password"], "properties": {
                          "email": {"type": "string"}, "password": {"type": "string"},
@@ -289,8 +292,9 @@ PATHS.update({
                       "404": ERROR}}},
     "/contracts/{id}/sign": {"post": {
         "summary": "Sign the current version for a party you may sign for",
-        "description": "The password is always asked. The last signature brings the contract "
-                       "into force.",
+        "description": "The password is always asked; after a few wrong ones (per user, "
+                       "counted with the web's) the answer is 429 with Retry-After. The last "
+                       "signature brings the contract into force.",
         "security": SECURED, "parameters": [ID_PARAMETER],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "additionalProperties": False,
@@ -299,7 +303,7 @@ PATHS.update({
                 "revision": {"type": "integer"}}}}}},
         "responses": {"200": _json(_ref("Contract"), "The contract after signing"),
                       "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR,
-                      "422": ERROR}}},
+                      "422": ERROR, "429": ERROR}}},
     "/contracts/{id}/commitments/{commitment_id}/{action}": {"post": {
         "summary": "Record fulfilment: the giver delivers, the receiver confirms or disputes, "
                    "either says it is not feasible",

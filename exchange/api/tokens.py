@@ -1,16 +1,16 @@
 """The API's tokens: issue one with email and password, list and revoke your own."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 from flask_babel import gettext
 
 from exchange import accounts, tokens
 from exchange.api import bp, json_body
 from exchange.clock import utcnow
 from exchange.errors import Msg, ValidationError
-from exchange.extensions import db, limiter
+from exchange.extensions import db
 from exchange.web import access
-from exchange.web.auth import login_limit, login_limit_message
+from exchange.web.auth import login_attempt
 
 
 def token_json(token) -> dict:
@@ -20,27 +20,20 @@ def token_json(token) -> dict:
             "revoked": token.revoked_at is not None}
 
 
-def _email_key() -> str:
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) and isinstance(body.get("email"), str) else ""
-    return "login:" + accounts.normalise_email(email)
-
-
 @bp.route("/tokens", methods=["POST"])
 @access.public
-@limiter.limit(login_limit, key_func=_email_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code == 401,
-               error_message=login_limit_message)
 def issue():
     body = json_body()
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
         raise ValidationError.single(None, Msg("Send your email and password."))
+    attempt = login_attempt(email)  # counted with the web's logins of the same address
     user = accounts.authenticate(db.session, email=email, password=password, now=utcnow())
     if user is None:
         db.session.rollback()
         return {"error": "unauthorized",
                 "message": gettext("Wrong email or password, or the account is deactivated.")}, 401
+    attempt.give_back()
     token, plain = tokens.issue_token(db.session, user, body.get("name") or "API", utcnow())
     db.session.commit()
     return {**token_json(token), "token": plain}, 201

@@ -14,9 +14,8 @@ from typing import Callable
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from exchange import events
+from exchange import events, logins
 from exchange.clock import utcnow
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
@@ -60,9 +59,12 @@ def rule_of(app: Flask, endpoint: str) -> str | None:
     return getattr(view, "access_rule", None)
 
 
-def load_user(session_token: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
-    return user if user is not None and user.is_active else None
+def load_user(login_id: str) -> User | None:
+    """Flask-Login's loader: the user of a live login session (from either cookie)."""
+    user = logins.user_for_session(db.session, login_id, utcnow())
+    if user is not None:
+        user.login_id = login_id
+    return user
 
 
 def bearer_token() -> str | None:

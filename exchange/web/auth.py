@@ -1,25 +1,32 @@
 """Accounts on the web: register, log in and out, profile and password."""
 from __future__ import annotations
 
-import limits
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
-from flask_babel import gettext, lazy_gettext as _l
+import logging
+import math
+from contextlib import nullcontext
+from datetime import datetime
+
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
+                   render_template, request, session, url_for)
+from flask_babel import force_locale, gettext, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from exchange import accounts, tokens
+from exchange import accounts, logins, ratelimit, tokens
 from exchange.clock import utcnow
-from exchange.errors import NotFound
-from exchange.extensions import db, limiter
+from exchange.errors import DomainError, NotFound
+from exchange.extensions import attempts, db
+from exchange.mail import Mail, MailError, absolute_link, build_message, mailer_from_config
+from exchange.ratelimit import RateLimited
 from exchange.web import access
-from exchange.web.i18n import select_locale
+from exchange.web.i18n import select_locale, translate
 from exchange.web.util import safe_next, save
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 class RegisterForm(FlaskForm):
@@ -45,6 +52,11 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
+
+
+class LoginLinkForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=accounts.EMAIL_MAX_LENGTH)],
+                       render_kw={"autocomplete": "username"})
 
 
 class ProfileForm(FlaskForm):
@@ -77,25 +89,58 @@ def _clear_session() -> None:
         session["locale"] = locale
 
 
-def _start_session(user, *, remember: bool = False) -> None:
-    """Log USER in on a fresh session."""
+def _start_session(user, *, remember: bool = False, by_link: bool = False) -> None:
+    """Log USER in on a fresh session, recorded on the server so that logging out ends it."""
     _clear_session()
+    user.login_id = logins.start_session(db.session, user, utcnow(),
+                                         lifetime=current_app.config["SESSION_LIFETIME"])
+    db.session.commit()
     login_user(user, remember=remember)
     session["login_at"] = utcnow().isoformat()
+    if by_link:
+        session["link_login_at"] = session["login_at"]
 
 
-def login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+def _logged_in_by_link() -> bool:
+    try:
+        at = datetime.fromisoformat(session.get("link_login_at", ""))
+    except ValueError:
+        return False
+    return logins.logged_in_by_link(at, utcnow())
 
 
-def _login_key() -> str:
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+def rate_limited_message(error: RateLimited) -> str:
+    """Why the request waits and for how long, in the reader's language."""
+    minutes = max(1, math.ceil(error.retry_after / 60))
+    if error.kind == ratelimit.LOGIN:
+        return ngettext(
+            "Too many failed logins for this account. For its safety, try again in "
+            "%(num)d minute, or log in with a one-time link sent by e-mail.",
+            "Too many failed logins for this account. For its safety, try again in "
+            "%(num)d minutes, or log in with a one-time link sent by e-mail.", minutes)
+    if error.kind == ratelimit.PASSWORD:
+        return ngettext(
+            "Too many wrong passwords. For your account's safety, try again in %(num)d minute.",
+            "Too many wrong passwords. For your account's safety, try again in %(num)d minutes.",
+            minutes)
+    return ngettext(
+        "Too many login links were asked for. Try again in %(num)d minute; the links already "
+        "sent work for an hour.",
+        "Too many login links were asked for. Try again in %(num)d minutes; the links already "
+        "sent work for an hour.", minutes)
 
 
-def login_limit_message() -> str:
-    minutes = max(1, limits.parse(login_limit()).get_expiry() // 60)
-    return gettext("Too many failed logins for this account. For its safety, logging in "
-                   "is paused for %(minutes)d minutes. Try again later.", minutes=minutes)
+def password_check(user, field: str = "password"):
+    """Count a password USER typed again; only a wrong one stays counted (per user, shared by
+    signing on the web and in the API and by changing the password)."""
+    return attempts().password_check(current_app.config["PASSWORD_FAILURE_LIMIT"],
+                                     ratelimit.PASSWORD, user.id, field)
+
+
+def login_attempt(email: str) -> ratelimit.Attempt:
+    """Count a login of EMAIL (web or API); raise RateLimited past the limit."""
+    return attempts().take(current_app.config["LOGIN_FAILURE_LIMIT"], ratelimit.LOGIN,
+                           accounts.normalise_email(email))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -118,9 +163,6 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
-@limiter.limit(login_limit, key_func=_login_key, methods=["POST"],
-               deduct_when=lambda response: g.get("login_failed", False),
-               error_message=login_limit_message)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
@@ -128,14 +170,23 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        try:
+            attempt = login_attempt(form.email.data)
+        except RateLimited as limited:
+            # Even the right password waits now; the owner can still come in by e-mail.
+            form.password.errors = [rate_limited_message(limited)]
+            response = make_response(render_template("auth/login.html", form=form,
+                                                     offer_link=True), 429)
+            response.headers["Retry-After"] = str(limited.retry_after)
+            return response
         user = accounts.authenticate(db.session, email=form.email.data,
                                      password=form.password.data, now=utcnow())
         if user is None:
             db.session.rollback()
-            g.login_failed = True
             form.password.errors = [gettext("Wrong email or password, or the account is "
                                             "deactivated.")]
             return render_template("auth/login.html", form=form), 401
+        attempt.give_back()
         db.session.commit()
         _start_session(user, remember=form.remember.data)
         return redirect(safe_next())
@@ -145,10 +196,109 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access.public
 def logout():
-    logout_user()
+    login_id = session.get("_user_id")
+    if login_id:
+        # Revoked on the server, so the old session cookie and the remember-me cookie,
+        # replayed, open nothing; the user's other devices stay logged in.
+        logins.end_session(db.session, login_id, utcnow())
+        db.session.commit()
     _clear_session()
+    logout_user()  # after clearing: it asks for the remember-me cookie to be deleted
     flash(gettext("You have logged out."), "success")
     return redirect(url_for("main.index"))
+
+
+def _login_link_mail(user, link: str) -> Mail:
+    config = current_app.config
+    language = user.locale if user.locale in config["LANGUAGES"] \
+        else config["BABEL_DEFAULT_LOCALE"]
+    app_name = config.get("APP_NAME", "Giełda")
+    with force_locale(language):
+        body = "\n\n".join([
+            gettext("Hello %(name)s,", name=user.name),
+            gettext("Someone, hopefully you, asked for a link to log in to %(app)s without "
+                    "the password. It works once, within an hour:", app=app_name),
+            link,
+            gettext("If it was not you, ignore this e-mail: nobody logs in without the link, "
+                    "and your password stays as it was."),
+        ]) + "\n"
+        subject = gettext("%(app)s: your login link", app=app_name)
+    return Mail(to=user.email, subject=subject, body=body, language=language)
+
+
+def _send_after_response(response, mail: Mail):
+    """Send MAIL once the response has gone: the answer takes as long whether or not an
+    account had to be e-mailed, so it tells nobody which addresses have one."""
+    mailer = mailer_from_config(current_app.config, current_app.instance_path)
+    message = build_message(mail, mailer.sender, utcnow())
+
+    def send() -> None:
+        try:
+            mailer.send(message)
+        except MailError as error:
+            log.warning("login link not e-mailed: %s", error)
+        finally:
+            mailer.close()
+
+    response.call_on_close(send)
+    return response
+
+
+@bp.route("/login/link", methods=["GET", "POST"])
+@access.public
+def request_login_link():
+    form = LoginLinkForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login_link.html", form=form), 422 if form.errors else 200
+    config = current_app.config
+    try:
+        attempts().take(config["LOGIN_LINK_LIMIT_PER_IP"], ratelimit.LINK_IP,
+                        request.remote_addr or "")
+        attempts().take(config["LOGIN_LINK_LIMIT_PER_EMAIL"], ratelimit.LINK_EMAIL,
+                        accounts.normalise_email(form.email.data))
+    except RateLimited as limited:
+        form.email.errors = [rate_limited_message(limited)]
+        response = make_response(render_template("auth/login_link.html", form=form), 429)
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    user = accounts.find_user_by_email(db.session, form.email.data)
+    secret = logins.issue_login_link(db.session, user, utcnow(),
+                                     lifetime=config["LOGIN_LINK_LIFETIME"])
+    db.session.commit()
+    # The same answer whether or not the address has an account.
+    flash(gettext("If an account uses this address, a login link is on its way to it. The "
+                  "link works once, within an hour."), "success")
+    response = redirect(url_for("auth.login"))
+    if secret is not None:
+        link = absolute_link(config["BASE_URL"], url_for("auth.login_by_link", secret=secret))
+        _send_after_response(response, _login_link_mail(user, link))
+    return response
+
+
+@bp.route("/login/link/<secret>", methods=["GET", "POST"])
+@access.public
+def login_by_link(secret: str):
+    # Opening the link only asks to confirm: mail scanners that fetch every link in a
+    # message would otherwise spend it before its owner clicks.
+    form = FlaskForm()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            user = logins.use_login_link(db.session, secret, utcnow())
+            db.session.commit()
+            _start_session(user, by_link=True)
+            flash(gettext("You are logged in. If you do not remember your password, set a "
+                          "new one below: for 15 minutes the current one is not asked."),
+                  "success")
+            return redirect(url_for("auth.account"))
+        logins.check_login_link(db.session, secret, utcnow())
+        status, problem = 200, None
+    except DomainError as error:
+        db.session.rollback()
+        status, problem = error.status if error.status == 404 else 410, translate(error.message)
+    response = make_response(render_template("auth/login_by_link.html", form=form,
+                                             problem=problem), status)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the secret is in this page's address
+    return response
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -156,6 +306,9 @@ def logout():
 def account():
     profile = ProfileForm(obj=current_user, prefix="profile")
     password = PasswordForm(prefix="password")
+    by_link = _logged_in_by_link()
+    if by_link:
+        password.current_password.validators = [Optional()]
     status = 200
     if request.method == "POST" and "profile-name" in request.form:
         if profile.validate() and save(profile, lambda: accounts.update_profile(
@@ -166,14 +319,28 @@ def account():
             return redirect(url_for("auth.account"))
         status = 422
     elif request.method == "POST":
-        if password.validate() and save(password, lambda: accounts.change_password(
-                db.session, current_user, current=password.current_password.data,
-                new=password.new_password.data, now=utcnow()))[0]:
-            # The user's session token changed; log this session in again with it.
-            _start_session(current_user._get_current_object())
-            flash(gettext("Your password is changed. You were logged out everywhere else."),
-                  "success")
-            return redirect(url_for("auth.account"))
+        if password.validate():
+            user = current_user._get_current_object()
+
+            def change():
+                with nullcontext() if by_link else password_check(user, "current_password"):
+                    accounts.change_password(db.session, user,
+                                             current=password.current_password.data,
+                                             new=password.new_password.data, now=utcnow(),
+                                             logged_in_by_link=by_link)
+            try:
+                changed = save(password, change)[0]
+            except RateLimited as limited:
+                password.current_password.errors = [rate_limited_message(limited)]
+                response = make_response(*_render_account(profile, password, status=429))
+                response.headers["Retry-After"] = str(limited.retry_after)
+                return response
+            if changed:
+                # Every session of the user ended; log this one in again.
+                _start_session(user)
+                flash(gettext("Your password is changed. You were logged out everywhere "
+                              "else."), "success")
+                return redirect(url_for("auth.account"))
         status = 422
     return _render_account(profile, password, status=status)
 
@@ -181,7 +348,7 @@ def account():
 def _render_account(profile=None, password=None, *, token_form=None, new_token=None,
                     status: int = 200):
     return render_template(
-        "auth/account.html", status=status,
+        "auth/account.html", status=status, by_link=_logged_in_by_link(),
         profile=profile or ProfileForm(obj=current_user, prefix="profile"),
         password=password or PasswordForm(prefix="password"),
         token_form=token_form or TokenForm(prefix="token"), new_token=new_token,

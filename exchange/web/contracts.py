@@ -6,6 +6,7 @@ organization and the core checks that the organization is a party (404 otherwise
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 
 import segno
@@ -23,7 +24,9 @@ from wtforms.validators import Length, NumberRange, Optional
 from exchange import contracts as core
 from exchange.clock import utcnow
 from exchange.extensions import db
+from exchange.ratelimit import RateLimited
 from exchange.web import access
+from exchange.web.auth import password_check, rate_limited_message
 from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
                                  CONTRACT_STATUS_LABELS, HISTORY_LABELS, UNIT_LABELS,
                                  VERSION_STATE_LABELS)
@@ -269,11 +272,19 @@ def _back(org_id: int, contract_id: int, anchor: str = ""):
 def sign(org_id: int, contract_id: int):
     form = SignForm()
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
-    if form.validate() and act(lambda: core.sign(
-            db.session, current_user, org_id, contract_id, utcnow(),
-            password=form.password.data if form.password.data else None,
-            recent_login=_recent_login(), revision=revision)):
-        flash(gettext("Signed."), "success")
+    password = form.password.data or None
+    recent = _recent_login()
+
+    def sign_it():
+        # Only a password that is checked counts towards the limit on wrong ones.
+        with nullcontext() if recent or password is None else password_check(current_user):
+            core.sign(db.session, current_user, org_id, contract_id, utcnow(),
+                      password=password, recent_login=recent, revision=revision)
+    try:
+        if form.validate() and act(sign_it):
+            flash(gettext("Signed."), "success")
+    except RateLimited as limited:
+        flash(rate_limited_message(limited), "error")
     return _back(org_id, contract_id)
 
 

@@ -1,12 +1,13 @@
 """Error pages in the reader's language, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from exchange.errors import DomainError, ValidationError
+from exchange.ratelimit import RateLimited
 from exchange.web.i18n import translate
 
 
@@ -85,6 +86,16 @@ def handle_domain_error(error: DomainError):
     return _respond(error.status, translate(error.message), error.code, fields)
 
 
+def handle_rate_limited(error: RateLimited):
+    """Too many failed passwords: say how long to wait, in words and in Retry-After."""
+    from exchange.web.auth import rate_limited_message
+
+    response, status = _respond(429, rate_limited_message(error), "rate_limited")
+    response = make_response(response, status)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def handle_server_error(error: Exception):
     return _respond(500)
 
@@ -117,4 +128,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(RateLimited, handle_rate_limited)
     app.register_error_handler(InternalServerError, handle_server_error)

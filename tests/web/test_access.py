@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from exchange.web.access import RULES, rule_of
 from models import Base, MemberRole, User
-from tests.conftest import NOW
+from tests.conftest import NOW, login_id
 
 ROLES = ("anonymous", "outsider", "member", "owner", "admin")
 PROFILE = {"name": "Nowa nazwa", "sector": "ngo", "municipality": "Tczew"}
@@ -73,6 +73,11 @@ MATRIX = {
         "email": "nobody@example.org", "password": "wrong"},
         {"anonymous": 401, "outsider": 302, "member": 302, "owner": 302, "admin": 302}),
     ("auth.logout", "POST"): (lambda w: "/logout", None, everyone(302)),
+    ("auth.request_login_link", "GET"): (lambda w: "/login/link", None, PUBLIC),
+    ("auth.request_login_link", "POST"): (lambda w: "/login/link", lambda w: {
+        "email": "nobody@example.org"}, everyone(302)),
+    ("auth.login_by_link", "GET"): (lambda w: "/login/link/unknown", None, everyone(404)),
+    ("auth.login_by_link", "POST"): (lambda w: "/login/link/unknown", None, everyone(404)),
     ("auth.account", "GET"): (lambda w: "/account", None, USER),
     ("auth.account", "POST"): (lambda w: "/account", lambda w: {
         "profile-name": "Nowe imię", "profile-locale": "en"},
@@ -302,7 +307,7 @@ def sign_in(client, session, role: str) -> None:
              "owner": "owner@example.org", "admin": "admin@example.org"}[role]
     with client.session_transaction() as flask_session:
         from models import User
-        flask_session["_user_id"] = session.scalar(select(User.session_token).where(User.email == email))
+        flask_session["_user_id"] = login_id(session.scalar(select(User).where(User.email == email)))
         flask_session["_fresh"] = True
 
 

@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import text
 
 from config import ConfigError, load_config
+from tests.conftest import login_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_production_refuses_to_start_without_a_secret_key_or_a_database(monkeypatch):
     monkeypatch.setenv("BASE_URL", "https://gielda.example.org")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/gielda")
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -35,6 +37,7 @@ def test_production_refuses_to_start_without_a_secret_key_or_a_database(monkeypa
 def test_database_url_chooses_the_database_in_every_configuration(monkeypatch, name):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("BASE_URL", "https://gielda.example.org")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/chosen.db")
     assert load_config(name).SQLALCHEMY_DATABASE_URI == "sqlite:////tmp/chosen.db"
 
@@ -98,7 +101,7 @@ def test_error_pages_are_html_in_the_users_language(client, app, url, status, ti
 def test_forbidden_page(client, make_user):
     user = make_user()
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
     response = client.get("/admin/users")
     assert response.status_code == 403 and "Access denied" in response.get_data(as_text=True)
 

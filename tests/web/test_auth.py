@@ -184,8 +184,12 @@ def test_failed_logins_are_limited_per_account_not_per_ip(app, client, auth, mak
         assert auth.login("anna@example.org", "wrong password").status_code == 401
     blocked = auth.login("anna@example.org")  # even the right password waits now
     assert blocked.status_code == 429
-    assert "Too many failed logins for this account" in blocked.get_data(as_text=True)
-    assert "15 minutes" in blocked.get_data(as_text=True)
+    page = blocked.get_data(as_text=True)
+    assert "Too many failed logins for this account" in page
+    # A short pause, said in words and in Retry-After, and a way in meanwhile.
+    assert "try again in 5 minutes" in page
+    assert 0 < int(blocked.headers["Retry-After"]) <= 300
+    assert 'action="/login/link"' in page and "E-mail me a login link" in page
     # Another person at the same venue (same IP) logs in normally.
     other = app.test_client()
     assert other.post("/login", data={"email": "jan@example.org",

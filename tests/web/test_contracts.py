@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from models import (Commitment, CommitmentStatus, Contract, ContractEvent, ContractStatus,
                     Listing, ValueDefault)
-from tests.conftest import NOW, TEST_PASSWORD
+from tests.conftest import NOW, TEST_PASSWORD, login_id
 
 
 def login_as(client, user, *, recent: bool = True):
     """Sign USER in; RECENT says whether the login counts as fresh for signing."""
 
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
         if recent:
             s["login_at"] = NOW.isoformat()
         else:

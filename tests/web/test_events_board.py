@@ -6,12 +6,12 @@ import wave
 from pathlib import Path
 
 from exchange import events
-from tests.conftest import desk_deal
+from tests.conftest import desk_deal, login_id
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 def board_url(hall, tail=".json"):

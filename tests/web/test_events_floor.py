@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from models import Contract, Signature
 from models.event import DealStatus, EventAttendee, EventDeal, ExchangeEvent
-from tests.conftest import NOW
+from tests.conftest import NOW, login_id
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 

@@ -11,12 +11,12 @@ from urllib.parse import unquote
 
 from exchange import events
 from models import CheckIn, CheckInAnswer, Contract, ContractStatus
-from tests.conftest import desk_deal
+from tests.conftest import desk_deal, login_id
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 def two_deals(session, hall, now):

@@ -13,12 +13,12 @@ from exchange.listings import create_listing
 from models import Listing
 from models.event import (ApplicationStatus, EventListing, EventParticipant, EventStaff,
                           EventStatus, ExchangeEvent, Introduction, StaffRole)
-from tests.conftest import NOW
+from tests.conftest import NOW, login_id
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 def count(session, model) -> int:

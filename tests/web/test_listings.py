@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Listing, ListingStatus
+from tests.conftest import login_id
 
 FORM = {"kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 80 osób",
         "description": "Z rzutnikiem i nagłośnieniem.", "quantity": "12", "unit": "hours"}
@@ -14,7 +15,7 @@ FORM = {"kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 80
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import MemberRole, Membership, Organization
+from tests.conftest import login_id
 
 PROFILE = {"name": "Stowarzyszenie Promyk", "sector": "ngo", "municipality": "Pelplin",
            "address": "ul. Mickiewicza 5", "description": "Zajęcia dla dzieci.",
@@ -14,7 +15,7 @@ PROFILE = {"name": "Stowarzyszenie Promyk", "sector": "ngo", "municipality": "Pe
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
         s["_fresh"] = True
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Proposal, ProposalStatus
+from tests.conftest import login_id
 
 
 def login_as(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
 
 
 def test_the_need_page_proposes_the_lab_with_reasons(client, pair):

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models import Listing, Organization
+from tests.conftest import login_id
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "static" / "examples"
 BAD_CSV = (
@@ -58,7 +59,7 @@ def test_cli_exports_what_it_imported_with_refs(runner, tmp_path):
 def login_admin(client, make_user):
     admin = make_user(is_admin=True)
     with client.session_transaction() as s:
-        s["_user_id"] = admin.session_token
+        s["_user_id"] = login_id(admin)
 
 
 def test_upload_form_imports_and_reports_problems(client, session, make_user):
