@@ -139,8 +139,9 @@ def password_check(user, field: str = "password"):
 
 def login_attempt(email: str) -> ratelimit.Attempt:
     """Count a login of EMAIL (web or API); raise RateLimited past the limit."""
-    return attempts().take(current_app.config["LOGIN_FAILURE_LIMIT"], ratelimit.LOGIN,
-                           accounts.normalise_email(email))
+    # Cut to the longest address an account may have: a megabyte "e-mail" is no bigger key.
+    key = accounts.normalise_email(email)[:accounts.EMAIL_MAX_LENGTH + 1]
+    return attempts().take(current_app.config["LOGIN_FAILURE_LIMIT"], ratelimit.LOGIN, key)
 
 
 @bp.route("/register", methods=["GET", "POST"])
