@@ -19,11 +19,11 @@ from exchange import accounts, logins, ratelimit, tokens
 from exchange.clock import utcnow
 from exchange.errors import DomainError, NotFound
 from exchange.extensions import attempts, db
-from exchange.mail import Mail, MailError, absolute_link, build_message, mailer_from_config
+from exchange.mail import Mail, MailError, build_message, mailer_from_config
 from exchange.ratelimit import RateLimited
 from exchange.web import access
 from exchange.web.i18n import select_locale, translate
-from exchange.web.util import safe_next, save
+from exchange.web.util import external_url, safe_next, save
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def request_login_link():
                   "link works once, within an hour."), "success")
     response = redirect(url_for("auth.login"))
     if secret is not None:
-        link = absolute_link(config["BASE_URL"], url_for("auth.login_by_link", secret=secret))
+        link = external_url("auth.login_by_link", secret=secret)
         _send_after_response(response, _login_link_mail(user, link))
     return response
 

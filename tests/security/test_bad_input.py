@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Listing, Organization
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, login_id
 
 DEEP = b"[" * 1000 + b"]" * 1000            # RecursionError in json.loads before the fix
 DEEP_OBJECT = b'{"a":' * 1000 + b"1" + b"}" * 1000
@@ -42,7 +42,7 @@ def token(client, member):
 def login_admin(client, make_user, language: str = "en"):
     admin = make_user(is_admin=True)
     with client.session_transaction() as s:
-        s["_user_id"] = admin.session_token
+        s["_user_id"] = login_id(admin)
         s["locale"] = language
 
 

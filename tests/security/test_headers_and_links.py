@@ -12,7 +12,7 @@ from sqlalchemy import select
 from config import ConfigError, load_config
 from exchange.mail import read_outbox
 from models import Contract
-from tests.conftest import NOW, TEST_PASSWORD
+from tests.conftest import NOW, TEST_PASSWORD, login_id
 
 BASE = "https://gielda.example.org"
 EVIL = {"Host": "evil.example"}
@@ -21,7 +21,7 @@ EVIL = {"Host": "evil.example"}
 def login_as(client, user):
     """Sign USER in, on localhost and on evil.example alike (cookies are kept per host)."""
     with client.session_transaction() as s:
-        s["_user_id"] = user.session_token
+        s["_user_id"] = login_id(user)
         s["login_at"] = NOW.isoformat()  # fresh enough to sign
     cookie = client.get_cookie(client.application.config["SESSION_COOKIE_NAME"])
     client.set_cookie(cookie.key, cookie.value, domain="evil.example")
@@ -33,6 +33,7 @@ def production_app(monkeypatch, database_url, clock, **env):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("BASE_URL", BASE)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/3")
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

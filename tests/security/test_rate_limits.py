@@ -72,6 +72,7 @@ def api_login(client, password: str, email: str = "anna@example.org"):
 def test_production_refuses_to_start_without_a_shared_rate_limit_store(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/gielda")
+    monkeypatch.setenv("BASE_URL", "https://gielda.example.org")
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI.*Redis"):
         load_config("production")

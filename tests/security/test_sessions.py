@@ -98,9 +98,9 @@ def outbox(app) -> list:
             for path in read_outbox(app.config["MAIL_OUTBOX"])]
 
 
-def ask_for_link(client, email: str):
+def ask_for_link(client, email: str, **options):
     # buffered: the mail goes once the response is closed, as a real server closes it
-    response = client.post("/login/link", data={"email": email}, buffered=True)
+    response = client.post("/login/link", data={"email": email}, buffered=True, **options)
     response.close()
     return response
 
@@ -113,9 +113,10 @@ def test_a_login_link_is_emailed_works_once_and_is_stored_only_as_a_hash(
         mail_app, session, make_user):
     make_user("anna@example.org", name="Anna Nowak")
     client = english(mail_app.test_client())
-    asked = ask_for_link(client, "Anna@Example.org ")
+    asked = ask_for_link(client, "Anna@Example.org ", headers={"Host": "evil.example.com"})
     assert asked.status_code == 302 and asked.headers["Location"] == "/login"
-    assert "a login link is on its way" in client.get("/login").get_data(as_text=True)
+    assert "a login link is on its way" in client.get(
+        "/login", headers={"Host": "evil.example.com"}).get_data(as_text=True)
     [mail] = outbox(mail_app)
     assert mail["To"] == "anna@example.org"
     link = link_in(mail)
