@@ -60,8 +60,6 @@ def _werkzeug_default(error: HTTPException) -> bool:
 
 def handle_http_error(error: HTTPException):
     status = error.code or 500
-    if status == 429:  # Flask-Limiter's description is our translated message
-        return _respond(429, str(error.description))
     detail = None if _werkzeug_default(error) else error.description
     return _respond(status, detail)
 
