@@ -7,7 +7,9 @@ Rules kept here, for the web pages, the API and the scheduler alike:
 - every change is one ``ContractEvent`` row in the same transaction (the database refuses
   to change or delete those rows);
 - a commitment linked to an offer reserves its quantity with one conditional UPDATE, so
-  two contracts can never take the same last unit;
+  two contracts can never take the same last unit; it does so only with the giver's consent
+  (the giver drafted or edited the terms, or its signatory signed them): another party
+  cannot drain an organization's offer by drafting contracts with it;
 - an edit made from an older revision of a draft is refused as a conflict.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from exchange.accounts import verify_password
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
                              clean_choice, clean_date, clean_number, clean_text)
-from exchange.listings import money_message
+from exchange.listings import PUBLIC_STATUSES, money_message
 from exchange.money import find_money
 from exchange.notifications import notify
 from models import (Category, CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
@@ -185,8 +187,11 @@ def suggested_value(session: Session, category, unit: Unit, quantity: int) -> in
     return None if per_unit is None else per_unit * quantity
 
 
-def clean_terms(session: Session, data: Mapping[str, Any], today: date) -> Terms:
-    """Validate parties, commitments and the note; field names match the web form's."""
+def clean_terms(session: Session, data: Mapping[str, Any], today: date, *,
+                acting_org: int | None = None) -> Terms:
+    """Validate parties, commitments and the note; field names match the web form's.
+
+    ACTING_ORG may link its own unpublished listings; nobody else's are found."""
     errors = Errors()
     parties: list[int] = []
     for value in data.get("parties") or []:
@@ -236,7 +241,7 @@ def clean_terms(session: Session, data: Mapping[str, Any], today: date) -> Terms
             errors.add(f"commitments-{i}-what", Msg("This field is required."))
             continue
         commitments.append(_clean_commitment(session, f"commitments-{i}-", row, set(parties),
-                                             today, errors))
+                                             today, errors, acting_org))
     if not errors:
         involved = {c["giver_id"] for c in commitments} | {c["receiver_id"] for c in commitments}
         for org_id in parties:
@@ -261,7 +266,7 @@ def _organization_id(value: Any, field: str, parties: set[int], errors: Errors) 
 
 
 def _clean_commitment(session: Session, prefix: str, row: Mapping[str, Any], parties: set[int],
-                      today: date, errors: Errors) -> dict[str, Any]:
+                      today: date, errors: Errors, acting_org: int | None) -> dict[str, Any]:
     giver = _organization_id(row.get("giver_id"), prefix + "giver_id", parties, errors)
     receiver = _organization_id(row.get("receiver_id"), prefix + "receiver_id", parties, errors)
     if giver is not None and giver == receiver:
@@ -282,9 +287,9 @@ def _clean_commitment(session: Session, prefix: str, row: Mapping[str, Any], par
     value = clean_number(row.get("estimated_value"), prefix + "estimated_value", errors, kind=int,
                     low=0, high=VALUE_MAX)
     listing_id = _linked(session, row.get("listing_id"), prefix + "listing_id", ListingKind.OFFER,
-                         giver, errors)
+                         giver, acting_org, errors)
     need_id = _linked(session, row.get("need_id"), prefix + "need_id", ListingKind.NEED,
-                      receiver, errors)
+                      receiver, acting_org, errors)
     category = None
     if row.get("category") not in (None, ""):
         category = clean_choice(row.get("category"), prefix + "category", errors, Category)
@@ -297,8 +302,11 @@ def _clean_commitment(session: Session, prefix: str, row: Mapping[str, Any], par
 
 
 def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id: int | None,
-            errors: Errors) -> int | None:
-    """A listing of KIND belonging to ORG_ID, or None when no listing is linked."""
+            acting_org: int | None, errors: Errors) -> int | None:
+    """A listing of KIND belonging to ORG_ID, or None when no listing is linked.
+
+    Another organization's unpublished listing gets the answer of one that does not exist,
+    so that probing ids tells nothing of its kind, owner or quantity."""
     if value in (None, "", 0, "0"):
         return None
     try:
@@ -307,6 +315,9 @@ def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id:
         errors.add(field, Msg("Not a valid choice."))
         return None
     listing = session.get(Listing, listing_id) if 0 < listing_id <= MAX_ID else None
+    if listing is not None and listing.status not in PUBLIC_STATUSES \
+            and listing.organization_id != acting_org:
+        listing = None
     if listing is None or listing.kind is not kind or (org_id is not None
                                                        and listing.organization_id != org_id):
         errors.add(field, Msg("Link an offer of the giver.") if kind is ListingKind.OFFER
@@ -317,7 +328,7 @@ def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id:
 
 # ---------------------------------------------------------------------------- reservations
 
-def _reserve(session: Session, row: Commitment, field: str, now: datetime) -> None:
+def _reserve(session: Session, row: Commitment, field: str | None, now: datetime) -> None:
     """Take the row's quantity from its offer's remaining capacity, atomically, or refuse."""
     if row.listing_id is None or row.reserved:
         return
@@ -332,6 +343,18 @@ def _reserve(session: Session, row: Commitment, field: str, now: datetime) -> No
             "This offer is no longer available in that quantity (%(left)d left).", left=left or 0))
     row.reserved = row.quantity
     _expire_listing(session, row.listing_id)
+
+
+def _check_available(session: Session, row: Commitment, field: str) -> None:
+    """Refuse early what the offer cannot give now, without reserving: only its giver's
+    consent reserves it (and is refused then if another contract took it meanwhile)."""
+    if row.listing_id is None:
+        return
+    left = session.scalar(select(Listing.remaining).where(Listing.id == row.listing_id,
+                                                          Listing.status == ListingStatus.OPEN))
+    if left is None or left < row.quantity:
+        raise ValidationError.single(field, Msg(
+            "This offer is no longer available in that quantity (%(left)d left).", left=left or 0))
 
 
 def _release(session: Session, row: Commitment, now: datetime) -> None:
@@ -399,7 +422,7 @@ def _check_revision(contract: Contract, revision: int | None) -> None:
 
 
 def _fill(session: Session, contract: Contract, version: ContractVersion, terms: Terms,
-          now: datetime, *, reserve: bool) -> None:
+          now: datetime, *, reserve_for: Iterable[int] = (), check_available: bool = False) -> None:
     by_org = {p.organization_id: p for p in contract.parties}
     for org_id in list(by_org):
         if org_id not in terms.parties:
@@ -417,9 +440,11 @@ def _fill(session: Session, contract: Contract, version: ContractVersion, terms:
             fields["estimated_value"] = _suggest_for(session, fields)
         row = Commitment(position=i, **fields)
         version.commitments.append(row)
-        if reserve:
+        if row.giver_id in reserve_for:
             session.flush()
             _reserve(session, row, clean["prefix"] + "quantity", now)
+        elif check_available:
+            _check_available(session, row, clean["prefix"] + "quantity")
 
 
 def _suggest_for(session: Session, fields: Mapping[str, Any]) -> int | None:
@@ -429,14 +454,20 @@ def _suggest_for(session: Session, fields: Mapping[str, Any]) -> int | None:
 
 
 def add_first_version(session: Session, contract: Contract, version: ContractVersion,
-                      terms: Terms, now: datetime) -> None:
-    """Save a new CONTRACT with its first VERSION holding TERMS, reserving linked offers."""
+                      terms: Terms, now: datetime, *,
+                      consenting: Iterable[int] | None = None) -> None:
+    """Save a new CONTRACT with its first VERSION holding TERMS, reserving the linked offers
+    of the CONSENTING givers (of every party when None: all of them signed at the desk)."""
     contract.versions.append(version)
     session.add(contract)
-    _fill(session, contract, version, terms, now, reserve=False)
+    _fill(session, contract, version, terms, now)
     session.flush()
+    consenting = set(terms.parties if consenting is None else consenting)
     for row, clean in zip(version.commitments, terms.commitments):
-        _reserve(session, row, clean["prefix"] + "quantity", now)
+        if row.giver_id in consenting:
+            _reserve(session, row, clean["prefix"] + "quantity", now)
+        else:
+            _check_available(session, row, clean["prefix"] + "quantity")
 
 
 def create_contract(session: Session, actor: User, org_id: int, data: Mapping[str, Any],
@@ -445,7 +476,7 @@ def create_contract(session: Session, actor: User, org_id: int, data: Mapping[st
     membership = _membership(session, actor, org_id)
     if membership is None:
         raise NotFound(Msg("Organization not found."))
-    terms = clean_terms(session, data, now.date())
+    terms = clean_terms(session, data, now.date(), acting_org=org_id)
     if org_id not in terms.parties:
         raise ValidationError.single("parties", Msg("Your organization must be one of the "
                                                     "parties."))
@@ -454,7 +485,9 @@ def create_contract(session: Session, actor: User, org_id: int, data: Mapping[st
                         created_at=now, updated_at=now)
     version = ContractVersion(number=1, state=VersionState.DRAFT, created_by_id=actor.id,
                               created_at=now)
-    add_first_version(session, contract, version, terms, now)
+    # Only the drafting organization's own offers are reserved now; another giver's are
+    # reserved when its signatory signs.
+    add_first_version(session, contract, version, terms, now, consenting={org_id})
     record_event(session, contract, "create", actor, org_id, now, **_terms_of(version, contract))
     session.flush()
     tell_parties(session, contract, org_id, now, f"contract-drafted:{contract.id}",
@@ -500,7 +533,7 @@ def update_draft(session: Session, actor: User, org_id: int, contract_id: int,
     _check_revision(contract, revision)
     version = _editable(contract)
     before = _terms_of(version, contract)
-    terms = clean_terms(session, data, now.date())
+    terms = clean_terms(session, data, now.date(), acting_org=org_id)
     if org_id not in terms.parties:
         raise ValidationError.single("parties", Msg("Your organization must be one of the "
                                                     "parties."))
@@ -509,7 +542,8 @@ def update_draft(session: Session, actor: User, org_id: int, contract_id: int,
         _release(session, row, now)
         version.commitments.remove(row)
     session.flush()
-    _fill(session, contract, version, terms, now, reserve=in_force is None)
+    _fill(session, contract, version, terms, now,
+          reserve_for={org_id} if in_force is None else (), check_available=in_force is None)
     _carry_origins(version, in_force)
     _touch(contract, now)
     session.flush()
@@ -567,6 +601,12 @@ def sign(session: Session, actor: User, org_id: int, contract_id: int, now: date
     version.signatures.append(Signature(organization_id=org_id, user_id=actor.id, signed_at=now))
     _touch(contract, now)
     session.flush()
+    if contract.in_force is None:
+        # The signature is the giver's consent: its offers in this version are reserved now,
+        # or the signature is refused when another contract took them meanwhile.
+        for row in version.commitments:
+            if row.giver_id == org_id:
+                _reserve(session, row, None, now)
     record_event(session, contract, "sign", actor, org_id, now)
     if all(version.signature_of(p) for p in contract.organization_ids):
         _bring_into_force(session, contract, version, actor, now)
@@ -650,7 +690,8 @@ def propose_amendment(session: Session, actor: User, org_id: int, contract_id: i
     session.flush()
     if contract.in_force is None:
         for row in amendment.commitments:
-            _reserve(session, row, "quantity", now)
+            if row.giver_id == org_id:
+                _reserve(session, row, "quantity", now)
     record_event(session, contract, "amend", actor, org_id, now, version=amendment.number)
     session.flush()
     return contract

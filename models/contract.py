@@ -180,7 +180,8 @@ class Commitment(Base):
     what: Mapped[str] = mapped_column(String(300))
     # What kind of resource, for the statistics; the linked offer's category when there is one.
     category: Mapped[Category | None] = mapped_column(str_enum(Category, "category"))
-    # The giver's offer this comes from; linking reserves QUANTITY of its remaining capacity.
+    # The giver's offer this comes from; QUANTITY of its remaining capacity is reserved once
+    # the giver consents (drafts, edits or signs the terms).
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id", ondelete="SET NULL"),
                                                    index=True)
     # The receiver's need this serves, if any.
@@ -203,6 +204,14 @@ class Commitment(Base):
     receiver: Mapped[Organization] = relationship(foreign_keys=[receiver_id])
     listing: Mapped[Listing | None] = relationship(foreign_keys=[listing_id])
     need: Mapped[Listing | None] = relationship(foreign_keys=[need_id])
+
+    @property
+    def awaits_reservation(self) -> bool:
+        """Linked to an offer that this row does not hold yet: its giver has not consented
+        (signed, drafted or edited the terms) or the version is not in force yet."""
+        return (self.listing_id is not None and not self.reserved
+                and self.status is CommitmentStatus.PENDING
+                and self.version.state in (VersionState.DRAFT, VersionState.SIGNING))
 
     @property
     def terms(self) -> dict:

@@ -43,6 +43,7 @@ def commitment_json(row: Commitment) -> dict:
             "unit": row.unit.value, "due_on": row.due_on.isoformat(),
             "listing_id": row.listing_id, "need_id": row.need_id,
             "estimated_value": row.estimated_value, "reserved": row.reserved,
+            "awaits_reservation": row.awaits_reservation,
             "status": row.status.value, "status_note": row.status_note,
             "delivered_at": _moment(row.delivered_at), "settled_at": _moment(row.settled_at)}
 

@@ -232,11 +232,15 @@ SCHEMAS.update({
                                   "required": ["giver_id", "receiver_id", "what", "quantity",
                                                "unit", "due_on"],
                                   "properties": COMMITMENT_TERMS}}}},
-    "Commitment": {"type": "object", "required": ["id", *COMMITMENT_TERMS, "status"],
+    "Commitment": {"type": "object", "required": ["id", *COMMITMENT_TERMS, "reserved",
+                                                  "awaits_reservation", "status"],
                    "properties": {
         "id": {"type": "integer"}, "position": {"type": "integer"}, **COMMITMENT_TERMS,
         "reserved": {"type": "integer", "minimum": 0,
                      "description": "How much of the linked offer this holds now."},
+        "awaits_reservation": {"type": "boolean", "description": (
+            "The linked offer is not reserved yet: its giver has not signed this version "
+            "(nor drafted or edited it), or the amendment is not in force yet.")},
         "status": _enum(CommitmentStatus), "status_note": {"type": "string"},
         "delivered_at": NULLABLE_DATE_TIME, "settled_at": NULLABLE_DATE_TIME}},
     "ContractVersion": {"type": "object", "required": ["number", "state", "note", "commitments",

@@ -216,7 +216,8 @@ def test_accepting_a_proposal_drafts_the_contract(session, world, now):
                                                              world["school"].id)
     assert (commitment.listing_id, commitment.need_id) == (world["room"].id, world["need"].id)
     assert commitment.quantity == 4 and commitment.what == ROOM["title"]
-    assert remaining(session, world["room"].id) == 6
+    # The school drafted it: the library's room is reserved only when the library signs.
+    assert remaining(session, world["room"].id) == 10 and commitment.awaits_reservation
     # The library (the other party) is told a draft waits for it.
     assert {n.user_id for n in notes(session, "contract-drafted")} == {world["library_owner"].id,
                                                                        world["library_signer"].id}

@@ -267,8 +267,10 @@ def test_the_list_shows_only_the_organizations_contracts(client, world, session,
 def test_the_last_unit_is_taken_by_exactly_one_of_fifty_racing_requests(app, session, make_user,
                                                                          make_org, now,
                                                                          monkeypatch):
-    """Fifty organizations ask at once for the one hour left of an offer, over real HTTP, each
-    request in its own server thread and database connection: one contract gets it."""
+    """The giver drafts fifty contracts at once, with fifty organizations, for the one hour
+    left of its offer, over real HTTP, each request in its own server thread and database
+    connection: one contract gets it. (Only the giver's own drafts, or its signature, reserve
+    its offer: see tests/security/test_tenancy.py.)"""
     from exchange import accounts
     from exchange.listings import create_listing
     from exchange.tokens import issue_token
@@ -282,16 +284,16 @@ def test_the_last_unit_is_taken_by_exactly_one_of_fifty_racing_requests(app, ses
     offer = create_listing(session, owner, giver.id, {
         "kind": "offer", "category": "rooms", "title": "Sala widowiskowa", "quantity": 1,
         "unit": "hours"}, now)
+    token, plain = issue_token(session, owner, "race", now)
+    # A token used within the last minutes is not written to again, so each request only
+    # reads (the offer too) until the contract is written: the widest window for a race.
+    token.last_used_at = NOW
     requests = []
     for i in range(racers):
         org = make_org(name=f"Stowarzyszenie {i}")
-        token, plain = issue_token(session, _owner_of(session, org), "race", now)
-        # A token used within the last minutes is not written to again, so each request only
-        # reads (the offer too) until the contract is written: the widest window for a race.
-        token.last_used_at = NOW
         body = terms(giver, org, listing_id=offer.id, quantity=1)
         body["commitments"][0]["what"] = "Sala widowiskowa na koncert"
-        requests.append((org.id, plain, body))
+        requests.append((giver.id, plain, body))
     session.commit()
 
     answers = race(app, [(f"/organizations/{org_id}/contracts", plain, body)

@@ -42,7 +42,9 @@ def test_from_proposal_to_fulfilment(app, client, session, pair):
     row = session.scalar(select(Commitment))
     assert (row.giver_id, row.receiver_id, row.quantity) == (pair["school"].id,
                                                               pair["library"].id, 6)
-    assert session.get(Listing, pair["lab"].id).remaining == 14  # reserved at once
+    # The library drafted it: the school's lab is reserved only when the school signs.
+    assert session.get(Listing, pair["lab"].id).remaining == 20
+    assert "not yet reserved" in page
 
     client.post(contract_url(pair["library"], contract, "/sign"),
                 data={"revision": contract.revision})
@@ -57,6 +59,7 @@ def test_from_proposal_to_fulfilment(app, client, session, pair):
                 data={"revision": contract.revision})
     session.rollback()
     assert session.get(Contract, contract.id).status is ContractStatus.ACTIVE
+    assert session.get(Listing, pair["lab"].id).remaining == 14
 
     school.post(contract_url(pair["school"], contract, f"/commitments/{row.id}/deliver"))
     client.post(contract_url(pair["library"], contract, f"/commitments/{row.id}/confirm"))
@@ -167,7 +170,8 @@ def test_a_stale_edit_is_a_conflict(client, session, pair):
     assert "Someone else changed this contract" in page
     session.rollback()
     assert session.scalar(select(Commitment.quantity)) == 4
-    assert session.get(Listing, pair["lab"].id).remaining == 16
+    # Not reserved: the lab is the school's, and the school has not signed yet.
+    assert session.get(Listing, pair["lab"].id).remaining == 20
 
 
 def test_signed_terms_are_frozen(client, session, pair):

@@ -1,0 +1,163 @@
+"""One organization cannot act for another: reserve its offers, probe its drafts, keep access
+after being removed from it, or learn who has an account."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from exchange import contracts
+from models import Listing
+from tests.conftest import NOW, TEST_PASSWORD
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def token_for(session, now):
+    from exchange.tokens import issue_token
+
+    def token_for(user) -> str:
+        _token, plain = issue_token(session, user, "test", now)
+        session.commit()
+        return plain
+
+    return token_for
+
+
+@pytest.fixture
+def world(session, make_user, make_org, now, token_for):
+    """B (a library) offers its room; A (a club) would like it; each owner has a token."""
+    from exchange.listings import create_listing
+
+    anna, jan = make_user("anna@example.org"), make_user("jan@example.org")
+    b = make_org(anna, name="Biblioteka")
+    a = make_org(jan, name="Klub")
+    room = create_listing(session, anna, b.id, {
+        "kind": "offer", "category": "rooms", "title": "Sala konferencyjna", "quantity": 10,
+        "unit": "hours"}, now)
+    draft = create_listing(session, anna, b.id, {
+        "kind": "offer", "category": "equipment", "title": "Rzutnik (szkic)", "quantity": 3,
+        "unit": "pieces"}, now, publish=False)
+    session.commit()
+    return {"a": a, "b": b, "room": room, "draft": draft, "anna": anna, "jan": jan,
+            "a_token": token_for(jan), "b_token": token_for(anna)}
+
+
+def terms(giver, receiver, **commitment) -> dict:
+    return {"parties": [giver.id, receiver.id],
+            "commitments": [{"giver_id": giver.id, "receiver_id": receiver.id,
+                             "what": "Sala na warsztaty", "quantity": 10, "unit": "hours",
+                             "due_on": (NOW.date() + timedelta(days=30)).isoformat(),
+                             **commitment}]}
+
+
+def remaining(session, listing) -> int:
+    session.rollback()
+    return session.scalar(select(Listing.remaining).where(Listing.id == listing.id))
+
+
+# ---------------------------------------------------------------------------- reservations
+
+def test_another_organization_cannot_reserve_an_offer_until_its_giver_signs(client, session,
+                                                                            world):
+    a, b, room = world["a"], world["b"], world["room"]
+    created = client.post(f"/api/v1/organizations/{a.id}/contracts",
+                          json=terms(b, a, listing_id=room.id), headers=bearer(world["a_token"]))
+    assert created.status_code == 201, created.json
+    # A asked for the whole room; B has not agreed to anything, so nothing is taken from it.
+    assert remaining(session, room) == 10
+    [row] = created.json["versions"][0]["commitments"]
+    assert (row["reserved"], row["awaits_reservation"]) == (0, True)
+    # A second contract of A's for the same hours is not refused either: nothing is held.
+    again = client.post(f"/api/v1/organizations/{a.id}/contracts",
+                        json=terms(b, a, listing_id=room.id), headers=bearer(world["a_token"]))
+    assert again.status_code == 201 and remaining(session, room) == 10
+
+    # B sees the draft and that its room is not reserved yet.
+    client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
+    page = client.get(f"/organizations/{b.id}/contracts/{created.json['id']}")
+    assert "not yet reserved" in page.get_data(as_text=True)
+
+    url = f"/api/v1/contracts/{created.json['id']}"
+    signed = client.post(f"{url}/sign", json={"organization_id": b.id,
+                                              "password": TEST_PASSWORD},
+                         headers=bearer(world["b_token"]))
+    assert signed.status_code == 200, signed.json
+    assert remaining(session, room) == 0
+    [row] = signed.json["versions"][0]["commitments"]
+    assert (row["reserved"], row["awaits_reservation"]) == (10, False)
+    assert "not yet reserved" not in client.get(
+        f"/organizations/{b.id}/contracts/{created.json['id']}").get_data(as_text=True)
+
+    # The second draft's hours are gone now: B's signature on it is refused, and nothing moves.
+    refused = client.post(f"/api/v1/contracts/{again.json['id']}/sign",
+                          json={"organization_id": b.id, "password": TEST_PASSWORD},
+                          headers=bearer(world["b_token"]))
+    assert refused.status_code == 422
+    assert "no longer available" in refused.json["message"]
+    assert remaining(session, room) == 0
+    assert client.get(f"/api/v1/contracts/{again.json['id']}",
+                      headers=bearer(world["a_token"])).json["status"] == "draft"
+
+    # Withdrawing gives back exactly what was held: the unreserved draft gives back nothing.
+    contracts.withdraw(session, world["jan"], a.id, again.json["id"], NOW)
+    session.commit()
+    assert remaining(session, room) == 0
+    contracts.withdraw(session, world["jan"], a.id, created.json["id"], NOW)
+    session.commit()
+    assert remaining(session, room) == 10
+
+
+def test_the_giver_drafting_reserves_its_own_offer_at_once(client, session, world):
+    b, a, room = world["b"], world["a"], world["room"]
+    created = client.post(f"/api/v1/organizations/{b.id}/contracts",
+                          json=terms(b, a, listing_id=room.id, quantity=4),
+                          headers=bearer(world["b_token"]))
+    assert created.status_code == 201, created.json
+    assert remaining(session, room) == 6
+    [row] = created.json["versions"][0]["commitments"]
+    assert (row["reserved"], row["awaits_reservation"]) == (4, False)
+    # A's edit is A's terms: B's consent lapses and the hours go back until B signs.
+    contracts.update_draft(session, world["jan"], a.id, created.json["id"],
+                           terms(b, a, listing_id=room.id, quantity=5), NOW, revision=None)
+    session.commit()
+    assert remaining(session, room) == 10
+    contracts.sign(session, world["anna"], b.id, created.json["id"], NOW, recent_login=True)
+    session.commit()
+    assert remaining(session, room) == 5
+
+
+# ---------------------------------------------------------------------------- unpublished listings
+
+def test_another_organizations_draft_listing_is_answered_like_a_missing_one(client, session,
+                                                                           world):
+    a, b = world["a"], world["b"]
+
+    def refusal(listing_id, **changes):
+        body = terms(b, a, listing_id=listing_id, **{"quantity": 1, **changes})
+        answer = client.post(f"/api/v1/organizations/{a.id}/contracts", json=body,
+                             headers=bearer(world["a_token"]))
+        assert answer.status_code == 422, answer.json
+        return answer.json
+
+    missing = refusal(999_999)
+    for probe in (refusal(world["draft"].id), refusal(world["draft"].id, quantity=50),
+                  refusal(world["draft"].id, unit="pieces")):
+        assert probe == missing
+    # As the need of the receiver, too.
+    body = terms(b, a, quantity=1)
+    body["commitments"][0]["need_id"] = world["draft"].id
+    as_need = client.post(f"/api/v1/organizations/{a.id}/contracts", json=body,
+                          headers=bearer(world["a_token"])).json
+    body["commitments"][0]["need_id"] = 999_999
+    assert as_need == client.post(f"/api/v1/organizations/{a.id}/contracts", json=body,
+                                  headers=bearer(world["a_token"])).json
+    # B itself may still link its own unpublished offer (and is told it is not available).
+    own = client.post(f"/api/v1/organizations/{b.id}/contracts",
+                      json=terms(b, a, listing_id=world["draft"].id, quantity=1,
+                                 unit="pieces"), headers=bearer(world["b_token"]))
+    assert own.status_code == 422 and "no longer available" in own.json["message"]
