@@ -1054,21 +1054,27 @@ def tell_parties(session: Session, contract: Contract, except_org: int | None, n
 
 # ---------------------------------------------------------------------------- calendar
 
-def calendar_token(session: Session, org: Organization, *, renew: bool = False) -> str:
-    """The secret of the organization's calendar URL, made on first use; RENEW replaces it."""
-    if org.calendar_token is None or renew:
-        org.calendar_token = secrets.token_urlsafe(24)
+def calendar_token(session: Session, membership: Membership, *, renew: bool = False) -> str:
+    """The secret of the member's calendar URL, made on first use; RENEW replaces it.
+
+    Each member has their own, so that removing a member (or deactivating the account)
+    ends that member's feed and no one else's."""
+    if membership.calendar_token is None or renew:
+        membership.calendar_token = secrets.token_urlsafe(24)
         session.flush()
-    return org.calendar_token
+    return membership.calendar_token
 
 
 def calendar_entries(session: Session, token: str) -> tuple[Organization, list[tuple[Contract,
                                                                                       Commitment]]]:
-    """The organization owning TOKEN and the due dates of its contracts in force."""
-    org = session.scalar(select(Organization).where(Organization.calendar_token == token)) \
-        if token else None
-    if org is None:
+    """The organization of the membership owning TOKEN and the due dates of its contracts in
+    force; NotFound once the member left or the account is deactivated."""
+    membership = session.scalar(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .where(Membership.calendar_token == token, User.is_active.is_(True))) if token else None
+    if membership is None:
         raise NotFound(Msg("Calendar not found."))
+    org = membership.organization
     entries = []
     for contract in contracts_of(session, org.id):
         version = contract.in_force

@@ -41,8 +41,6 @@ class Organization(Base):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     is_contact_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The secret in the URL of the organization's calendar feed of due dates.
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -71,6 +69,9 @@ class Membership(Base):
     role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"))
     can_sign: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The secret in the URL of this member's calendar feed of the organization's due dates:
+    # one per member, so that it dies with the membership.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organization: Mapped[Organization] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821

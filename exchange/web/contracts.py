@@ -367,18 +367,19 @@ def render_printable(contract, **context) -> str:
 @access.member
 def calendar(org_id: int):
     org = g.membership.organization
-    token = core.calendar_token(db.session, org)
+    token = core.calendar_token(db.session, g.membership)
     db.session.commit()
     return render_template("contracts/calendar.html", org=org, button_form=EmptyForm(),
                            feed=external_url("contracts.feed", token=token))
 
 
 @bp.route("/organizations/<int:org_id>/calendar/renew", methods=["POST"])
-@access.owner
+@access.member
 def renew_calendar(org_id: int):
-    """A new secret address; the old one stops working (for an address that leaked)."""
+    """A new secret address of the member's own; the old one stops working (for an address
+    that leaked)."""
     if EmptyForm().validate():
-        core.calendar_token(db.session, g.membership.organization, renew=True)
+        core.calendar_token(db.session, g.membership, renew=True)
         db.session.commit()
         flash(gettext("A new address is made; the old one no longer works."), "success")
     return redirect(url_for("contracts.calendar", org_id=org_id))

@@ -161,3 +161,63 @@ def test_another_organizations_draft_listing_is_answered_like_a_missing_one(clie
                       json=terms(b, a, listing_id=world["draft"].id, quantity=1,
                                  unit="pieces"), headers=bearer(world["b_token"]))
     assert own.status_code == 422 and "no longer available" in own.json["message"]
+
+
+# ---------------------------------------------------------------------------- removed members
+
+def test_a_removed_member_loses_the_calendar_feed_and_every_page_at_once(app, client, session,
+                                                                        world, make_user,
+                                                                        add_member, token_for):
+    from models import Membership
+
+    b = world["b"]
+    ola = make_user("ola@example.org")
+    membership = add_member(b, ola)
+    ola_token = token_for(ola)
+    ola_browser = app.test_client()
+    ola_browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    ola_browser.post("/login", data={"email": "ola@example.org", "password": TEST_PASSWORD})
+    assert ola_browser.get(f"/organizations/{b.id}/calendar").status_code == 200
+    session.rollback()
+    feed = session.get(Membership, membership.id).calendar_token
+    # The owner's own feed, to show that removing Ola ends Ola's feed and no one else's.
+    client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
+    assert client.get(f"/organizations/{b.id}/calendar").status_code == 200
+    session.rollback()
+    owners_feed = session.scalar(select(Membership.calendar_token).where(
+        Membership.organization_id == b.id, Membership.user_id == world["anna"].id))
+    outsider = app.test_client()
+    assert outsider.get(f"/calendar/{feed}.ics").status_code == 200
+    pages = [f"/organizations/{b.id}/contracts", f"/organizations/{b.id}/calendar",
+             f"/organizations/{b.id}/members", f"/organizations/{b.id}/listings"]
+    assert all(ola_browser.get(page).status_code == 200 for page in pages)
+    api = f"/api/v1/organizations/{b.id}/contracts"
+    assert client.get(api, headers=bearer(ola_token)).status_code == 200
+
+    removed = client.post(f"/organizations/{b.id}/members/{membership.id}/remove")
+    assert removed.status_code == 302
+
+    assert outsider.get(f"/calendar/{feed}.ics").status_code == 404
+    assert outsider.get(f"/calendar/{owners_feed}.ics").status_code == 200
+    for page in pages:
+        assert ola_browser.get(page).status_code in (403, 404), page
+    assert client.get(api, headers=bearer(ola_token)).status_code == 404
+
+
+def test_a_deactivated_account_loses_its_calendar_feed(app, client, session, world):
+    from exchange import accounts
+    from models import Membership, User
+
+    client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
+    assert client.get(f"/organizations/{world['b'].id}/calendar").status_code == 200
+    session.rollback()
+    feed = session.scalar(select(Membership.calendar_token).where(
+        Membership.user_id == world["anna"].id))
+    assert app.test_client().get(f"/calendar/{feed}.ics").status_code == 200
+    admin = accounts.register_user(session, email="admin@example.org", name="Admin",
+                                   password=TEST_PASSWORD, locale="en", now=NOW)
+    admin.is_admin = True
+    accounts.set_active(session, admin, session.get(User, world["anna"].id), active=False,
+                        now=NOW)
+    session.commit()
+    assert app.test_client().get(f"/calendar/{feed}.ics").status_code == 404

@@ -159,7 +159,7 @@ MATRIX = {
         lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/print", None, MEMBER),
     ("contracts.calendar", "GET"): (lambda w: f"/organizations/{w.org.id}/calendar", None, MEMBER),
     ("contracts.renew_calendar", "POST"): (lambda w: f"/organizations/{w.org.id}/calendar/renew",
-                                           None, OWNER_ACTION),
+                                           None, MEMBER_ACTION),
     ("contracts.feed", "GET"): (lambda w: "/calendar/not-a-secret.ics", None, everyone(404)),
     ("contracts.values", "GET"): (lambda w: "/admin/values", None, ADMIN_PAGE),
     ("contracts.values", "POST"): (lambda w: "/admin/values", lambda w: {
