@@ -1,19 +1,22 @@
 """User accounts: registration, password checks and changes, deactivation."""
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import datetime
+import secrets
+import unicodedata
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
-from exchange.errors import Errors, Forbidden, Msg, ValidationError, clean_text
+from exchange.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
 from exchange.logins import end_all_sessions
-from models import User
+from models import PendingRegistration, User
 from models.user import new_session_token
 
 # OWASP Password Storage Cheat Sheet, minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
@@ -28,25 +31,58 @@ PASSWORD_MIN_SCORE = 3  # zxcvbn: "safely unguessable" against an online attack
 NAME_MAX_LENGTH = 120
 EMAIL_MAX_LENGTH = 254
 LOCALES = ("pl", "en")
+REGISTRATION_LINK_VALID = timedelta(days=2)
 # Words a Polish attacker tries first, beyond zxcvbn's English dictionaries.
 _LOCAL_WORDS = ["gielda", "giełda", "haslo", "hasło", "polska", "zaq12wsx", "zaq1@wsx",
                 "qwerty", "kochamcie", "zasoby", "wymiana"]
 
 
+# Scripts whose letters pass for Latin ones: "аnna" with a Cyrillic "а" is not "anna".
+_LOOK_ALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK"})
+
+
 def normalise_email(value: str) -> str:
-    return (value or "").strip().lower()
+    """The one form an address is stored and looked up in: NFKC (full-width letters, ligatures
+    and decomposed accents become the ordinary ones), trimmed, in lower case."""
+    if not isinstance(value, str):
+        return ""
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
+def imitates_another_address(email: str) -> bool:
+    """Whether EMAIL (normalised) holds what only serves to look like another address.
+
+    That is a combining mark left after NFKC (one with no precomposed letter, e.g. a stroke
+    laid over an "o"), an invisible formatting character (a zero-width space or joiner, a
+    direction mark), or Latin letters mixed with Cyrillic or Greek ones in one part of it.
+    Polish letters are single characters after NFKC and pass."""
+    for char in email:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            return True
+    for part in re.split(r"[@.]", email):
+        scripts = {unicodedata.name(char, "?").split(" ")[0] for char in part if char.isalpha()}
+        if "LATIN" in scripts and scripts & _LOOK_ALIKE_SCRIPTS:
+            return True
+    return False
 
 
 def clean_email(value: object, field: str, errors: Errors) -> str:
-    """Return the normalised email, recording an error if it is not a valid address."""
+    """Return the normalised email, recording an error if it is not a valid address or
+    imitates another one."""
     email = clean_text(value, field, errors, max_length=EMAIL_MAX_LENGTH, required=True)
     if not email or field in errors.errors:
+        return email
+    email = normalise_email(email)
+    if imitates_another_address(email):
+        errors.add(field, Msg("This address has marks or letters that imitate others (e.g. a "
+                              "Cyrillic “а” among Latin letters, or an invisible character). "
+                              "Type it with ordinary letters."))
         return email
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         errors.add(field, Msg("Enter a valid email address, e.g. name@example.org."))
-    return normalise_email(email)
+    return email
 
 
 def password_problems(password: str, *, user_inputs: list[str] = ()) -> list[Msg]:
@@ -96,6 +132,67 @@ def register_user(session: Session, *, email: str, name: str, password: str,
     user = User(email=email, name=name, password_hash=hash_password(password),
                 locale=locale if locale in LOCALES else None,
                 created_at=now, password_changed_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _clean_registration(email: str, name: str, password: str) -> tuple[str, str]:
+    errors = Errors()
+    email = clean_email(email, "email", errors)
+    name = clean_text(name, "name", errors, max_length=NAME_MAX_LENGTH, required=True)
+    for problem in password_problems(password, user_inputs=[email, name]):
+        errors.add("password", problem)
+    errors.raise_if_any()
+    return email, name
+
+
+def _link_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_registration(session: Session, *, email: str, name: str, password: str,
+                       locale: str | None, now: datetime) -> tuple[User | None, str | None]:
+    """Check a registration and keep it until its e-mail link is followed.
+
+    Returns (the account that already has EMAIL, None), or (None, the secret of the link
+    to e-mail). The adapter answers both alike, so nobody learns who has an account: the
+    link proves the address is the registrant's before any account exists for it."""
+    email, name = _clean_registration(email, name, password)
+    # Hashed either way, so that both answers take as long.
+    password_hash = hash_password(password)
+    session.execute(delete(PendingRegistration).where(
+        PendingRegistration.created_at < now - REGISTRATION_LINK_VALID))
+    existing = find_user_by_email(session, email)
+    if existing is not None:
+        return existing, None
+    secret = secrets.token_urlsafe(32)
+    session.add(PendingRegistration(email=email, name=name, password_hash=password_hash,
+                                    locale=locale if locale in LOCALES else None,
+                                    token_hash=_link_hash(secret), created_at=now))
+    session.flush()
+    return None, secret
+
+
+def pending_registration(session: Session, secret: str, now: datetime) -> PendingRegistration:
+    """The registration whose link holds SECRET, while it is valid; NotFound otherwise."""
+    pending = session.scalar(select(PendingRegistration).where(
+        PendingRegistration.token_hash == _link_hash(secret or ""))) \
+        if isinstance(secret, str) and len(secret) <= 100 else None
+    if pending is None or now - pending.created_at > REGISTRATION_LINK_VALID \
+            or find_user_by_email(session, pending.email) is not None:
+        raise NotFound(Msg("This link has expired or has been used. Register again."))
+    return pending
+
+
+def confirm_registration(session: Session, secret: str, now: datetime) -> User:
+    """Make the account of the registration whose link holds SECRET."""
+    pending = pending_registration(session, secret, now)
+    user = User(email=pending.email, name=pending.name, password_hash=pending.password_hash,
+                locale=pending.locale, created_at=now, password_changed_at=now,
+                last_login_at=now)
+    session.execute(delete(PendingRegistration).where(
+        PendingRegistration.email == pending.email))
     session.add(user)
     session.flush()
     return user

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from exchange.accounts import clean_email, find_user_by_email
 from exchange.contracts import (add_first_version, clean_terms, next_number, record_event,
                                 tell_parties)
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
@@ -227,17 +228,20 @@ def publish_event(session: Session, actor: User, event_id: int, now: datetime) -
 
 
 def add_staff(session: Session, actor: User, event_id: int, email: Any, role: Any,
-              now: datetime) -> EventStaff:
+              now: datetime) -> EventStaff | None:
+    """Put the user with EMAIL on the event's staff and tell them; organisers only.
+
+    None when no active account has EMAIL: the adapter invites the address to register and
+    answers alike either way (see organizations.add_member)."""
     event = get_event(session, actor, event_id)
     require_role(event, actor, StaffRole.ORGANISER)
     errors = Errors()
-    email = clean_text(email, "email", errors, max_length=254, required=True).lower()
+    email = clean_email(email, "email", errors)
     role = clean_choice(role, "role", errors, StaffRole)
     errors.raise_if_any()
-    user = session.scalar(select(User).where(func.lower(User.email) == email))
+    user = find_user_by_email(session, email)
     if user is None or not user.is_active:
-        raise ValidationError.single("email", Msg(
-            "No active account uses this email. Ask the person to register first."))
+        return None
     if role in event.roles_of(user.id):
         raise ValidationError.single("email", Msg("%(name)s already has this role.",
                                                   name=user.name))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from exchange.accounts import clean_email, find_user_by_email
 from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
                              clean_choice, clean_text)
+from exchange.notifications import notify
 from models import MemberRole, Membership, Organization, Sector, User
 from models.base import MAX_ID
 
@@ -168,17 +169,20 @@ def _member(session: Session, org_id: int, membership_id: int) -> Membership:
 
 
 def add_member(session: Session, actor: User, org_id: int, *, email: str, role: str | MemberRole,
-               can_sign: bool, now: datetime) -> Membership:
-    """Add the user with EMAIL to the organization; only owners may."""
-    get_membership(session, actor, org_id, role=MemberRole.OWNER, for_update=True)
+               can_sign: bool, now: datetime) -> Membership | None:
+    """Add the user with EMAIL to the organization and tell them; only owners may.
+
+    None when no active account has EMAIL: the adapter invites the address to register,
+    and answers the owner alike either way, so that adding members tells nobody who has an
+    account. Nothing is recorded for the invitation (invitations are issue #15)."""
+    own = get_membership(session, actor, org_id, role=MemberRole.OWNER, for_update=True)
     errors = Errors()
     email = clean_email(email, "email", errors)
     role = clean_choice(role, "role", errors, MemberRole)
     errors.raise_if_any()
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
-        raise ValidationError.single("email", Msg(
-            "Nobody has an account with this email yet. Ask them to register, then add them."))
+        return None
     if session.scalar(select(Membership).where(Membership.organization_id == org_id,
                                                Membership.user_id == user.id)):
         raise ValidationError.single("email", Msg("This person is already a member."))
@@ -186,6 +190,9 @@ def add_member(session: Session, actor: User, org_id: int, *, email: str, role: 
                             can_sign=bool(can_sign), created_at=now)
     session.add(membership)
     session.flush()
+    notify(session, user.id, f"member-added:{membership.id}", Msg(
+        "%(organization)s added you as a member.", organization=own.organization.name),
+        f"/organizations/{org_id}", now)
     return membership
 
 

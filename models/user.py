@@ -82,3 +82,24 @@ class LoginLink(Base):
 
     def __repr__(self) -> str:
         return f"<LoginLink {self.id} user={self.user_id}{' used' if self.used_at else ''}>"
+
+
+class PendingRegistration(Base):
+    """A registration waiting for its e-mail link to be followed; the account is made then.
+
+    Registering answers the same whether or not the address has an account, so the account
+    cannot exist before the address's owner has shown they read its mail."""
+
+    __tablename__ = "pending_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # SHA-256 of the secret in the link: a stolen database does not confirm anyone.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<PendingRegistration {self.id} {self.email!r}>"

@@ -108,20 +108,35 @@ def clock():
 
 
 @pytest.fixture
-def app(database_url, session, clock):
-    """The app on the test database, its clock frozen at NOW. No app context stays pushed,
-    so each request gets its own (its own ``g``, its own database session), as in
-    production."""
+def app(database_url, session, clock, tmp_path):
+    """The app on the test database, its clock frozen at NOW, its mail in an outbox of its
+    own. No app context stays pushed, so each request gets its own (its own ``g``, its own
+    database session), as in production."""
     from app import create_app
     from exchange.extensions import db
 
     from tests.openapi_check import CheckingClient
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CLOCK=clock)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CLOCK=clock,
+                     MAIL_OUTBOX=str(tmp_path / "outbox"))
     app.test_client_class = CheckingClient
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def outbox(app):
+    """The mails the app has sent so far, oldest first, as parsed messages."""
+    from email import message_from_bytes, policy
+
+    from exchange.mail import read_outbox
+
+    def outbox() -> list:
+        return [message_from_bytes(p.read_bytes(), policy=policy.default)
+                for p in read_outbox(app.config["MAIL_OUTBOX"])]
+
+    return outbox
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from exchange.mail import Mail, MailError, build_message, mailer_from_config
 from exchange.ratelimit import RateLimited
 from exchange.web import access
 from exchange.web.i18n import select_locale, translate
-from exchange.web.util import external_url, safe_next, save
+from exchange.web.util import external_url, mail_now, safe_next, save
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -43,6 +43,10 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class ConfirmForm(FlaskForm):
+    pass
 
 
 class LoginForm(FlaskForm):
@@ -151,15 +155,66 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        saved, user = save(form, lambda: accounts.register_user(
+        saved, result = save(form, lambda: accounts.start_registration(
             db.session, email=form.email.data, name=form.name.data,
             password=form.password.data, locale=select_locale(), now=utcnow()))
         if saved:
+            email = accounts.normalise_email(form.email.data)
+            existing, secret = result
+            if existing is not None:
+                _mail_someone_tried(existing)
+            else:
+                _mail_registration_link(email, form.name.data, secret)
+            # The same answer whether or not the address has an account: the mail says which.
+            flash(gettext("We have sent an e-mail to %(email)s. Follow the link in it to "
+                          "finish registering.", email=email), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+def _mail_registration_link(email: str, name: str, secret: str) -> None:
+    link = external_url("auth.confirm_registration", secret=secret)
+    mail_now(email, gettext("confirm your e-mail address"), "\n\n".join([
+        gettext("Hello %(name)s,", name=name.strip()),
+        gettext("To finish creating your account, open this link within two days: %(link)s",
+                link=link),
+        gettext("If you did not register, ignore this e-mail: no account is made without "
+                "the link."),
+    ]))
+
+
+def _mail_someone_tried(user) -> None:
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        mail_now(user.email, gettext("someone tried to register with your address"),
+                 "\n\n".join([
+                     gettext("Hello %(name)s,", name=user.name),
+                     gettext("Someone tried to create an account with your e-mail address, "
+                             "but you already have one. If it was you, simply log in: "
+                             "%(link)s", link=external_url("auth.login")),
+                     gettext("If it was not you, ignore this e-mail: nothing has changed."),
+                 ]))
+
+
+@bp.route("/register/<secret>", methods=["GET", "POST"])
+@access.public
+def confirm_registration(secret: str):
+    """The link from the registration e-mail: a button makes the account (a mail scanner
+    following the link makes nothing)."""
+    form = ConfirmForm()
+    try:
+        if request.method == "POST" and form.validate():
+            user = accounts.confirm_registration(db.session, secret, utcnow())
+            db.session.commit()
             _start_session(user)
             flash(gettext("Welcome, %(name)s! Your account is ready. Now register your "
-                          "organization or ask its owner to add you.", name=user.name), "success")
+                          "organization or ask its owner to add you.", name=user.name),
+                  "success")
             return redirect(url_for("organizations.create"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+        pending = accounts.pending_registration(db.session, secret, utcnow())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    return render_template("auth/confirm.html", form=form, pending=pending)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -10,13 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from exchange import listings, organizations as orgs
+from exchange.accounts import normalise_email
 from exchange.clock import utcnow
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access
 from exchange.web.i18n import translate
 from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import act, page_number, save
+from exchange.web.util import act, invitation_to_register, mail_now, page_number, save
 from models import MemberRole, Sector
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -165,7 +166,23 @@ def add_member(org_id: int):
             db.session, current_user, org_id, email=form.email.data, role=form.role.data,
             can_sign=form.can_sign.data, now=utcnow()))
         if saved:
-            flash(gettext("%(name)s is now a member.", name=added.user.name), "success")
+            email = normalise_email(form.email.data)
+            if added is None:
+                org = g.membership.organization
+                mail_now(email, gettext("%(organization)s invites you", organization=org.name),
+                         "\n\n".join([
+                             gettext("Hello,"),
+                             gettext("%(person)s would like to add you to %(organization)s in "
+                                     "%(app)s, where organizations exchange what they have "
+                                     "and need.", person=current_user.name,
+                                     organization=org.name, app=current_app.config.get(
+                                         "APP_NAME", "Giełda")),
+                             invitation_to_register(),
+                         ]))
+            # The same answer whether or not the address has an account.
+            flash(gettext("We have e-mailed %(email)s. If the address has an account, its "
+                          "owner is a member now; if not, we invited them to register: add "
+                          "them again once they have.", email=email), "success")
             return redirect(url_for("organizations.members", org_id=org_id))
     return _render_members(form, 422)
 

@@ -87,3 +87,35 @@ def act(action: Callable[[], Any]) -> bool:
         flash(translate(getattr(error, "message", CONCURRENT_CHANGE)), "error")
         return False
     return True
+
+
+def mail_now(to: str, subject: str, body: str) -> None:
+    """E-mail an address straight away, after the unit of work was committed.
+
+    For mail to an address that may have no account (the notification job mails only
+    accounts). A failure is logged and never shown: the answer must not differ with the
+    address."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from exchange.clock import utcnow
+    from exchange.mail import Mail, MailError, build_message, mailer_from_config
+
+    app_name = current_app.config.get("APP_NAME", "Giełda")
+    mail = Mail(to=to, subject=f"{app_name}: {subject}", body=body.rstrip() + "\n",
+                language=str(get_locale() or "pl"))
+    mailer = mailer_from_config(current_app.config, current_app.instance_path)
+    try:
+        mailer.send(build_message(mail, mailer.sender, utcnow()))
+    except MailError:
+        current_app.logger.exception("mail to a visitor's address not sent")
+    finally:
+        mailer.close()
+
+
+def invitation_to_register() -> str:
+    """The paragraph of an invitation that says how to take it up."""
+    from flask_babel import gettext
+
+    return gettext("To accept, create an account with this e-mail address: %(link)s — then "
+                   "ask them to add you again.", link=external_url("auth.register"))

@@ -15,12 +15,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture
-def live_server(database_url, session):
-    """The app served over HTTP on a free loopback port, with CSRF protection on."""
+def live_server(database_url, session, tmp_path):
+    """The app served over HTTP on a free loopback port, with CSRF protection on; its mail
+    goes to the test's ``tmp_path / "outbox"``."""
     from app import create_app
     from exchange.extensions import db
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True,
+                     MAIL_OUTBOX=str(tmp_path / "outbox"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

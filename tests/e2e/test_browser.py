@@ -20,7 +20,12 @@ def log_in(page, live_server: str, email: str) -> None:
     page.wait_for_url(live_server + "/")
 
 
-def test_register_create_an_organization_and_add_a_member(live_server, phone, session, make_user):
+def test_register_create_an_organization_and_add_a_member(live_server, phone, session, make_user,
+                                                          tmp_path):
+    from email import message_from_bytes, policy
+
+    from exchange.mail import read_outbox
+
     make_user("jan.kowalski@example.org", name="Jan Kowalski")
     page = phone
     page.goto(live_server + "/")
@@ -30,6 +35,14 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     page.get_by_label("E-mail").fill("magdalena@example.org")
     page.get_by_label("Hasło", exact=True).fill("biblioteka nad wisłą 1954")
     page.get_by_label("Powtórz hasło").fill("biblioteka nad wisłą 1954")
+    page.get_by_role("button", name="Załóż konto").click()
+
+    # The account is made from the link in the e-mail.
+    page.wait_for_url(live_server + "/")
+    assert "Wysłaliśmy e-mail na adres magdalena@example.org" in page.content()
+    [mail] = [message_from_bytes(p.read_bytes(), policy=policy.default)
+              for p in read_outbox(tmp_path / "outbox")]
+    page.goto(live_server + re.search(r"/register/\S+", mail.get_content()).group(0))
     page.get_by_role("button", name="Załóż konto").click()
 
     # Straight on to registering the organization, with a welcome in Polish.
@@ -48,7 +61,7 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     page.get_by_label("Adres e-mail dodawanej osoby").fill("jan.kowalski@example.org")
     page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
     page.get_by_role("button", name="Dodaj członka").click()
-    assert page.get_by_role("status").filter(has_text="Jan Kowalski").is_visible()
+    assert page.get_by_role("status").filter(has_text="jan.kowalski@example.org").is_visible()
     assert page.get_by_role("cell", name="jan.kowalski@example.org").is_visible()
 
     session.rollback()

@@ -2,6 +2,7 @@
 after being removed from it, or learn who has an account."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -221,3 +222,147 @@ def test_a_deactivated_account_loses_its_calendar_feed(app, client, session, wor
                         now=NOW)
     session.commit()
     assert app.test_client().get(f"/calendar/{feed}.ics").status_code == 404
+
+
+# ---------------------------------------------------------------------------- who has an account
+
+CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
+
+
+def answer_of(app, response) -> tuple:
+    """What a visitor sees of RESPONSE: status, where it leads, the page, and what the session
+    cookie carries (the flashed messages), without CSRF tokens."""
+    cookie = next((c for c in response.headers.getlist("Set-Cookie")
+                   if c.startswith(app.config["SESSION_COOKIE_NAME"] + "=")), None)
+    carried = None
+    if cookie is not None:
+        value = cookie.split(";")[0].split("=", 1)[1]
+        carried = app.session_interface.get_signing_serializer(app).loads(value)
+        carried.pop("csrf_token", None)
+    return (response.status_code, response.headers.get("Location"),
+            CSRF.sub(r"\1\2", response.get_data(as_text=True)), carried)
+
+
+def twice(app, make_user, email, send):
+    """SEND's answer for EMAIL without an account, then with one: a fresh browser each time."""
+    browsers = [app.test_client(), app.test_client()]
+    for browser in browsers:
+        browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    first = send(browsers[0])
+    make_user(email)
+    second = send(browsers[1])
+    return first, second
+
+
+def test_registering_answers_alike_whether_or_not_the_address_has_an_account(
+        app, session, make_user, outbox):
+    data = {"name": "Ola Nowak", "email": "ola@example.org", "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD}
+
+    def send(browser):
+        response = browser.post("/register", data=data)
+        return answer_of(app, response), answer_of(app, browser.get(response.headers["Location"]))
+
+    first, second = twice(app, make_user, "ola@example.org", send)
+    assert first == second
+    assert first[0][0] == 302 and "We have sent an e-mail to ola@example.org" in first[1][2]
+    # The mail says what happened: a link to finish, or that an account exists already.
+    link, known = outbox()
+    assert link["To"] == known["To"] == "ola@example.org"
+    assert "/register/" in link.get_content() and "already have one" in known.get_content()
+
+
+def test_adding_a_member_answers_alike_whether_or_not_the_address_has_an_account(
+        app, session, world, make_user, outbox):
+    b = world["b"]
+
+    def send(browser):
+        browser.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
+        return answer_of(app, browser.post(f"/organizations/{b.id}/members/add",
+                                           data={"email": "Ola@Example.org", "role": "member"}))
+
+    first, second = twice(app, make_user, "ola@example.org", send)
+    assert first == second and first[0] == 302
+    assert "We have e-mailed ola@example.org" in str(first[3])
+    # The address without an account got an invitation; the one with it is a member now, and
+    # the notification of it is waiting to be e-mailed by the mail job.
+    [invitation] = outbox()
+    assert invitation["To"] == "ola@example.org"
+    assert "create an account with this e-mail address" in invitation.get_content()
+    session.rollback()
+    from models import Membership, Notification, User
+    ola = session.scalar(select(User).where(User.email == "ola@example.org"))
+    assert session.scalar(select(Membership).where(Membership.user_id == ola.id))
+    assert session.scalar(select(Notification).where(Notification.user_id == ola.id))
+
+
+def test_adding_staff_answers_alike_whether_or_not_the_address_has_an_account(
+        app, session, hall, make_user, outbox):
+    event = hall["event"]
+
+    def send(browser):
+        browser.post("/login", data={"email": "organiser@example.org",
+                                     "password": TEST_PASSWORD})
+        return answer_of(app, browser.post(f"/events/{event.id}/staff/add",
+                                           data={"email": "ola@example.org", "role": "broker"}))
+
+    first, second = twice(app, make_user, "ola@example.org", send)
+    assert first == second and first[0] == 302
+    [invitation] = outbox()
+    assert invitation["To"] == "ola@example.org" and event.name in invitation.get_content()
+
+
+# ---------------------------------------------------------------------------- e-mail forms
+
+@pytest.mark.parametrize("typed", [
+    "ＡＮＮＡ@example.org",          # full-width letters
+    " Anna@EXAMPLE.org ",
+])
+def test_an_address_in_another_form_is_the_same_account(client, world, typed):
+    from exchange import accounts
+
+    assert accounts.normalise_email(typed) == "anna@example.org"
+    response = client.post("/login", data={"email": typed, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    token = client.post("/api/v1/tokens", json={"email": typed, "password": TEST_PASSWORD})
+    assert token.status_code == 201
+
+
+@pytest.mark.parametrize("look_alike", [
+    "anno\u0338@example.org",          # a combining long solidus laid over an "o"
+    "an\u200bna@example.org",          # a zero-width space
+    "\u0430nna@example.org",           # a Cyrillic "а"
+    "anna@ex\u0430mple.org",           # a Cyrillic "а" in the domain
+])
+def test_look_alike_addresses_are_refused_everywhere(client, session, world, make_user,
+                                                    look_alike):
+    from exchange import accounts
+    from exchange.errors import Errors
+
+    errors = Errors()
+    accounts.clean_email(look_alike, "email", errors)
+    assert "imitate" in str(errors.errors["email"][0])
+    page = client.post("/register", data={"name": "Ola", "email": look_alike,
+                                          "password": TEST_PASSWORD,
+                                          "confirm": TEST_PASSWORD})
+    # (The form's own check already refuses an invisible character as not an address.)
+    assert page.status_code == 422
+    assert "imitate" in page.get_data(as_text=True) or "Invalid email" in page.get_data(
+        as_text=True)
+    client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
+    added = client.post(f"/organizations/{world['b'].id}/members/add",
+                        data={"email": look_alike, "role": "member"})
+    assert added.status_code == 422
+    assert "imitate" in added.get_data(as_text=True) or "Invalid email" in added.get_data(
+        as_text=True)
+
+
+def test_polish_letters_are_welcome_in_an_address(session, now):
+    from exchange import accounts
+    from exchange.errors import Errors
+
+    errors = Errors()
+    # Typed decomposed (z + combining dot above), it is stored composed, like typed at once.
+    assert accounts.clean_email("z\u0307aneta@example.org", "email", errors) == \
+        "żaneta@example.org"
+    assert not errors

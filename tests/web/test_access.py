@@ -68,6 +68,10 @@ MATRIX = {
     ("auth.register", "POST"): (lambda w: "/register", lambda w: {
         "name": "Nowy", "email": "nowy@example.org", "password": "correct horse battery staple",
         "confirm": "correct horse battery staple"}, everyone(302)),
+    ("auth.confirm_registration", "GET"): (lambda w: "/register/not-a-secret", None,
+                                           everyone(404)),
+    ("auth.confirm_registration", "POST"): (lambda w: "/register/not-a-secret", None,
+                                            everyone(404)),
     ("auth.login", "GET"): (lambda w: "/login", None, GUEST_ONLY),
     ("auth.login", "POST"): (lambda w: "/login", lambda w: {
         "email": "nobody@example.org", "password": "wrong"},

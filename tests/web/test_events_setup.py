@@ -321,9 +321,10 @@ def test_the_organiser_names_staff_by_email(client, session, fair, make_user):
     page = client.get(url).get_data(as_text=True)
     assert "Norbert Notariusz" in page and "Notary" in page
 
+    # Without an account: invited, not added, and told alike (tests/security/test_tenancy.py).
     response = client.post(url + "/add", data={"email": "nobody@example.org", "role": "broker"})
-    assert response.status_code == 422
-    assert "No active account uses this email." in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert "We have e-mailed nobody@example.org" in client.get(url).get_data(as_text=True)
     assert count(session, EventStaff) == 2
 
     client.post(f"{url}/{row.id}/remove")

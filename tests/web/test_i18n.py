@@ -55,11 +55,12 @@ def test_error_messages_from_forms_and_the_core_are_translated(app, make_user):
                                           "password": "krótkie", "confirm": "krótkie"}
                        ).get_data(as_text=True)
     assert "To pole jest wymagane." in page
-    page = client.post("/register", data={"name": "Anna", "email": "anna@example.org",
+    # (A taken address is no longer refused: registering answers alike either way.)
+    page = client.post("/register", data={"name": "Anna", "email": "\u0430nna@example.org",
                                           "password": "correct horse battery staple",
                                           "confirm": "correct horse battery staple"}
                        ).get_data(as_text=True)
-    assert "Konto z tym adresem e-mail już istnieje" in page
+    assert "Ten adres zawiera znaki lub litery udające inne" in page
 
 
 def test_dates_and_numbers_follow_the_locale(app, make_user):

@@ -136,7 +136,7 @@ def test_owner_adds_a_member_who_may_sign(client, session, make_user, make_org):
                            data={"email": "JAN@example.org", "role": "member", "can_sign": "y"})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Jan Kowalski is now a member." in page
+    assert "We have e-mailed jan@example.org." in page and "Jan Kowalski" in page
     session.rollback()
     membership = session.scalar(select(Membership).where(Membership.user_id == jan.id))
     assert membership.organization_id == org.id and membership.can_sign
@@ -146,7 +146,6 @@ def test_owner_adds_a_member_who_may_sign(client, session, make_user, make_org):
 @pytest.mark.parametrize("email, message", [
     ("", "This field is required."),
     ("not-an-email", "Invalid email address."),
-    ("ghost@example.org", "Nobody has an account with this email yet"),
 ])
 def test_adding_a_member_with_bad_email_explains_and_changes_nothing(client, make_user, make_org,
                                                                      count, email, message):

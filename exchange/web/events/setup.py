@@ -14,6 +14,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exchange import events as core
+from exchange.accounts import normalise_email
 from exchange.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
@@ -25,7 +26,7 @@ from exchange.web.labels import (APPLICATION_STATUS_LABELS, CATEGORY_LABELS,
                                  STAFF_ROLE_LABELS, UNIT_LABELS)
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import current_index
-from exchange.web.util import act, external_url, save
+from exchange.web.util import act, external_url, invitation_to_register, mail_now, save
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
 
@@ -390,8 +391,22 @@ def add_staff(event_id: int):
         done, added = save(form, lambda: core.add_staff(
             db.session, current_user, event_id, form.email.data, form.role.data, utcnow()))
         if done:
-            flash(gettext("%(name)s is on the staff as %(role)s.", name=added.user.name,
-                          role=STAFF_ROLE_LABELS[added.role]), "success")
+            email = normalise_email(form.email.data)
+            role = STAFF_ROLE_LABELS[StaffRole(form.role.data)]
+            if added is None:
+                mail_now(email, gettext("%(event)s invites you", event=g.event.name),
+                         "\n\n".join([
+                             gettext("Hello,"),
+                             gettext("%(person)s would like you on the staff of %(event)s as "
+                                     "%(role)s.", person=current_user.name, event=g.event.name,
+                                     role=role),
+                             invitation_to_register(),
+                         ]))
+            # The same answer whether or not the address has an account.
+            flash(gettext("We have e-mailed %(email)s. If the address has an account, its "
+                          "owner is on the staff as %(role)s now; if not, we invited them to "
+                          "register: add them again once they have.", email=email, role=role),
+                  "success")
             return redirect(url_for("events.staff", event_id=event_id))
     db.session.refresh(g.event)
     return _staff_page(g.event, form, 422)
