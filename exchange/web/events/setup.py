@@ -124,7 +124,8 @@ class DecisionForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Length(max=254)], description=_l(
-        "The person needs an account; add them with the email they log in with."))
+        "Use the e-mail address the person logs in with. Without an account, they get an "
+        "e-mail inviting them to register; then add them again."))
     role = SelectField(_l("Role"), coerce=str, validate_choice=False)
 
     def __init__(self, *args, **kwargs):
