@@ -1,7 +1,7 @@
 """Calendar feed addresses belong to members; registrations wait for their e-mail link.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-07 01:00:00
 
 The organizations' shared addresses are dropped rather than handed to one member: nobody
@@ -15,7 +15,7 @@ import models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
