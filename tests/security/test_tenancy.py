@@ -231,14 +231,16 @@ CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
 
 def answer_of(app, response) -> tuple:
     """What a visitor sees of RESPONSE: status, where it leads, the page, and what the session
-    cookie carries (the flashed messages), without CSRF tokens."""
+    cookie carries (the flashed messages), without CSRF tokens and without the login's own
+    identifiers (each browser's login has its own secret)."""
     cookie = next((c for c in response.headers.getlist("Set-Cookie")
                    if c.startswith(app.config["SESSION_COOKIE_NAME"] + "=")), None)
     carried = None
     if cookie is not None:
         value = cookie.split(";")[0].split("=", 1)[1]
         carried = app.session_interface.get_signing_serializer(app).loads(value)
-        carried.pop("csrf_token", None)
+        for own in ("csrf_token", "_user_id", "_id"):
+            carried.pop(own, None)
     return (response.status_code, response.headers.get("Location"),
             CSRF.sub(r"\1\2", response.get_data(as_text=True)), carried)
 
