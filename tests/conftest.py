@@ -215,6 +215,24 @@ def login_id(user) -> str:
     return value
 
 
+def bearer(token: str) -> dict:
+    """The API's Authorization header for a personal TOKEN."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def token_for(session, now):
+    """``token_for(user)``: a new personal API token of USER, in plain text."""
+    from exchange.tokens import issue_token
+
+    def token_for(user) -> str:
+        _token, plain = issue_token(session, user, "test", now)
+        session.commit()
+        return plain
+
+    return token_for
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

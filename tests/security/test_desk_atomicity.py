@@ -2,8 +2,6 @@
 many desks send it at once (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,6 +16,7 @@ from models import (Commitment, Contract, ContractCounter, ContractEvent, Contra
                     Listing, Notification, Signature)
 from models.event import DealStatus, EventDeal
 from tests.conftest import desk_deal
+from tests.live import Request, all_at_once, served
 from tests.web.test_events_floor import deal_form, login_as
 
 
@@ -104,43 +103,13 @@ def test_a_failure_after_the_contract_leaves_no_trace_and_the_resend_makes_it_wh
 
 def desks_at_once(app, path: str, cookie: str, forms: list[dict]) -> list[tuple[int, dict]]:
     """POST each desk form at once, as the desk's fetch does, from its own thread to the app
-    served over HTTP by werkzeug's threaded server (a thread and a connection per request)."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    url = f"http://127.0.0.1:{server.server_port}{path}"
-    barrier = threading.Barrier(len(forms))
-    answers: list[tuple[int, dict]] = []
-
-    def send(form: dict) -> None:
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(form, doseq=True).encode(), method="POST",
-            headers={"Cookie": cookie, "Accept": "application/json", "Accept-Language": "en",
-                     "Content-Type": "application/x-www-form-urlencoded"})
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                answers.append((response.status, json.load(response)))
-        except urllib.error.HTTPError as error:
-            text = error.read().decode()
-            try:
-                answers.append((error.code, json.loads(text)))
-            except ValueError:
-                answers.append((error.code, {"message": text[:500]}))
-
-    threads = [threading.Thread(target=send, args=(form,)) for form in forms]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=180)
-    finally:
-        server.shutdown()
-        serving.join(timeout=10)
-    assert len(answers) == len(forms), "a request got no answer"
-    return answers
+    served over HTTP (a thread and a connection per request)."""
+    with served(app) as base:
+        answers = all_at_once(base, [Request(
+            "POST", path, urllib.parse.urlencode(form, doseq=True).encode(),
+            {"Cookie": cookie, "Accept": "application/json", "Accept-Language": "en",
+             "Content-Type": "application/x-www-form-urlencoded"}) for form in forms])
+    return [(answer.status, answer.json()) for answer in answers]
 
 
 @pytest.fixture

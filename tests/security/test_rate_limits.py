@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -15,6 +12,7 @@ from sqlalchemy import select
 from config import ConfigError, load_config
 from models import Contract, ContractStatus
 from tests.conftest import TEST_PASSWORD, login_id
+from tests.live import Request, all_at_once, served
 
 # A Redis database the suite may empty at will (TEST_REDIS_URL chooses another one).
 REDIS_URI = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -117,38 +115,14 @@ def test_the_right_password_does_not_count_and_other_spellings_of_the_address_do
 
 def test_simultaneous_guesses_get_no_more_tries_than_the_limit(app, make_user):
     """Counted before the password is checked: a burst cannot slip in between."""
-    from werkzeug.serving import make_server
-
     make_user("anna@example.org")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
     guesses = 12
-    barrier = threading.Barrier(guesses)
-    statuses: list[int] = []
-
-    def guess(n: int) -> None:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{server.server_port}/api/v1/tokens", method="POST",
-            data=json.dumps({"email": "anna@example.org", "password": f"guess {n}"}).encode(),
-            headers={"Content-Type": "application/json"})
-        barrier.wait(timeout=30)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                statuses.append(response.status)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-    finally:
-        server.shutdown()
-        serving.join(timeout=10)
-    assert len(statuses) == guesses, "a request got no answer"
+    with served(app) as base:
+        answers = all_at_once(base, [Request(
+            "POST", "/api/v1/tokens",
+            json.dumps({"email": "anna@example.org", "password": f"guess {n}"}).encode(),
+            {"Content-Type": "application/json"}) for n in range(guesses)], timeout=60)
+    statuses = [answer.status for answer in answers]
     assert sorted(statuses) == [401] * 5 + [429] * (guesses - 5)
 
 

@@ -2,10 +2,7 @@
 one-time login link sent by e-mail works once, for an hour, for its owner alone."""
 from __future__ import annotations
 
-import http.client
 import re
-import threading
-from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit
@@ -16,6 +13,7 @@ from sqlalchemy import select
 from exchange.mail import read_outbox
 from models import LoginLink
 from tests.conftest import TEST_PASSWORD
+from tests.live import Request, all_at_once, served
 
 BASE_URL = "https://gielda.example.org"
 
@@ -218,46 +216,14 @@ def test_polish_login_link_mail(mail_app, make_user):
     assert "Jeśli to nie Ty" in mail.get_content()
 
 
-@contextmanager
-def served(app):
-    """APP over HTTP on a free loopback port, a thread per request."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
 def test_one_link_opened_twice_at_once_logs_in_once(mail_app, make_user):
     make_user("anna@example.org")
     ask_for_link(english(mail_app.test_client()), "anna@example.org")
     path = urlsplit(link_in(outbox(mail_app)[0])).path
     tries = 6
-    barrier = threading.Barrier(tries)
-    answers: list[tuple[int, str]] = []
-
-    def open_link(port: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            barrier.wait(timeout=30)
-            connection.request("POST", path, headers={"Accept-Language": "en",
-                                                      "Content-Length": "0"})
-            response = connection.getresponse()
-            answers.append((response.status, response.getheader("Location") or ""))
-        finally:
-            connection.close()
-
-    with served(mail_app) as port:
-        threads = [threading.Thread(target=open_link, args=(port,)) for _ in range(tries)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=90)
-    assert len(answers) == tries, "a request got no answer"
+    with served(mail_app) as base:
+        answers = [(answer.status, answer.location) for answer in all_at_once(
+            base, [Request("POST", path, headers={"Accept-Language": "en"})] * tries,
+            timeout=60)]
     assert sorted(status for status, _ in answers) == [302] + [410] * (tries - 1)
     assert [location for status, location in answers if status == 302] == ["/account"]

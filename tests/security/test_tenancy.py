@@ -10,23 +10,7 @@ from sqlalchemy import select
 
 from exchange import contracts
 from models import Listing
-from tests.conftest import NOW, TEST_PASSWORD
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def token_for(session, now):
-    from exchange.tokens import issue_token
-
-    def token_for(user) -> str:
-        _token, plain = issue_token(session, user, "test", now)
-        session.commit()
-        return plain
-
-    return token_for
+from tests.conftest import NOW, TEST_PASSWORD, bearer
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ OpenAPI document. The last test races fifty real HTTP requests for the last unit
 from __future__ import annotations
 
 import json
-import threading
-import urllib.error
-import urllib.request
 from collections import Counter
 from datetime import timedelta
 
@@ -13,28 +10,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models import ApiToken, Commitment, Contract, ContractEvent, Listing, MemberRole
-from tests.conftest import NOW, TEST_PASSWORD
+from tests.conftest import NOW, TEST_PASSWORD, bearer
+from tests.live import Request, all_at_once, served
 
 
 def today():
     """The API dates contracts by the app's clock, frozen at NOW; due dates count from it."""
     return NOW.date()
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def token_for(session, now):
-    from exchange.tokens import issue_token
-
-    def token_for(user) -> str:
-        _token, plain = issue_token(session, user, "test", now)
-        session.commit()
-        return plain
-
-    return token_for
 
 
 @pytest.fixture
@@ -312,43 +294,14 @@ def test_the_last_unit_is_taken_by_exactly_one_of_fifty_racing_requests(app, ses
 
 
 def race(app, requests: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
-    """POST each (path, token, body) at once from its own thread to the app served over HTTP by
-    werkzeug's threaded server (a thread and a database connection per request); the answers."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    base = f"http://127.0.0.1:{server.server_port}/api/v1"
-    barrier = threading.Barrier(len(requests))
-    answers: list[tuple[int, dict]] = []
-
-    def send(path: str, plain: str, body: dict) -> None:
-        request = urllib.request.Request(
-            base + path, data=json.dumps(body).encode(), method="POST",
-            headers={**bearer(plain), "Content-Type": "application/json", "Accept-Language": "en"})
-        barrier.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                answers.append((response.status, json.load(response)))
-        except urllib.error.HTTPError as error:
-            text = error.read().decode()
-            try:
-                answers.append((error.code, json.loads(text)))
-            except ValueError:
-                answers.append((error.code, {"message": text[:500]}))
-
-    threads = [threading.Thread(target=send, args=args) for args in requests]
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=180)
-    finally:
-        server.shutdown()
-        serving.join(timeout=10)
-    assert len(answers) == len(requests), "a request got no answer"
-    return answers
+    """POST each (path, token, body) to the API at once, from its own thread, to the app
+    served over HTTP; the answers."""
+    with served(app) as base:
+        answers = all_at_once(base, [Request(
+            "POST", "/api/v1" + path, json.dumps(body).encode(),
+            {**bearer(plain), "Content-Type": "application/json", "Accept-Language": "en"})
+            for path, plain, body in requests], timeout=120)
+    return [(answer.status, answer.json()) for answer in answers]
 
 
 def test_two_parties_signing_at_once_get_a_signature_and_a_conflict(app, client, world, session):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import ApiToken, Listing, ListingStatus
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, bearer
 
 NEW = {"kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 80 osób",
        "description": "Z rzutnikiem.", "quantity": 10, "unit": "hours"}
@@ -24,10 +24,6 @@ def token(client, member):
                                                    "password": TEST_PASSWORD, "name": "skrypt"})
     assert response.status_code == 201
     return response.json["token"]
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_issuing_a_token_needs_the_right_password(client, member, session):
