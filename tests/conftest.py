@@ -3,6 +3,8 @@ client, a login helper and factories. Every test starts with an empty database."
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +13,15 @@ from sqlalchemy.orm import Session
 
 from config import normalise_database_url
 from models import Base, MemberRole
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    # `make test-future` runs under libfaketime with the monotonic clock left real, where
+    # time.sleep (an absolute clock_nanosleep on that clock) fails with EINVAL; a timed wait
+    # on a condition works there, and sleeps as long.
+    def _sleep(seconds: float) -> None:
+        threading.Event().wait(seconds)
+
+    time.sleep = _sleep
 
 TEST_PASSWORD = "correct horse battery staple"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
