@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import text
 
 from exchange import accounts
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import ValidationError
 from exchange.extensions import db
 from models.base import MAX_ID

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from exchange.clock import system_now, utcnow
+from exchange.http.clock import system_now, utcnow
 from exchange.contracts import follow_up
 from exchange.extensions import db
 from exchange.listings import expire_listings

@@ -113,7 +113,7 @@ def clock():
     ``clock.advance(timedelta(days=3))`` moves every request, job and command the app
     serves; ``now`` stays the moment the data was made at.
     """
-    from exchange.clock import FrozenClock
+    from exchange.http.clock import FrozenClock
 
     return FrozenClock(NOW)
 

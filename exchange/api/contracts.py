@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from exchange import contracts as core
 from exchange.api import bp, json_body, page_of, per_page
 from exchange.api.listings import _refuse_unknown_fields
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import CONCURRENT_CHANGE, Conflict, DomainError, Errors, Msg, ValidationError
 from exchange.extensions import db
 from exchange.organizations import get_membership

@@ -8,7 +8,7 @@ from flask import abort, g, request, url_for
 
 from exchange import listings as core
 from exchange.api import bp, json_body, page_of, per_page
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import Errors, Msg, NotFound, ValidationError
 from exchange.proposals import proposals_for
 from exchange.extensions import db

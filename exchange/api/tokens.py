@@ -6,7 +6,7 @@ from flask_babel import gettext
 
 from exchange import accounts, tokens
 from exchange.api import bp, json_body
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import Msg, ValidationError
 from exchange.extensions import db
 from exchange.web import access

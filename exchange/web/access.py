@@ -16,7 +16,7 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from exchange import events, logins
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import Forbidden, NotFound
 from exchange.extensions import db
 from exchange.organizations import get_membership

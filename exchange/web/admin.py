@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from exchange import accounts, organizations as orgs
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from exchange import accounts, logins, ratelimit, tokens
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import DomainError, NotFound
 from exchange.extensions import attempts, db
 from exchange.mail import Mail, MailError, build_message, mailer_from_config

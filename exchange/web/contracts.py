@@ -22,7 +22,7 @@ from wtforms import (DateField, FieldList, Form, FormField, HiddenField, Integer
 from wtforms.validators import Length, NumberRange, Optional
 
 from exchange import contracts as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.extensions import db
 from exchange.ratelimit import RateLimited
 from exchange.web import access

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange import events, listings as core, organizations as orgs
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access

@@ -8,7 +8,7 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from exchange import notifications as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.extensions import db
 from exchange.web import access
 from models import Notification

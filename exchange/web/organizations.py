@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from exchange import listings, organizations as orgs
 from exchange.accounts import normalise_email
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import NotFound, ValidationError
 from exchange.extensions import db
 from exchange.web import access

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from exchange import proposals as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.extensions import db
 from exchange.matching import MatchIndex
 from exchange.web import access

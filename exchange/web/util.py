@@ -98,7 +98,7 @@ def mail_now(to: str, subject: str, body: str) -> None:
     from flask import current_app
     from flask_babel import get_locale
 
-    from exchange.clock import utcnow
+    from exchange.http.clock import utcnow
     from exchange.mail import Mail, MailError, build_message, mailer_from_config
 
     app_name = current_app.config.get("APP_NAME", "Giełda")

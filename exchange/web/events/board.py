@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from exchange import events as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.web import access

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from exchange import contracts as contracts_core, events as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.extensions import db
 from exchange.textsearch import fold

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from exchange import events as core
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.extensions import db
 from exchange.spreadsheet import safe_cell
 from exchange.web import access

@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from exchange import events as core
 from exchange.accounts import normalise_email
-from exchange.clock import utcnow
+from exchange.http.clock import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.web import access
