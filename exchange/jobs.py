@@ -32,6 +32,7 @@ from exchange.extensions import db
 from exchange.listings import expire_listings
 from exchange.mail import Mail, absolute_link, mailer_from_config, send_pending
 from exchange.proposals import IndexCache, send_digest
+from exchange.web.i18n import reader_language
 from exchange.web.notifications import text_of
 from models import Notification, User
 
@@ -56,8 +57,7 @@ def proposal_digest(session, now):
 def render_mail(notification: Notification, user: User) -> Mail:
     """A notification as an e-mail in its reader's language (their profile's, else Polish)."""
     config = current_app.config
-    language = user.locale if user.locale in config["LANGUAGES"] \
-        else config["BABEL_DEFAULT_LOCALE"]
+    language = reader_language(user)
     app_name = config.get("APP_NAME", "Giełda")
     with force_locale(language):
         message = text_of(notification)

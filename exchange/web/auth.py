@@ -1,7 +1,6 @@
 """Accounts on the web: register, log in and out, profile and password."""
 from __future__ import annotations
 
-import logging
 import math
 from contextlib import nullcontext
 from datetime import datetime
@@ -19,14 +18,12 @@ from exchange import accounts, logins, ratelimit, tokens
 from exchange.http.clock import utcnow
 from exchange.errors import DomainError, NotFound
 from exchange.extensions import attempts, db
-from exchange.mail import Mail, MailError, build_message, mailer_from_config
 from exchange.ratelimit import RateLimited
 from exchange.web import access
-from exchange.web.i18n import select_locale, translate
+from exchange.web.i18n import reader_language, select_locale, translate
 from exchange.web.util import external_url, mail_now, safe_next, save
 
 bp = Blueprint("auth", __name__)
-log = logging.getLogger(__name__)
 
 
 class RegisterForm(FlaskForm):
@@ -134,6 +131,14 @@ def rate_limited_message(error: RateLimited) -> str:
         "sent work for an hour.", minutes)
 
 
+def _limited_page(limited: RateLimited, field, template: str, **context):
+    """TEMPLATE again with the wait told at FIELD: 429, with Retry-After."""
+    field.errors = [rate_limited_message(limited)]
+    response = make_response(render_template(template, **context), 429)
+    response.headers["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 def password_check(user, field: str = "password"):
     """Count a password USER typed again; only a wrong one stays counted (per user, shared by
     signing on the web and in the API and by changing the password)."""
@@ -184,7 +189,7 @@ def _mail_registration_link(email: str, name: str, secret: str) -> None:
 
 
 def _mail_someone_tried(user) -> None:
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(reader_language(user)):
         mail_now(user.email, gettext("someone tried to register with your address"),
                  "\n\n".join([
                      gettext("Hello %(name)s,", name=user.name),
@@ -230,11 +235,8 @@ def login():
             attempt = login_attempt(form.email.data)
         except RateLimited as limited:
             # Even the right password waits now; the owner can still come in by e-mail.
-            form.password.errors = [rate_limited_message(limited)]
-            response = make_response(render_template("auth/login.html", form=form,
-                                                     offer_link=True), 429)
-            response.headers["Retry-After"] = str(limited.retry_after)
-            return response
+            return _limited_page(limited, form.password, "auth/login.html", form=form,
+                                 offer_link=True)
         user = accounts.authenticate(db.session, email=form.email.data,
                                      password=form.password.data, now=utcnow())
         if user is None:
@@ -264,40 +266,19 @@ def logout():
     return redirect(url_for("main.index"))
 
 
-def _login_link_mail(user, link: str) -> Mail:
-    config = current_app.config
-    language = user.locale if user.locale in config["LANGUAGES"] \
-        else config["BABEL_DEFAULT_LOCALE"]
-    app_name = config.get("APP_NAME", "Giełda")
-    with force_locale(language):
-        body = "\n\n".join([
+def _mail_login_link(user, link: str, response) -> None:
+    """E-mail USER the login LINK once RESPONSE has gone: the answer takes as long whether or
+    not an account had to be e-mailed, so it tells nobody which addresses have one."""
+    app_name = current_app.config.get("APP_NAME", "Giełda")
+    with force_locale(reader_language(user)):
+        mail_now(user.email, gettext("your login link"), "\n\n".join([
             gettext("Hello %(name)s,", name=user.name),
             gettext("Someone, hopefully you, asked for a link to log in to %(app)s without "
                     "the password. It works once, within an hour:", app=app_name),
             link,
             gettext("If it was not you, ignore this e-mail: nobody logs in without the link, "
                     "and your password stays as it was."),
-        ]) + "\n"
-        subject = gettext("%(app)s: your login link", app=app_name)
-    return Mail(to=user.email, subject=subject, body=body, language=language)
-
-
-def _send_after_response(response, mail: Mail):
-    """Send MAIL once the response has gone: the answer takes as long whether or not an
-    account had to be e-mailed, so it tells nobody which addresses have one."""
-    mailer = mailer_from_config(current_app.config, current_app.instance_path)
-    message = build_message(mail, mailer.sender, utcnow())
-
-    def send() -> None:
-        try:
-            mailer.send(message)
-        except MailError as error:
-            log.warning("login link not e-mailed: %s", error)
-        finally:
-            mailer.close()
-
-    response.call_on_close(send)
-    return response
+        ]), after=response)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -313,10 +294,7 @@ def request_login_link():
         attempts().take(config["LOGIN_LINK_LIMIT_PER_EMAIL"], ratelimit.LINK_EMAIL,
                         accounts.normalise_email(form.email.data))
     except RateLimited as limited:
-        form.email.errors = [rate_limited_message(limited)]
-        response = make_response(render_template("auth/login_link.html", form=form), 429)
-        response.headers["Retry-After"] = str(limited.retry_after)
-        return response
+        return _limited_page(limited, form.email, "auth/login_link.html", form=form)
     user = accounts.find_user_by_email(db.session, form.email.data)
     secret = logins.issue_login_link(db.session, user, utcnow(),
                                      lifetime=config["LOGIN_LINK_LIFETIME"])
@@ -327,7 +305,7 @@ def request_login_link():
     response = redirect(url_for("auth.login"))
     if secret is not None:
         link = external_url("auth.login_by_link", secret=secret)
-        _send_after_response(response, _login_link_mail(user, link))
+        _mail_login_link(user, link, response)
     return response
 
 

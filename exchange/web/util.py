@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, request, url_for
+from flask import Response, abort, current_app, flash, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from exchange.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
@@ -89,13 +89,13 @@ def act(action: Callable[[], Any]) -> bool:
     return True
 
 
-def mail_now(to: str, subject: str, body: str) -> None:
-    """E-mail an address straight away, after the unit of work was committed.
+def mail_now(to: str, subject: str, body: str, *, after: Response | None = None) -> None:
+    """E-mail an address in the current language, once the unit of work was committed: at
+    once, or once the response AFTER has gone (so the answer takes as long either way).
 
     For mail to an address that may have no account (the notification job mails only
     accounts). A failure is logged and never shown: the answer must not differ with the
     address."""
-    from flask import current_app
     from flask_babel import get_locale
 
     from exchange.http.clock import utcnow
@@ -103,14 +103,23 @@ def mail_now(to: str, subject: str, body: str) -> None:
 
     app_name = current_app.config.get("APP_NAME", "Giełda")
     mail = Mail(to=to, subject=f"{app_name}: {subject}", body=body.rstrip() + "\n",
-                language=str(get_locale() or "pl"))
+                language=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
     mailer = mailer_from_config(current_app.config, current_app.instance_path)
-    try:
-        mailer.send(build_message(mail, mailer.sender, utcnow()))
-    except MailError:
-        current_app.logger.exception("mail to a visitor's address not sent")
-    finally:
-        mailer.close()
+    message = build_message(mail, mailer.sender, utcnow())
+    log = current_app.logger
+
+    def send() -> None:
+        try:
+            mailer.send(message)
+        except MailError:
+            log.exception("mail to a visitor's address not sent")
+        finally:
+            mailer.close()
+
+    if after is None:
+        send()
+    else:
+        after.call_on_close(send)
 
 
 def invitation_to_register() -> str:
