@@ -338,9 +338,8 @@ def _reserve(session: Session, row: Commitment, field: str | None, now: datetime
         .values(remaining=Listing.remaining - row.quantity, updated_at=now)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:
-        left = session.scalar(select(Listing.remaining).where(Listing.id == row.listing_id))
-        raise ValidationError.single(field, Msg(
-            "This offer is no longer available in that quantity (%(left)d left).", left=left or 0))
+        _unavailable(field, session.scalar(select(Listing.remaining)
+                                           .where(Listing.id == row.listing_id)))
     row.reserved = row.quantity
     _expire_listing(session, row.listing_id)
 
@@ -353,8 +352,21 @@ def _check_available(session: Session, row: Commitment, field: str) -> None:
     left = session.scalar(select(Listing.remaining).where(Listing.id == row.listing_id,
                                                           Listing.status == ListingStatus.OPEN))
     if left is None or left < row.quantity:
-        raise ValidationError.single(field, Msg(
-            "This offer is no longer available in that quantity (%(left)d left).", left=left or 0))
+        _unavailable(field, left)
+
+
+def _reserve_with_consent(session: Session, row: Commitment, field: str,
+                          consenting: Iterable[int], now: datetime) -> None:
+    """Reserve ROW's offer if its giver is CONSENTING; else only check it could be given."""
+    if row.giver_id in consenting:
+        _reserve(session, row, field, now)
+    else:
+        _check_available(session, row, field)
+
+
+def _unavailable(field: str | None, left: int | None):
+    raise ValidationError.single(field, Msg(
+        "This offer is no longer available in that quantity (%(left)d left).", left=left or 0))
 
 
 def _release(session: Session, row: Commitment, now: datetime) -> None:
@@ -422,7 +434,9 @@ def _check_revision(contract: Contract, revision: int | None) -> None:
 
 
 def _fill(session: Session, contract: Contract, version: ContractVersion, terms: Terms,
-          now: datetime, *, reserve_for: Iterable[int] = (), check_available: bool = False) -> None:
+          now: datetime, *, consenting: Iterable[int] | None = None) -> None:
+    """Put TERMS in VERSION; with CONSENTING (givers), reserve their offers and check the
+    others'."""
     by_org = {p.organization_id: p for p in contract.parties}
     for org_id in list(by_org):
         if org_id not in terms.parties:
@@ -440,11 +454,9 @@ def _fill(session: Session, contract: Contract, version: ContractVersion, terms:
             fields["estimated_value"] = _suggest_for(session, fields)
         row = Commitment(position=i, **fields)
         version.commitments.append(row)
-        if row.giver_id in reserve_for:
+        if consenting is not None:
             session.flush()
-            _reserve(session, row, clean["prefix"] + "quantity", now)
-        elif check_available:
-            _check_available(session, row, clean["prefix"] + "quantity")
+            _reserve_with_consent(session, row, clean["prefix"] + "quantity", consenting, now)
 
 
 def _suggest_for(session: Session, fields: Mapping[str, Any]) -> int | None:
@@ -464,10 +476,7 @@ def add_first_version(session: Session, contract: Contract, version: ContractVer
     session.flush()
     consenting = set(terms.parties if consenting is None else consenting)
     for row, clean in zip(version.commitments, terms.commitments):
-        if row.giver_id in consenting:
-            _reserve(session, row, clean["prefix"] + "quantity", now)
-        else:
-            _check_available(session, row, clean["prefix"] + "quantity")
+        _reserve_with_consent(session, row, clean["prefix"] + "quantity", consenting, now)
 
 
 def create_contract(session: Session, actor: User, org_id: int, data: Mapping[str, Any],
@@ -543,7 +552,7 @@ def update_draft(session: Session, actor: User, org_id: int, contract_id: int,
         version.commitments.remove(row)
     session.flush()
     _fill(session, contract, version, terms, now,
-          reserve_for={org_id} if in_force is None else (), check_available=in_force is None)
+          consenting={org_id} if in_force is None else None)
     _carry_origins(version, in_force)
     _touch(contract, now)
     session.flush()
