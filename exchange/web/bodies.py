@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask_babel import format_decimal, gettext
 
 from exchange.jsondepth import MAX_DEPTH, too_deep
-from exchange.web.errors import _respond
+from exchange.web.errors import error_response
 
 
 def takes_upload(view: Callable) -> Callable:
@@ -44,9 +44,9 @@ def refuse_unreadable_body():
     on any route, since every request's JSON is read for the NUL check."""
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
-        return _respond(413, gettext("What you sent is too large: at most %(size)s MB here.",
+        return error_response(413, gettext("What you sent is too large: at most %(size)s MB here.",
                                      size=_megabytes(limit)))
     if request.is_json and too_deep(request.get_data(cache=True)):
-        return _respond(400, gettext("The JSON is nested too deeply: at most %(depth)d levels.",
+        return error_response(400, gettext("The JSON is nested too deeply: at most %(depth)d levels.",
                                      depth=MAX_DEPTH), "json_too_deep")
     return None

@@ -37,8 +37,8 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           429: "rate_limited", 500: "server_error"}
 
 
-def _respond(status: int, detail: str | None = None, code: str | None = None,
-             fields: dict | None = None):
+def error_response(status: int, detail: str | None = None, code: str | None = None,
+                   fields: dict | None = None):
     title, message = _messages().get(status, _messages()[500 if status >= 500 else 400])
     if detail:
         message = detail
@@ -61,7 +61,7 @@ def _werkzeug_default(error: HTTPException) -> bool:
 def handle_http_error(error: HTTPException):
     status = error.code or 500
     detail = None if _werkzeug_default(error) else error.description
-    return _respond(status, detail)
+    return error_response(status, detail)
 
 
 def handle_untrusted_host(error: SecurityError):
@@ -72,7 +72,7 @@ def handle_untrusted_host(error: SecurityError):
 
 
 def handle_csrf_error(error: CSRFError):
-    return _respond(400, gettext("The form expired or was not sent from this site. "
+    return error_response(400, gettext("The form expired or was not sent from this site. "
                                  "Go back, reload the page and send it again."), "csrf")
 
 
@@ -81,21 +81,21 @@ def handle_domain_error(error: DomainError):
     if isinstance(error, ValidationError):
         fields = {name or "_": [translate(m) for m in messages]
                   for name, messages in error.errors.items()}
-    return _respond(error.status, translate(error.message), error.code, fields)
+    return error_response(error.status, translate(error.message), error.code, fields)
 
 
 def handle_rate_limited(error: RateLimited):
     """Too many failed passwords: say how long to wait, in words and in Retry-After."""
     from exchange.web.auth import rate_limited_message
 
-    response, status = _respond(429, rate_limited_message(error), "rate_limited")
+    response, status = error_response(429, rate_limited_message(error), "rate_limited")
     response = make_response(response, status)
     response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
 def handle_server_error(error: Exception):
-    return _respond(500)
+    return error_response(500)
 
 
 def _has_nul(value) -> bool:
@@ -115,7 +115,7 @@ def refuse_nul_characters():
     if _has_nul((request.path, list(request.args.items(multi=True)),
                  list(request.form.items(multi=True)), body,
                  request.headers.get("Authorization", ""))):
-        return _respond(400, gettext("Text may not contain the NUL character (\\0). "
+        return error_response(400, gettext("Text may not contain the NUL character (\\0). "
                                      "Remove it and send again."), "nul_character")
     return None
 
