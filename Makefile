@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	@# simplemma's dictionaries as tries, built once into the user's cache (about 10 s)
-	$(PY) -c 'from exchange.textsearch import load_dictionaries; load_dictionaries()'
+	$(PY) -c 'from exchange.infra.textsearch import load_dictionaries; load_dictionaries()'
 	touch $@
 
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed

@@ -8,10 +8,10 @@ from config import ROOT, Config, load_config
 
 def create_app(config: str | Config | None = None, **overrides) -> Flask:
     """Build the app for CONFIG (a name, a Config object, or $APP_ENV), with OVERRIDES."""
-    from exchange.cli import register_commands
-    from exchange.extensions import register_extensions
+    from exchange.cli.commands import register_commands
+    from exchange.http.errors import register_error_handlers
+    from exchange.http.extensions import register_extensions
     from exchange.web import register_blueprints
-    from exchange.web.errors import register_error_handlers
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_object(config if isinstance(config, Config) else load_config(config))

@@ -151,10 +151,10 @@ def prepare_database(url: str) -> None:
 def build_event(url: str, *, organizations: int, people: int, checked_in: int, deals: int,
                 seed: int) -> dict:
     """A published event with its session started now: the hall half an hour before the end."""
-    from exchange import accounts, events
-    from exchange import organizations as orgs
-    from exchange.extensions import db
-    from exchange.listings import create_listing
+    from exchange.core import accounts, events
+    from exchange.core import organizations as orgs
+    from exchange.http.extensions import db
+    from exchange.core.listings import create_listing
 
     rng = random.Random(seed)
     app = create_app_for(url)
@@ -229,7 +229,7 @@ def build_event(url: str, *, organizations: int, people: int, checked_in: int, d
 
 def ratify_one(session, notary, event_id, members, offers, rng, now):
     """A 2-party deal at the desk, as a notary types it."""
-    from exchange import events
+    from exchange.core import events
 
     giver, receiver = rng.sample(members, 2)
     category, title, unit = offers[giver]
@@ -258,7 +258,7 @@ class Notary(threading.Thread):
         self.errors: list[str] = []
 
     def run(self):
-        from exchange.extensions import db
+        from exchange.http.extensions import db
         from models import User
 
         app = create_app_for(self.url)

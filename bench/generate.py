@@ -6,10 +6,10 @@
 The schema comes from the real migrations (flask_migrate.upgrade on a fresh database), so the
 FTS5 table and its triggers (SQLite) and the GIN expression index (PostgreSQL) are the ones
 the app gets. Rows go in through SQLAlchemy Core in batches; `search_text` is computed with
-exchange.textsearch.index_text exactly as exchange.listings does.
+exchange.infra.textsearch.index_text exactly as exchange.core.listings does.
 
 A table `bench_meta` (outside the app's schema) records what was generated: the sizes, the
-seed, and fingerprints of this file, of exchange/textsearch.py and of the migrations. When
+seed, and fingerprints of this file, of exchange/infra/textsearch.py and of the migrations. When
 they all match, the data is reused instead of generated again.
 """
 from __future__ import annotations
@@ -636,9 +636,9 @@ def generate(url: str, *, listings: int = DEFAULT_LISTINGS,
     from sqlalchemy import insert, text
 
     from app import create_app
-    from exchange import textsearch
-    from exchange.extensions import db
-    from exchange.money import find_money
+    from exchange.infra import textsearch
+    from exchange.http.extensions import db
+    from exchange.core.money import find_money
     from models import Listing, Organization
 
     started = time.perf_counter()

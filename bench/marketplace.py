@@ -163,7 +163,7 @@ def set_sqlite_stats(url: str, mode: str) -> None:
 def plan_summary(db, filters: dict[str, str]) -> str:
     """A one-line summary of how the page query of FILTERS is run."""
     import re
-    import exchange.listings as core
+    import exchange.core.listings as core
     stmt = core.marketplace_query(db.session, **filters).limit(20)
     sql = str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
     with db.engine.connect() as conn:
@@ -209,7 +209,7 @@ def row_counts(db) -> dict[str, object]:
 def explain(db, filters: dict[str, str]) -> tuple[list[str], bool, str]:
     """The plan of the main scenario's page query and count: (lines, index used?, what)."""
     from sqlalchemy import func, select
-    import exchange.listings as core
+    import exchange.core.listings as core
 
     stmt = core.marketplace_query(db.session, **filters)
     page = stmt.limit(20).offset(0)
@@ -238,9 +238,9 @@ def explain(db, filters: dict[str, str]) -> tuple[list[str], bool, str]:
 
 def bench_database(label: str, url: str, args) -> dict | None:
     from app import create_app
-    from exchange import textsearch
-    from exchange.extensions import db
-    import exchange.listings as core
+    from exchange.infra import textsearch
+    from exchange.http.extensions import db
+    import exchange.core.listings as core
 
     is_sqlite = url.startswith("sqlite")
     setup = f"variant {args.variant}" + (f", SQLite statistics: {args.sqlite_stats}"

@@ -53,9 +53,9 @@ def bench_user(app, now: datetime) -> tuple[str, list[int]]:
     """The bench user (made once), a member of MEMBER_OF organizations; a new token for it."""
     from sqlalchemy import func, select
 
-    from exchange.accounts import find_user_by_email, register_user
-    from exchange.extensions import db
-    from exchange.tokens import issue_token
+    from exchange.core.accounts import find_user_by_email, register_user
+    from exchange.http.extensions import db
+    from exchange.core.tokens import issue_token
     from models import Listing, ListingKind, ListingStatus, MemberRole, Membership
 
     with app.app_context():
@@ -82,7 +82,7 @@ def bench_user(app, now: datetime) -> tuple[str, list[int]]:
 def open_needs(app, organizations: list[int], count: int) -> list[int]:
     from sqlalchemy import select
 
-    from exchange.extensions import db
+    from exchange.http.extensions import db
     from models import Listing, ListingKind, ListingStatus
 
     with app.app_context():
@@ -118,7 +118,7 @@ def time_fresh_offer(client, headers: dict, need: dict, giver: int) -> tuple[flo
 def delete_listings(app, ids: list[int]) -> None:
     from sqlalchemy import delete
 
-    from exchange.extensions import db
+    from exchange.http.extensions import db
     from models import Listing
 
     with app.app_context():

@@ -1,7 +1,7 @@
 """Matching quality on the labelled sets in tests/data/: precision@1, recall@5 and MRR.
 
 Reports the tuning part, the held-out part (not to be tuned on) and both together; see
-exchange/matching/evaluation.py for how the needs are split.
+exchange/core/matching/evaluation.py for how the needs are split.
 
     .venv/bin/python bench/matching_quality.py [--show-misses [tuning|held-out]]
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from exchange.matching.evaluation import SPLITS, TUNING, evaluate, misses
+    from exchange.core.matching.evaluation import SPLITS, TUNING, evaluate, misses
 
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

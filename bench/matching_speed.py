@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import CATEGORY_UNITS, CATEGORY_WEIGHTS, MUNICIPALITIES, listing_text
 
-from exchange.matching import MatchIndex, make_item
-from exchange.matching.features import make_items
-from exchange.matching.clearing import clear, greedy, lp_bound
-from exchange.matching.cycles import find_cycles
+from exchange.core.matching import MatchIndex, make_item
+from exchange.core.matching.features import make_items
+from exchange.core.matching.clearing import clear, greedy, lp_bound
+from exchange.core.matching.cycles import find_cycles
 
 
 def listings(count: int, organizations: int, seed: int):

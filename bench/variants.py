@@ -1,4 +1,4 @@
-"""Variants of exchange.listings.marketplace_query, measured by monkeypatching.
+"""Variants of exchange.core.listings.marketplace_query, measured by monkeypatching.
 
 The benchmark does not edit the app, so `--variant` swaps in a copy of marketplace_query
 (as of commit d27b35a) with the two changes that commit made switched on or off:
@@ -10,7 +10,7 @@ The benchmark does not edit the app, so `--variant` swaps in a copy of marketpla
   likely-noq     both, but the hint only when there is no text query (text queries keep the
                  plan of 917b5b0): an alternative looked at in bench/README.md
 
-The copy must stay the app's function apart from those switches; if exchange/listings.py's
+The copy must stay the app's function apart from those switches; if exchange/core/listings.py's
 marketplace_query changes, a warning says so (the variants then compare with an old copy).
 """
 from __future__ import annotations
@@ -38,8 +38,8 @@ def make_marketplace_query(*, hint: str, selectin: bool):
     from sqlalchemy import Select, func, select
     from sqlalchemy.orm import Session, selectinload
 
-    from exchange.errors import Errors, Msg, clean_choice
-    from exchange.listings import SORTS, _text_match
+    from exchange.core.errors import Errors, Msg, clean_choice
+    from exchange.core.listings import SORTS, _text_match
     from models import Category, Listing, ListingKind, ListingStatus, Organization, Sector
 
     def marketplace_query(session: Session, *, q: str | None = None, kind: str | None = None,
@@ -83,13 +83,13 @@ def make_marketplace_query(*, hint: str, selectin: bool):
 
 
 def apply(name: str, log=print) -> None:
-    """Monkeypatch exchange.listings.marketplace_query for variant NAME ("as-is": nothing)."""
+    """Monkeypatch exchange.core.listings.marketplace_query for variant NAME ("as-is": nothing)."""
     if name not in VARIANTS:
         raise SystemExit(f"unknown variant {name!r}; choose one of {', '.join(VARIANTS)}")
-    import exchange.listings as core
+    import exchange.core.listings as core
     current = source_sha(core.marketplace_query)
     if current != COPIED_FROM_SHA:
-        log(f"  NOTE: exchange/listings.py's marketplace_query is not the one bench/variants.py "
+        log(f"  NOTE: exchange/core/listings.py's marketplace_query is not the one bench/variants.py "
             f"copied (source sha {current}, copy of {COPIED_FROM_SHA}); variants other than "
             "as-is measure the copy.")
     if VARIANTS[name] is None:

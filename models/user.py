@@ -41,7 +41,7 @@ class User(Base):
     is_anonymous = False
 
     # The id of the login session this object was loaded for ("<session_token>.<secret>",
-    # see exchange/logins.py), set by the web layer; Flask-Login keeps it in the cookies.
+    # see exchange/core/logins.py), set by the web layer; Flask-Login keeps it in the cookies.
     login_id = None
 
     def get_id(self) -> str | None:

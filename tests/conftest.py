@@ -54,7 +54,7 @@ def database_url(tmp_path_factory) -> str:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
-        from exchange.extensions import db
+        from exchange.http.extensions import db
         db.engine.dispose()
     return url
 
@@ -62,14 +62,14 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def engine(database_url):
     engine = create_engine(database_url)
-    import exchange.database  # noqa: F401  (the same SQLite pragmas as the app)
+    import exchange.infra.database  # noqa: F401  (the same SQLite pragmas as the app)
     yield engine
     engine.dispose()
 
 
 def _empty_all_tables(engine) -> None:
     """Delete every row, lifting the history's triggers for that transaction only."""
-    from exchange.database import (APPEND_ONLY, append_only_triggers, drop_append_only_triggers,
+    from exchange.infra.database import (APPEND_ONLY, append_only_triggers, drop_append_only_triggers,
                                    drop_history_guard_triggers, history_guard_triggers)
 
     dialect = engine.dialect.name
@@ -124,7 +124,7 @@ def app(database_url, session, clock, tmp_path):
     own. No app context stays pushed, so each request gets its own (its own ``g``, its own
     database session), as in production."""
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     from tests.openapi_check import CheckingClient
 
@@ -141,7 +141,7 @@ def outbox(app):
     """The mails the app has sent so far, oldest first, as parsed messages."""
     from email import message_from_bytes, policy
 
-    from exchange.mail import read_outbox
+    from exchange.infra.mail import read_outbox
 
     def outbox() -> list:
         return [message_from_bytes(p.read_bytes(), policy=policy.default)
@@ -165,7 +165,7 @@ def runner(app):
 
 @pytest.fixture
 def make_user(session):
-    from exchange import accounts
+    from exchange.core import accounts
 
     counter = iter(range(1, 10_000))
 
@@ -182,7 +182,7 @@ def make_user(session):
 
 @pytest.fixture
 def make_org(session, make_user):
-    from exchange import organizations
+    from exchange.core import organizations
 
     counter = iter(range(1, 10_000))
 
@@ -218,7 +218,7 @@ def login_id(user) -> str:
     """
     from sqlalchemy.orm import object_session
 
-    from exchange.logins import start_session
+    from exchange.core.logins import start_session
 
     db = object_session(user)
     value = start_session(db, user, NOW, lifetime=timedelta(days=3650))
@@ -234,7 +234,7 @@ def bearer(token: str) -> dict:
 @pytest.fixture
 def token_for(session, now):
     """``token_for(user)``: a new personal API token of USER, in plain text."""
-    from exchange.tokens import issue_token
+    from exchange.core.tokens import issue_token
 
     def token_for(user) -> str:
         _token, plain = issue_token(session, user, "test", now)
@@ -265,8 +265,8 @@ def hall(session, make_user, make_org, add_member, now):
     """A published exchange event hosted by a culture centre, with its staff and two admitted
     participants (a library needing a computer lab, a school offering one), each bringing a
     listing. The session has not started; ``hall["start"](at)`` starts it."""
-    from exchange import events
-    from exchange.listings import create_listing
+    from exchange.core import events
+    from exchange.core.listings import create_listing
 
     organiser = make_user("organiser@example.org", name="Olga Organizatorka")
     notary = make_user("notary@example.org", name="Norbert Notariusz")

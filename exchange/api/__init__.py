@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, request, url_for
 
-from exchange.extensions import csrf
+from exchange.http.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The API authenticates with bearer tokens, never with the session cookie, so a forged

@@ -12,16 +12,23 @@ from typing import Any, Callable
 from flask import abort, g, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from exchange import contracts as core
 from exchange.api import bp, json_body, page_of, per_page
 from exchange.api.listings import _refuse_unknown_fields
+from exchange.core import contracts as core
+from exchange.core.errors import (
+    CONCURRENT_CHANGE,
+    Conflict,
+    DomainError,
+    Errors,
+    Msg,
+    ValidationError,
+)
+from exchange.core.organizations import get_membership
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import CONCURRENT_CHANGE, Conflict, DomainError, Errors, Msg, ValidationError
-from exchange.extensions import db
-from exchange.organizations import get_membership
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
 from exchange.web.auth import password_check
-from exchange.web.i18n import translate
 from exchange.web.util import page_number
 from models import Commitment, Contract, ContractStatus, ContractVersion
 

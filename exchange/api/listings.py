@@ -6,15 +6,15 @@ from typing import Any
 
 from flask import abort, g, request, url_for
 
-from exchange import listings as core
 from exchange.api import bp, json_body, page_of, per_page
+from exchange.core import listings as core
+from exchange.core.errors import Errors, Msg, NotFound, ValidationError
+from exchange.core.proposals import proposals_for
+from exchange.http import access
+from exchange.http.access import api_user
 from exchange.http.clock import utcnow
-from exchange.errors import Errors, Msg, NotFound, ValidationError
-from exchange.proposals import proposals_for
-from exchange.extensions import db
-from exchange.web import access
-from exchange.web.access import api_user
-from exchange.web.i18n import translate
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
 from exchange.web.proposals import current_index
 from exchange.web.util import external_url, page_number
 from models import Listing

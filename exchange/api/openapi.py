@@ -3,12 +3,20 @@ from __future__ import annotations
 
 from flask import current_app
 
-from exchange import contracts
-from exchange import listings as core
 from exchange.api import bp
-from exchange.web import access
-from models import (Category, CommitmentStatus, ContractStatus, ListingKind, ListingStatus, Sector,
-                    Unit, VersionState)
+from exchange.core import contracts
+from exchange.core import listings as core
+from exchange.http import access
+from models import (
+    Category,
+    CommitmentStatus,
+    ContractStatus,
+    ListingKind,
+    ListingStatus,
+    Sector,
+    Unit,
+    VersionState,
+)
 
 
 def _enum(cls) -> dict:

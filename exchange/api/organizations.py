@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from exchange import organizations as orgs
 from exchange.api import bp, page_of, per_page
-from exchange.errors import NotFound, ValidationError
-from exchange.extensions import db
-from exchange.web import access
-from exchange.web.i18n import translate
+from exchange.core import organizations as orgs
+from exchange.core.errors import NotFound, ValidationError
+from exchange.http import access
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
 from exchange.web.util import external_url, page_number
 from models import Organization
 

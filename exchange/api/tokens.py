@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext
 
-from exchange import accounts, tokens
 from exchange.api import bp, json_body
+from exchange.core import accounts, tokens
+from exchange.core.errors import Msg, ValidationError
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import Msg, ValidationError
-from exchange.extensions import db
-from exchange.web import access
+from exchange.http.extensions import db
 from exchange.web.auth import login_attempt
 
 

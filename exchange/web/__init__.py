@@ -7,13 +7,19 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
-from exchange.extensions import db
-from exchange.listings import TRANSITIONS
-from exchange.notifications import unread_count
-from exchange.web.access import rule_of
-from exchange.web.i18n import translate
-from exchange.web.labels import (CATEGORY_LABELS, KIND_LABELS, ROLE_LABELS, SECTOR_LABELS,
-                                  STATUS_LABELS, UNIT_LABELS)
+from exchange.core.listings import TRANSITIONS
+from exchange.core.notifications import unread_count
+from exchange.http.access import rule_of
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
+from exchange.http.labels import (
+    CATEGORY_LABELS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+)
 from models.base import MAX_ID
 
 # Every asset is served from /static: nothing is fetched from another origin.
@@ -41,9 +47,18 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from exchange.api import bp as api_bp
-    from exchange.web import (admin, auth, contracts, events, listings, main, notifications,
-                              organizations, proposals)
-    from exchange.web.access import register_access_control
+    from exchange.http.access import register_access_control
+    from exchange.web import (
+        admin,
+        auth,
+        contracts,
+        events,
+        listings,
+        main,
+        notifications,
+        organizations,
+        proposals,
+    )
     from exchange.web.bodies import Request, refuse_unreadable_body
 
     # Before any route is added: an id too large for the database is a 404, not a crash.

@@ -1,23 +1,33 @@
 """Site administration: verifying organizations and deactivating users."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from flask_babel import gettext
-from flask_login import current_user
 from sqlalchemy import or_, select
 
-from exchange import accounts, organizations as orgs
+from exchange.core import accounts
+from exchange.core import organizations as orgs
+from exchange.core.errors import NotFound
+from exchange.core.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import NotFound
-from exchange.extensions import db
-from exchange.transfer import FILE_ENCODINGS, MEDIA_TYPES, ImportRefused, export, import_file
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
 from exchange.web.bodies import takes_upload
-from exchange.web.i18n import translate
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act, page_number
 from models import Organization, User

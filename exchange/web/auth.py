@@ -5,22 +5,33 @@ import math
 from contextlib import nullcontext
 from datetime import datetime
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
-                   render_template, request, session, url_for)
-from flask_babel import force_locale, gettext, lazy_gettext as _l, ngettext
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from exchange import accounts, logins, ratelimit, tokens
+from exchange.core import accounts, logins, tokens
+from exchange.core.errors import DomainError, NotFound
+from exchange.http import access, ratelimit
 from exchange.http.clock import utcnow
-from exchange.errors import DomainError, NotFound
-from exchange.extensions import attempts, db
-from exchange.ratelimit import RateLimited
-from exchange.web import access
-from exchange.web.i18n import reader_language, select_locale, translate
+from exchange.http.extensions import attempts, db
+from exchange.http.i18n import reader_language, select_locale, translate
+from exchange.http.ratelimit import RateLimited
 from exchange.web.util import external_url, mail_now, safe_next, save
 
 bp = Blueprint("auth", __name__)

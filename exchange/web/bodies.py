@@ -7,8 +7,8 @@ import flask
 from flask import current_app, request
 from flask_babel import format_decimal, gettext
 
-from exchange.jsondepth import MAX_DEPTH, too_deep
-from exchange.web.errors import error_response
+from exchange.http.errors import error_response
+from exchange.infra.jsondepth import MAX_DEPTH, too_deep
 
 
 def takes_upload(view: Callable) -> Callable:

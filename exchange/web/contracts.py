@@ -10,26 +10,54 @@ from contextlib import nullcontext
 from datetime import datetime
 
 import segno
-from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
-                   session, url_for)
-from flask_babel import gettext, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import (DateField, FieldList, Form, FormField, HiddenField, IntegerField,
-                     PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
-from exchange import contracts as core
+from exchange.core import contracts as core
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.extensions import db
-from exchange.ratelimit import RateLimited
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.labels import (
+    CATEGORY_LABELS,
+    CHECK_IN_LABELS,
+    COMMITMENT_STATUS_LABELS,
+    CONTRACT_STATUS_LABELS,
+    HISTORY_LABELS,
+    UNIT_LABELS,
+    VERSION_STATE_LABELS,
+)
+from exchange.http.ratelimit import RateLimited
 from exchange.web.auth import password_check, rate_limited_message
-from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
-                                 CONTRACT_STATUS_LABELS, HISTORY_LABELS, UNIT_LABELS,
-                                 VERSION_STATE_LABELS)
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act, external_url, save
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Unit

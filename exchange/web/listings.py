@@ -1,24 +1,37 @@
 """Listings on the web: the marketplace, a listing's page, and members posting and editing."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from exchange import events, listings as core, organizations as orgs
+from exchange.core import events
+from exchange.core import listings as core
+from exchange.core import organizations as orgs
+from exchange.core.errors import NotFound, ValidationError
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import NotFound, ValidationError
-from exchange.extensions import db
-from exchange.web import access
-from exchange.web.i18n import translate
-from exchange.web.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
+from exchange.http.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, page_number, save
 from exchange.web.proposals import proposals_for
+from exchange.web.util import act, page_number, save
 from models import ListingKind, ListingStatus
 
 bp = Blueprint("listings", __name__)

@@ -1,13 +1,22 @@
 """The home page, the language switch and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
-from exchange.extensions import db
-from exchange.organizations import memberships_of
-from exchange.web import access
+from exchange.core.organizations import memberships_of
+from exchange.http import access
+from exchange.http.extensions import db
 from exchange.web.util import safe_next
 from models import Organization
 

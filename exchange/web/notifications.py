@@ -7,10 +7,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import format_date, gettext
 from flask_login import current_user
 
-from exchange import notifications as core
+from exchange.core import notifications as core
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.extensions import db
-from exchange.web import access
+from exchange.http.extensions import db
 from models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

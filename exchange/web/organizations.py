@@ -1,22 +1,34 @@
 """Organizations on the web: the public directory and profile, and members for owners."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from exchange import listings, organizations as orgs
-from exchange.accounts import normalise_email
+from exchange.core import listings
+from exchange.core import organizations as orgs
+from exchange.core.accounts import normalise_email
+from exchange.core.errors import NotFound, ValidationError
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import NotFound, ValidationError
-from exchange.extensions import db
-from exchange.web import access
-from exchange.web.i18n import translate
-from exchange.web.labels import ROLE_LABELS, SECTOR_LABELS
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
+from exchange.http.labels import ROLE_LABELS, SECTOR_LABELS
 from exchange.web.util import act, invitation_to_register, mail_now, page_number, save
 from models import MemberRole, Sector
 

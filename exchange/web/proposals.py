@@ -4,15 +4,25 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user
 
-from exchange import proposals as core
+from exchange.core import proposals as core
+from exchange.core.matching import MatchIndex
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.extensions import db
-from exchange.matching import MatchIndex
-from exchange.web import access
+from exchange.http.extensions import db
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act
 from models import Contract

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from flask import Response, abort, current_app, flash, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from exchange.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
-from exchange.extensions import db
-from exchange.web.i18n import apply_errors, translate
+from exchange.core.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
+from exchange.http.extensions import db
+from exchange.http.i18n import apply_errors, translate
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -99,7 +99,7 @@ def mail_now(to: str, subject: str, body: str, *, after: Response | None = None)
     from flask_babel import get_locale
 
     from exchange.http.clock import utcnow
-    from exchange.mail import Mail, MailError, build_message, mailer_from_config
+    from exchange.infra.mail import Mail, MailError, build_message, mailer_from_config
 
     app_name = current_app.config.get("APP_NAME", "Giełda")
     mail = Mail(to=to, subject=f"{app_name}: {subject}", body=body.rstrip() + "\n",

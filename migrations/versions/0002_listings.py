@@ -1,7 +1,7 @@
 """Listings (offers and needs) with Polish full-text search; organizations get a ref.
 
 The search index is database-specific and written by hand (autogenerate ignores it, see
-exchange/database.py): an FTS5 table kept in step by triggers on SQLite, a GIN expression
+exchange/infra/database.py): an FTS5 table kept in step by triggers on SQLite, a GIN expression
 index on PostgreSQL. A later batch migration that recreates `listing` on SQLite drops the
 triggers with the old table and must create them again.
 

@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import models.base  # noqa: F401  (custom column types)
-from exchange.database import APPEND_ONLY, append_only_triggers, drop_append_only_triggers
+from exchange.infra.database import APPEND_ONLY, append_only_triggers, drop_append_only_triggers
 
 
 # revision identifiers, used by Alembic.

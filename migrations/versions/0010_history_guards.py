@@ -7,7 +7,7 @@ Create Date: 2026-11-22 11:00:00.000000
 """
 from alembic import op
 
-from exchange.database import drop_history_guard_triggers, history_guard_triggers
+from exchange.infra.database import drop_history_guard_triggers, history_guard_triggers
 
 
 # revision identifiers, used by Alembic.

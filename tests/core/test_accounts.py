@@ -5,8 +5,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from exchange import accounts
-from exchange.errors import Forbidden, ValidationError
+from exchange.core import accounts
+from exchange.core.errors import Forbidden, ValidationError
 from models import User
 from tests.conftest import TEST_PASSWORD
 

@@ -7,13 +7,11 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from exchange.database import include_in_autogenerate
+from exchange.infra.database import include_in_autogenerate
 from models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-# http/ is what the web and the API share (the clock so far): adapters, which hand `now` to
-# the core.
-ADAPTERS = {"web", "api", "http", "cli.py", "extensions.py", "jobs.py"}
+ADAPTERS = {"web", "api", "http", "cli"}
 
 
 def core_modules() -> list[Path]:
@@ -51,7 +49,7 @@ def test_migrations_downgrade_and_upgrade_cleanly(tmp_path):
     from sqlalchemy import inspect, text
 
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
     with app.app_context():

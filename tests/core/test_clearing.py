@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from exchange.matching import MatchIndex, make_item
-from exchange.matching.clearing import (
+from exchange.core.matching import MatchIndex, make_item
+from exchange.core.matching.clearing import (
     CYCLE_BONUS,
     clear,
     columns_of,
@@ -18,7 +18,7 @@ from exchange.matching.clearing import (
     prune,
     usage,
 )
-from exchange.matching.cycles import find_cycles
+from exchange.core.matching.cycles import find_cycles
 
 PLACE = {"municipality": "Tczew", "latitude": 54.09, "longitude": 18.78}
 
@@ -96,7 +96,7 @@ def test_clearing_beats_greedy_when_capacity_is_tight():
 
 def random_event(seed: int):
     """Items and matches of a few organizations, with tight capacities and many cycles."""
-    from exchange.matching.scoring import Match
+    from exchange.core.matching.scoring import Match
 
     rng = random.Random(seed)
     items = {}
@@ -175,7 +175,7 @@ def test_the_paths_for_large_parts_reach_the_optimum_of_small_events(event, path
     """Guided by the LP relaxation (alone, or after the solver on the whole part could not
     prove its answer), or from greedy answers without a solver, local search whose
     neighbourhood holds the whole part still ends at the optimum."""
-    import exchange.matching.clearing as clearing
+    import exchange.core.matching.clearing as clearing
 
     if path == "beyond exact":
         monkeypatch.setattr(clearing, "EXACT_LIMIT", 1)
@@ -201,7 +201,7 @@ def test_a_large_part_goes_to_the_solver_whole_only_with_time_to_prove_it(
         whole_from, expected, monkeypatch):
     """Proving a large part takes seconds: with less time, the LP-guided answer goes alone;
     with enough, the solver tries the whole part first."""
-    import exchange.matching.clearing as clearing
+    import exchange.core.matching.clearing as clearing
 
     monkeypatch.setattr(clearing, "FULL_LIMIT", 1)
     monkeypatch.setattr(clearing, "WHOLE_FROM", whole_from)
@@ -222,7 +222,7 @@ def test_a_large_part_goes_to_the_solver_whole_only_with_time_to_prove_it(
 
 
 def bigger_event(seed: int, organizations: int = 40, listings: int = 400):
-    from exchange.matching.scoring import Match
+    from exchange.core.matching.scoring import Match
 
     rng = random.Random(seed)
     items = {}
@@ -242,7 +242,7 @@ def bigger_event(seed: int, organizations: int = 40, listings: int = 400):
 @pytest.mark.parametrize("limits", [{}, {"FULL_LIMIT": 1}, {"FULL_LIMIT": 1, "WHOLE_FROM": 0.0},
                                     {"EXACT_LIMIT": 1, "NEIGHBOURHOOD": 30}])
 def test_every_path_gives_a_feasible_answer_no_worse_than_greedy(limits, monkeypatch):
-    import exchange.matching.clearing as clearing
+    import exchange.core.matching.clearing as clearing
 
     for name, value in limits.items():
         monkeypatch.setattr(clearing, name, value)
@@ -272,7 +272,7 @@ def test_pruning_keeps_the_optimum_and_the_parts_add_up_to_it(event):
 
 
 def test_a_gift_beaten_by_one_from_a_roomy_offer_is_pruned():
-    from exchange.matching.scoring import Match
+    from exchange.core.matching.scoring import Match
 
     items = {1: listing(1, 1, "offer", "rooms", "Sala", quantity=5, unit="hours"),
              2: listing(2, 2, "offer", "rooms", "Sala", quantity=1, unit="hours"),
@@ -300,7 +300,7 @@ def test_independent_events_are_solved_as_separate_parts():
     shifted = {i + 100: make_item(id=i + 100, organization_id=item.organization_id + 100,
                                   kind=item.kind, category=item.category, title=item.title,
                                   **PLACE) for i, item in items.items()}
-    from exchange.matching.scoring import Match
+    from exchange.core.matching.scoring import Match
     twice = matches + [Match(m.need_id + 100, m.offer_id + 100, m.score) for m in matches]
     both = {**items, **shifted}
     cycles = find_cycles(twice, both)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from exchange import accounts, contracts, listings, organizations as orgs, proposals
-from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
+from exchange.core import accounts, contracts, listings, organizations as orgs, proposals
+from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from models import (CheckIn, Commitment, CommitmentStatus, Contract,
                     ContractStatus, Listing, Notification, VersionState)
 from tests.conftest import TEST_PASSWORD

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from exchange import accounts, demo
-from exchange.demo import DEMO_ADMIN_EMAIL, DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
-from exchange.listings import marketplace_query
+from exchange.core import accounts
+from exchange.cli import demo
+from exchange.cli.demo import DEMO_ADMIN_EMAIL, DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+from exchange.core.listings import marketplace_query
 from models import (Category, Listing, ListingKind, ListingStatus, MemberRole, Membership,
                     Organization, Sector, User)
 
@@ -188,7 +189,7 @@ def test_demo_has_a_contract_in_force_and_values_for_statistics(session, now):
 
 
 def test_the_demo_has_todays_exchange_event_ready_to_start(session, now):
-    from exchange import events
+    from exchange.core import events
     from models import ExchangeEvent, StaffRole
 
     load_demo_data(session, now)

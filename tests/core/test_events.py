@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange import events
-from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
+from exchange.core import events
+from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from models import (CheckIn, CheckInAnswer, Contract, ContractEvent, ContractStatus, Listing,
                     ListingStatus, Signature)
 from models.event import ApplicationStatus, DealStatus, EventStatus
@@ -72,7 +72,7 @@ def test_only_organisers_change_the_event_and_name_staff(session, hall, now):
 
 
 def test_application_with_people_and_listings(session, hall, make_user, make_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     owner = make_user("ngo@example.org")
     ngo = make_org(owner, name="Stowarzyszenie Seniorów", sector="ngo")
@@ -257,7 +257,7 @@ def test_a_phone_deal_waits_in_the_queue_and_is_ratified_at_the_desk(session, ha
 
 
 def test_the_board_counts_deals_value_categories_and_sectors(session, hall, now):
-    from exchange.contracts import set_value_default
+    from exchange.core.contracts import set_value_default
 
     admin = hall["organiser"]
     admin.is_admin = True

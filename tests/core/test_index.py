@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from exchange.matching import MatchIndex, make_item
-from exchange.matching import features as features_module
-from exchange.matching import index as index_module
-from exchange.matching import parallel
-from exchange.matching import scoring
+from exchange.core.matching import MatchIndex, make_item
+from exchange.core.matching import features as features_module
+from exchange.core.matching import index as index_module
+from exchange.core.matching import parallel
+from exchange.core.matching import scoring
 
 WORDS = ["sala", "konferencyjna", "gimnastyczna", "rzutnik", "nagłośnienie", "namiot", "stoły", "ławki", "bus", "autokar", "wycieczka", "seniorów", "dzieci", "warsztaty", "szkolenie", "catering", "ciasta", "plakaty", "wolontariusze", "festyn", "piknik", "kuchnia", "laptop", "drukarka", "scena", "kajaki"]
 PLACES = [("Tczew", 54.09, 18.78), ("Gdańsk", 54.35, 18.65), ("Słupsk", 54.46, 17.03),

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange import accounts, listings, organizations as orgs
-from exchange.errors import NotFound, ValidationError
+from exchange.core import accounts, listings, organizations as orgs
+from exchange.core.errors import NotFound, ValidationError
 from models import Listing, ListingStatus
 from tests.conftest import TEST_PASSWORD
 

@@ -9,9 +9,9 @@ from email.policy import default as default_policy
 import pytest
 from sqlalchemy import select
 
-from exchange import mail
-from exchange.errors import Msg
-from exchange.notifications import notify
+from exchange.infra import mail
+from exchange.core.errors import Msg
+from exchange.core.notifications import notify
 from models import Notification
 
 

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from exchange.matching import MatchIndex, make_item
-from exchange.matching.evaluation import HELD_OUT_SPLIT, TUNING, evaluate, load, split_of
-from exchange.matching.features import head_words, term
-from exchange.matching.lexicon import CONCEPTS, CONFLICTS, IMPLIES
-from exchange.matching.scoring import (
+from exchange.core.matching import MatchIndex, make_item
+from exchange.core.matching.evaluation import HELD_OUT_SPLIT, TUNING, evaluate, load, split_of
+from exchange.core.matching.features import head_words, term
+from exchange.core.matching.lexicon import CONCEPTS, CONFLICTS, IMPLIES
+from exchange.core.matching.scoring import (
     capacity_fit,
     category_fit,
     conflicting,

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from exchange.money import find_money
+from exchange.core.money import find_money
 
 FLAGGED = [
     # Amounts, currency after

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from exchange import accounts, organizations as orgs
-from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
+from exchange.core import accounts, organizations as orgs
+from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from models import MemberRole, Membership, Organization, Sector
 from tests.conftest import TEST_PASSWORD
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange import accounts, listings, organizations as orgs, proposals
-from exchange.errors import NotFound, ValidationError
+from exchange.core import accounts, listings, organizations as orgs, proposals
+from exchange.core.errors import NotFound, ValidationError
 from models import Notification, ProposalStatus
 from tests.conftest import TEST_PASSWORD
 
@@ -54,7 +54,7 @@ def test_the_index_catches_up_with_new_edited_and_closed_listings(session, world
 
 def watch_analysers(monkeypatch) -> list:
     """The pools the next syncs analyse with (None: the process itself)."""
-    from exchange.matching import features
+    from exchange.core.matching import features
 
     pools = []
 
@@ -69,7 +69,7 @@ def watch_analysers(monkeypatch) -> list:
 
 
 def test_a_first_sync_by_forked_analysers_builds_the_same_index(session, world, monkeypatch):
-    from exchange.matching import features
+    from exchange.core.matching import features
 
     alone = proposals.IndexCache().sync(session).items
     monkeypatch.setattr(features, "PARALLEL_FROM", 0)
@@ -82,7 +82,7 @@ def test_a_first_sync_by_forked_analysers_builds_the_same_index(session, world, 
 
 def test_a_first_sync_of_few_listings_forks_nothing(session, world, monkeypatch):
     """Analysers loading their dictionaries beside the process would only slow it down."""
-    from exchange.matching import features
+    from exchange.core.matching import features
 
     monkeypatch.setattr(features, "PARALLEL_FROM", 3)   # two open listings in the world
     pools = watch_analysers(monkeypatch)

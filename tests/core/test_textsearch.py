@@ -1,7 +1,7 @@
 """Folding and lemmatising words the way Polish users type them."""
 from __future__ import annotations
 
-from exchange import textsearch
+from exchange.infra import textsearch
 
 
 def test_fold_removes_case_and_diacritics():

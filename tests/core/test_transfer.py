@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from exchange import listings, transfer
-from exchange.transfer import ImportRefused
+from exchange.core import listings, transfer
+from exchange.core.transfer import ImportRefused
 from models import Listing, ListingStatus, Membership, Organization
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "static" / "examples"

@@ -19,7 +19,7 @@ def live_server(database_url, session, tmp_path):
     """The app served over HTTP on a free loopback port, with CSRF protection on; its mail
     goes to the test's ``tmp_path / "outbox"``."""
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True,
                      MAIL_OUTBOX=str(tmp_path / "outbox"))

@@ -24,7 +24,7 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
                                                           tmp_path):
     from email import message_from_bytes, policy
 
-    from exchange.mail import read_outbox
+    from exchange.infra.mail import read_outbox
 
     make_user("jan.kowalski@example.org", name="Jan Kowalski")
     page = phone
@@ -113,7 +113,7 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
 
 def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
         live_server, phone, session, make_user, make_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     school_owner = make_user("szkola@example.org", locale="pl")
     school = make_org(school_owner, name="Szkoła Podstawowa nr 3", sector="public")

@@ -39,8 +39,8 @@ def log_in(page, live_server: str, email: str, *, polish: bool = False) -> None:
 @pytest.fixture
 def small_event(session, make_user, make_org):
     """Today's event, published, registration open; the school is admitted already."""
-    from exchange import events
-    from exchange.listings import create_listing
+    from exchange.core import events
+    from exchange.core.listings import create_listing
 
     now = datetime.now(timezone.utc)
     organiser = make_user("organiser@example.org", name="Olga Organizatorka")

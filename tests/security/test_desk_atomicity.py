@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from exchange import events
-from exchange.errors import Msg, ValidationError
+from exchange.core import events
+from exchange.core.errors import Msg, ValidationError
 from models import (Commitment, Contract, ContractCounter, ContractEvent, ContractVersion,
                     Listing, Notification, Signature)
 from models.event import DealStatus, EventDeal
@@ -34,7 +34,7 @@ def _left_behind(session) -> dict:
 
 def test_a_savepoint_opening_a_unit_of_work_is_rolled_back_with_it(session, hall):
     """The root of it: on SQLite a savepoint sent before any write once committed alone."""
-    from exchange.contracts import next_number
+    from exchange.core.contracts import next_number
 
     session.commit()
     with session.begin_nested():

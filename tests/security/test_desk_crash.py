@@ -43,7 +43,7 @@ def _sleep(seconds: float) -> None:
 def crashable_app():
     """The app as gunicorn serves it here, slowed between a contract and its history."""
     from app import create_app
-    from exchange import events
+    from exchange.core import events
 
     real = events.record_event
 

@@ -10,7 +10,7 @@ import segno
 from sqlalchemy import select
 
 from config import ConfigError, load_config
-from exchange.mail import read_outbox
+from exchange.infra.mail import read_outbox
 from models import Contract, Membership
 from tests.conftest import NOW, TEST_PASSWORD, login_id
 
@@ -42,7 +42,7 @@ def production_app(monkeypatch, database_url, clock, **env):
 
 def signed_contract(app, client, session, make_user, make_org, now):
     """A library and a school with a contract in force for a computer lab (both signed)."""
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     library_owner, school_owner = make_user("b@example.org"), make_user("s@example.org")
     library = make_org(library_owner, name="Biblioteka", sector="public", municipality="Tczew")
@@ -71,7 +71,7 @@ def signed_contract(app, client, session, make_user, make_org, now):
 
 def test_api_url_fields_start_with_base_url_whatever_the_host(app, client, make_user, make_org,
                                                                session, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     app.config["BASE_URL"] = BASE
     owner = make_user()

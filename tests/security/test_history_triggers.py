@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from exchange import accounts, contracts, listings, organizations
+from exchange.core import accounts, contracts, listings, organizations
 from models import User
 from tests.conftest import TEST_PASSWORD
 

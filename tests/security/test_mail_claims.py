@@ -9,8 +9,8 @@ from email.policy import default as default_policy
 import pytest
 from sqlalchemy import select
 
-from exchange.jobs import JOBS, run_job
-from exchange.mail import read_outbox
+from exchange.cli.jobs import JOBS, run_job
+from exchange.infra.mail import read_outbox
 from models import Notification
 
 RUNS = 10
@@ -20,7 +20,7 @@ NOTIFICATIONS = 300
 @pytest.fixture
 def mail_app(database_url, session, tmp_path, clock):
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                      MAIL_OUTBOX=str(tmp_path / "outbox"), CLOCK=clock)

@@ -41,7 +41,7 @@ def redis_uri():
 def worker(database_url, session, clock, redis_uri):
     """worker() is one more app sharing the database and Redis, as gunicorn's workers do."""
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     apps = []
 
@@ -131,7 +131,7 @@ def test_simultaneous_guesses_get_no_more_tries_than_the_limit(app, make_user):
 @pytest.fixture
 def draft(session, make_user, make_org, now):
     """A draft contract the library's owner may sign (and the user and both organizations)."""
-    from exchange.contracts import create_contract
+    from exchange.core.contracts import create_contract
 
     owner = make_user("anna@example.org")
     library = make_org(owner, name="Biblioteka")
@@ -152,7 +152,7 @@ def status_of(session, contract) -> ContractStatus:
 
 def test_wrong_passwords_to_sign_and_to_change_it_are_limited_per_user_everywhere(
         worker, session, draft, now):
-    from exchange.tokens import issue_token
+    from exchange.core.tokens import issue_token
 
     owner, library, contract = draft["owner"], draft["library"], draft["contract"]
     _token, plain = issue_token(session, owner, "test", now)
@@ -213,7 +213,7 @@ def test_a_locked_out_owner_gets_in_with_an_emailed_link(worker, tmp_path, make_
     from email import message_from_bytes, policy
     from urllib.parse import urlsplit
 
-    from exchange.mail import read_outbox
+    from exchange.infra.mail import read_outbox
 
     make_user("anna@example.org")
     attacker, owner = worker(), worker()

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from exchange.jobs import (ADVISORY_LOCK_ID, Job, SchedulerLock, SchedulerLockLost,
+from exchange.cli.jobs import (ADVISORY_LOCK_ID, Job, SchedulerLock, SchedulerLockLost,
                            run_scheduler, run_while_locked)
 
 def backend_holding_the_lock(engine) -> int | None:
@@ -125,7 +125,7 @@ def test_a_scheduler_whose_lock_file_was_removed_runs_no_more_jobs_and_stops(app
 
 
 def test_the_scheduler_command_exits_non_zero_when_the_lock_is_lost(app, runner, monkeypatch):
-    from exchange import jobs
+    from exchange.cli import jobs
 
     def lose_the_lock(app_):
         raise SchedulerLockLost("the scheduler lock was lost")

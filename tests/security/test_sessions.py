@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from exchange.mail import read_outbox
+from exchange.infra.mail import read_outbox
 from models import LoginLink
 from tests.conftest import TEST_PASSWORD
 from tests.live import Request, all_at_once, served

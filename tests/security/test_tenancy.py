@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange import contracts
+from exchange.core import contracts
 from models import Listing
 from tests.conftest import NOW, TEST_PASSWORD, bearer
 
@@ -16,7 +16,7 @@ from tests.conftest import NOW, TEST_PASSWORD, bearer
 @pytest.fixture
 def world(session, make_user, make_org, now, token_for):
     """B (a library) offers its room; A (a club) would like it; each owner has a token."""
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     anna, jan = make_user("anna@example.org"), make_user("jan@example.org")
     b = make_org(anna, name="Biblioteka")
@@ -190,7 +190,7 @@ def test_a_removed_member_loses_the_calendar_feed_and_every_page_at_once(app, cl
 
 
 def test_a_deactivated_account_loses_its_calendar_feed(app, client, session, world):
-    from exchange import accounts
+    from exchange.core import accounts
     from models import Membership, User
 
     client.post("/login", data={"email": "anna@example.org", "password": TEST_PASSWORD})
@@ -305,7 +305,7 @@ def test_adding_staff_answers_alike_whether_or_not_the_address_has_an_account(
     " Anna@EXAMPLE.org ",
 ])
 def test_an_address_in_another_form_is_the_same_account(client, world, typed):
-    from exchange import accounts
+    from exchange.core import accounts
 
     assert accounts.normalise_email(typed) == "anna@example.org"
     response = client.post("/login", data={"email": typed, "password": TEST_PASSWORD})
@@ -322,8 +322,8 @@ def test_an_address_in_another_form_is_the_same_account(client, world, typed):
 ])
 def test_look_alike_addresses_are_refused_everywhere(client, session, world, make_user,
                                                     look_alike):
-    from exchange import accounts
-    from exchange.errors import Errors
+    from exchange.core import accounts
+    from exchange.core.errors import Errors
 
     errors = Errors()
     accounts.clean_email(look_alike, "email", errors)
@@ -344,8 +344,8 @@ def test_look_alike_addresses_are_refused_everywhere(client, session, world, mak
 
 
 def test_polish_letters_are_welcome_in_an_address(session, now):
-    from exchange import accounts
-    from exchange.errors import Errors
+    from exchange.core import accounts
+    from exchange.core.errors import Errors
 
     errors = Errors()
     # Typed decomposed (z + combining dot above), it is stored composed, like typed at once.

@@ -11,7 +11,7 @@ def recorded_sql(app):
     """`with recorded_sql() as statements:` lists the SQL statements run inside the block."""
     from sqlalchemy import event as sa_event
 
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     with app.app_context():
         engine = db.engine
@@ -34,7 +34,7 @@ def recorded_sql(app):
 
 @pytest.fixture
 def pair(session, make_user, make_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     library_owner, school_owner = make_user("b@example.org"), make_user("s@example.org")
     library = make_org(library_owner, name="Biblioteka", sector="public", municipality="Tczew")

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from exchange.web.access import RULES, rule_of
+from exchange.http.access import RULES, rule_of
 from models import Base, MemberRole, User
 from tests.conftest import NOW, login_id
 
@@ -245,7 +245,7 @@ def test_an_endpoint_without_a_rule_is_refused(app, client):
 
 @pytest.fixture
 def world(session, make_user, make_org, add_member, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     owner = make_user("owner@example.org")
     member = make_user("member@example.org")
@@ -256,7 +256,7 @@ def world(session, make_user, make_org, add_member, now):
     membership = add_member(org, member, role=MemberRole.MEMBER)
     listing = create_listing(session, owner, org.id, LISTING, now)
     other_need = create_listing(session, outsider, school.id, {**LISTING, "kind": "need"}, now)
-    from exchange.tokens import issue_token
+    from exchange.core.tokens import issue_token
 
     tokens, member_token_id = {}, None
     for role, user in {"owner": owner, "member": member, "outsider": outsider,
@@ -264,7 +264,7 @@ def world(session, make_user, make_org, add_member, now):
         token, tokens[role] = issue_token(session, user, "matrix", now)
         if role == "member":
             member_token_id = token.id
-    from exchange.contracts import create_contract
+    from exchange.core.contracts import create_contract
 
     third = make_org(make_user("third@example.org"), name="Dom Kultury")
     contract = create_contract(session, owner, org.id, {
@@ -273,7 +273,7 @@ def world(session, make_user, make_org, add_member, now):
                          "unit": "hours", "due_on": (now + timedelta(days=30)).date().isoformat(),
                          "listing_id": listing.id}]}, now)
 
-    from exchange import events
+    from exchange.core import events
 
     event = events.create_event(session, owner, org.id, {
         "name": "Giełda Zasobów", "venue": "Aula", "held_on": now.date().isoformat(),

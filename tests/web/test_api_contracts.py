@@ -22,7 +22,7 @@ def today():
 @pytest.fixture
 def world(session, make_user, make_org, now, token_for):
     """A library that offers its room, a school and a stranger, each with an owner's token."""
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     anna, jan, ewa = (make_user(f"{name}@example.org") for name in ("anna", "jan", "ewa"))
     library = make_org(anna, name="Biblioteka")
@@ -253,9 +253,9 @@ def test_the_last_unit_is_taken_by_exactly_one_of_fifty_racing_requests(app, ses
     left of its offer, over real HTTP, each request in its own server thread and database
     connection: one contract gets it. (Only the giver's own drafts, or its signature, reserve
     its offer: see tests/security/test_tenancy.py.)"""
-    from exchange import accounts
-    from exchange.listings import create_listing
-    from exchange.tokens import issue_token
+    from exchange.core import accounts
+    from exchange.core.listings import create_listing
+    from exchange.core.tokens import issue_token
 
     racers = 50
     # Fifty owners need no fifty Argon2 hashes: they never log in, their tokens are issued here.

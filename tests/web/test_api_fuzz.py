@@ -13,7 +13,7 @@ FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
 
 
 def test_the_api_keeps_its_promises(app, client, make_user, make_org, session, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     user = make_user("fuzz@example.org")
     org = make_org(user, name="Fundacja Testowa")

@@ -55,7 +55,7 @@ def test_unknown_configuration_is_refused():
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     from app import create_app
-    from exchange.extensions import db
+    from exchange.http.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with app.app_context():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from exchange.demo import DEMO_ADMIN_EMAIL
+from exchange.cli.demo import DEMO_ADMIN_EMAIL
 from models import Organization, User
 
 

@@ -263,7 +263,7 @@ def signed_by_both(app, client, session, pair):
 
 
 def test_a_check_in_is_answered_in_one_click(app, client, session, pair):
-    from exchange.contracts import follow_up
+    from exchange.core.contracts import follow_up
     from models import CheckIn, CheckInAnswer
 
     contract = signed_by_both(app, client, session, pair)

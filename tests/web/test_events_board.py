@@ -5,7 +5,7 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-from exchange import events
+from exchange.core import events
 from tests.conftest import desk_deal, login_id
 
 

@@ -118,7 +118,7 @@ def test_badges_print_everyone_admitted_coloured_and_named_by_sector(client, hal
 # ---------------------------------------------------------------------------- the session
 
 def test_only_the_organiser_starts_and_closes_the_session(client, session, hall, now):
-    from exchange import events
+    from exchange.core import events
 
     event = hall["event"]
     login_as(client, hall["notary"])

@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 from urllib.parse import unquote
 
-from exchange import events
+from exchange.core import events
 from models import CheckIn, CheckInAnswer, Contract, ContractStatus
 from tests.conftest import desk_deal, login_id
 

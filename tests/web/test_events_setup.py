@@ -8,8 +8,8 @@ import pytest
 import segno
 from sqlalchemy import func, select
 
-from exchange import events
-from exchange.listings import create_listing
+from exchange.core import events
+from exchange.core.listings import create_listing
 from models import Listing
 from models.event import (ApplicationStatus, EventListing, EventParticipant, EventStaff,
                           EventStatus, ExchangeEvent, Introduction, StaffRole)

@@ -1,7 +1,7 @@
 """The scheduler: one process holds the lock, a second copy waits; jobs are listed once."""
 from __future__ import annotations
 
-from exchange.jobs import JOBS, SchedulerLock
+from exchange.cli.jobs import JOBS, SchedulerLock
 
 
 def test_only_one_scheduler_holds_the_lock(app):

@@ -103,7 +103,7 @@ def test_edit_pause_reopen_close(client, session, member_org):
 
 
 def test_marketplace_filters_and_bad_filters(client, session, make_org, member_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     school_owner = member_org.memberships[0].user
     school = make_org(school_owner, name="Szkoła", sector="ngo", municipality="Pelplin")
@@ -127,7 +127,7 @@ def test_marketplace_filters_and_bad_filters(client, session, make_org, member_o
 
 
 def test_marketplace_is_paginated(app, client, session, member_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     owner = member_org.memberships[0].user
     for i in range(app.config["LISTINGS_PER_PAGE"] + 1):
@@ -139,7 +139,7 @@ def test_marketplace_is_paginated(app, client, session, member_org, now):
 
 
 def test_expiry_job_expires_and_warns_once(app, runner, client, session, member_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     owner = member_org.memberships[0].user
     today = now.date()
@@ -163,7 +163,7 @@ def test_expiry_job_expires_and_warns_once(app, runner, client, session, member_
 
 
 def test_a_job_replayed_with_now_runs_at_that_moment(runner, session, member_org, now):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     owner = member_org.memberships[0].user
     listing = create_listing(session, owner, member_org.id, {**FORM, "title": "Wkrótce"}, now)

@@ -11,11 +11,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from exchange import contracts
-from exchange.errors import Msg
-from exchange.jobs import JOBS, run_job
-from exchange.mail import read_outbox
-from exchange.notifications import notify
+from exchange.core import contracts
+from exchange.core.errors import Msg
+from exchange.cli.jobs import JOBS, run_job
+from exchange.infra.mail import read_outbox
+from exchange.core.notifications import notify
 from models import Notification
 from tests.conftest import NOW
 
@@ -44,7 +44,7 @@ def translations(tmp_path_factory):
 @pytest.fixture
 def mail_app(database_url, session, tmp_path, translations, clock):
     from app import create_app
-    from exchange.extensions import babel, db
+    from exchange.http.extensions import babel, db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                      MAIL_OUTBOX=str(tmp_path / "outbox"), BASE_URL="https://gielda.example",

@@ -31,7 +31,7 @@ def test_rebuild_and_export_the_demo_county(runner):
 
 
 def test_export_for_an_event_keeps_to_its_listings(runner, session):
-    from exchange import events
+    from exchange.core import events
     from models import ExchangeEvent
 
     runner.invoke(args=["load-demo-data"])

@@ -58,7 +58,7 @@ def test_declining_hides_the_pair(client, session, pair):
 
 
 def test_a_new_offer_is_proposed_at_once(client, session, pair, now, make_user, make_org):
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     login_as(client, pair["library_owner"])
     client.get(f"/listings/{pair['need'].id}")  # the index is built now
@@ -112,7 +112,7 @@ def test_the_digest_tells_the_need_once(app, runner, session, pair):
 def test_the_need_page_costs_the_same_queries_for_one_proposal_or_five(
         client, session, pair, now, make_user, make_org, recorded_sql):
     """Each proposed offer's organization comes with the offers, not one query per card."""
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     login_as(client, pair["library_owner"])
 
@@ -138,7 +138,7 @@ def test_the_need_page_costs_the_same_queries_for_one_proposal_or_five(
 def test_proposals_for_us_costs_the_same_queries_for_one_listing_or_four(
         client, session, pair, now, recorded_sql):
     """The page gathers every listing's proposals at once, not a round of queries each."""
-    from exchange.listings import create_listing
+    from exchange.core.listings import create_listing
 
     login_as(client, pair["library_owner"])
     url = f"/organizations/{pair['library'].id}/proposals"

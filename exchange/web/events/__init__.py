@@ -7,7 +7,7 @@
 - ``board``: the live board for the projector and phones, with its JSON;
 - ``report``: after it: the report with charts, its CSV export.
 
-Staff pages use the ``staff(...)`` access rule (exchange/web/access.py), which loads the
+Staff pages use the ``staff(...)`` access rule (exchange/http/access.py), which loads the
 event into ``g.event``; the core checks the same roles again.
 """
 from __future__ import annotations

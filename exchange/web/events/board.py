@@ -20,13 +20,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from exchange import events as core
+from exchange.core import events as core
+from exchange.core.errors import NotFound
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import NotFound
-from exchange.extensions import db
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.labels import CATEGORY_LABELS, SECTOR_LABELS
 from exchange.web.events import bp
-from exchange.web.labels import CATEGORY_LABELS, SECTOR_LABELS
 from models import Category, Sector
 from models.base import MAX_ID
 from models.event import EventParticipant, EventStatus, ExchangeEvent

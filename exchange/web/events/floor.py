@@ -13,23 +13,24 @@ import uuid
 from datetime import datetime, timedelta
 
 import segno
-from flask import (abort, current_app, flash, g, jsonify, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext, lazy_gettext as _l
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 
-from exchange import contracts as contracts_core, events as core
+from exchange.core import contracts as contracts_core
+from exchange.core import events as core
+from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import Conflict, Forbidden, NotFound, ValidationError
-from exchange.extensions import db
-from exchange.textsearch import fold
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
+from exchange.infra.textsearch import fold
 from exchange.web.contracts import render_printable
 from exchange.web.events import bp
-from exchange.web.i18n import translate
 from exchange.web.util import act, external_url, is_safe_next
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole

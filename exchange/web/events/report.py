@@ -10,14 +10,19 @@ from flask import g, render_template, send_file
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from exchange import events as core
+from exchange.core import events as core
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.extensions import db
-from exchange.spreadsheet import safe_cell
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.labels import (
+    CATEGORY_LABELS,
+    CHECK_IN_LABELS,
+    COMMITMENT_STATUS_LABELS,
+    SECTOR_LABELS,
+    UNIT_LABELS,
+)
+from exchange.infra.spreadsheet import safe_cell
 from exchange.web.events import bp
-from exchange.web.labels import (CATEGORY_LABELS, CHECK_IN_LABELS, COMMITMENT_STATUS_LABELS,
-                                 SECTOR_LABELS, UNIT_LABELS)
 from models import Category, CommitmentStatus, Unit
 from models.event import StaffRole
 

@@ -4,26 +4,39 @@ from __future__ import annotations
 
 import segno
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from exchange import events as core
-from exchange.accounts import normalise_email
+from exchange.core import events as core
+from exchange.core.accounts import normalise_email
+from exchange.core.errors import NotFound
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.errors import NotFound
-from exchange.extensions import db
-from exchange.web import access
+from exchange.http.extensions import db
+from exchange.http.i18n import translate
+from exchange.http.labels import (
+    APPLICATION_STATUS_LABELS,
+    CATEGORY_LABELS,
+    EVENT_STATUS_LABELS,
+    KIND_LABELS,
+    SECTOR_LABELS,
+    STAFF_ROLE_LABELS,
+    UNIT_LABELS,
+)
 from exchange.web.events import bp
-from exchange.web.i18n import translate
-from exchange.web.labels import (APPLICATION_STATUS_LABELS, CATEGORY_LABELS,
-                                 EVENT_STATUS_LABELS, KIND_LABELS, SECTOR_LABELS,
-                                 STAFF_ROLE_LABELS, UNIT_LABELS)
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import current_index
 from exchange.web.util import act, external_url, invitation_to_register, mail_now, save

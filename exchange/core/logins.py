@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from exchange.errors import Msg, NotFound, ValidationError
+from exchange.core.errors import Msg, NotFound, ValidationError
 from models import LoginLink, User, UserSession
 
 SESSION_LIFETIME = timedelta(days=30)

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
-from exchange import accounts
+from exchange.core import accounts
+from exchange.core.errors import ValidationError
 from exchange.http.clock import utcnow
-from exchange.errors import ValidationError
-from exchange.extensions import db
+from exchange.http.extensions import db
 from models.base import MAX_ID
 
 
@@ -48,7 +48,7 @@ def create_admin_command(email: str, name: str, password: str | None) -> None:
 @with_appcontext
 def load_demo_data_command() -> None:
     """Load the demo county (organizations, members, logins) once; later runs change nothing."""
-    from exchange.demo import load_demo_data
+    from exchange.cli.demo import load_demo_data
 
     loaded = load_demo_data(db.session, now=utcnow())
     db.session.commit()
@@ -61,7 +61,7 @@ def scheduler_command() -> None:
     """Run the scheduled jobs (one process per deployment; a second copy waits idle)."""
     from flask import current_app
 
-    from exchange.jobs import SchedulerLockLost, run_scheduler
+    from exchange.cli.jobs import SchedulerLockLost, run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
@@ -93,7 +93,7 @@ def run_job_command(job_id: str, at: str | None) -> None:
     """Run one scheduled job now, e.g. `flask --app app run-job expire-listings`."""
     from flask import current_app
 
-    from exchange.jobs import JOBS, run_job
+    from exchange.cli.jobs import JOBS, run_job
 
     job = next((j for j in JOBS if j.id == job_id), None)
     if job is None:
@@ -107,7 +107,7 @@ def run_job_command(job_id: str, at: str | None) -> None:
 @with_appcontext
 def import_data_command(file: Path) -> None:
     """Import organizations and listings from a CSV or JSON file (all or nothing)."""
-    from exchange.transfer import ImportRefused, import_file
+    from exchange.core.transfer import ImportRefused, import_file
 
     try:
         summary = import_file(db.session, file.name, file.read_bytes(), utcnow())
@@ -129,7 +129,7 @@ def import_data_command(file: Path) -> None:
 @with_appcontext
 def export_data_command(fmt: str, output: Path | None) -> None:
     """Export every organization and listing, refs included, in the import format."""
-    from exchange.transfer import FILE_ENCODINGS, export
+    from exchange.core.transfer import FILE_ENCODINGS, export
 
     text = export(db.session, fmt)
     if output is None:
@@ -151,7 +151,7 @@ def matching_rebuild_command() -> None:
     import os
     import time
 
-    from exchange.proposals import IndexCache, all_matches
+    from exchange.core.proposals import IndexCache, all_matches
 
     started = time.perf_counter()
     index = IndexCache().sync(db.session, workers=os.cpu_count() or 1)
@@ -176,9 +176,9 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
     import json
     import os
 
-    from exchange.events import event_listings
-    from exchange.proposals import IndexCache, export_rows
-    from exchange.spreadsheet import safe_cell
+    from exchange.core.events import event_listings
+    from exchange.core.proposals import IndexCache, export_rows
+    from exchange.infra.spreadsheet import safe_cell
     from models import ExchangeEvent
 
     listings = None
@@ -221,7 +221,7 @@ def mail_outbox_command(limit: int, full: bool, clear: bool) -> None:
 
     from flask import current_app
 
-    from exchange.mail import read_outbox
+    from exchange.infra.mail import read_outbox
 
     directory = Path(current_app.config.get("MAIL_OUTBOX")
                      or Path(current_app.instance_path) / "outbox")
@@ -247,7 +247,7 @@ def db_grant_app_role_command(role: str) -> None:
 
     Run it as the owner of the tables (the role that runs `flask db upgrade`), on PostgreSQL.
     """
-    from exchange.database import app_role_grants
+    from exchange.infra.database import app_role_grants
 
     engine = db.engine
     if engine.dialect.name != "postgresql":

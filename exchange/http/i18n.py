@@ -5,8 +5,8 @@ from flask import current_app, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
-from exchange.errors import Msg, ValidationError
-from exchange.web.labels import CATEGORY_LABELS
+from exchange.core.errors import Msg, ValidationError
+from exchange.http.labels import CATEGORY_LABELS
 from models import Category
 
 

@@ -6,9 +6,9 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from exchange.errors import DomainError, ValidationError
-from exchange.ratelimit import RateLimited
-from exchange.web.i18n import translate
+from exchange.core.errors import DomainError, ValidationError
+from exchange.http.i18n import translate
+from exchange.http.ratelimit import RateLimited
 
 
 def _messages() -> dict[int, tuple[str, str]]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from exchange.errors import Msg
+from exchange.core.errors import Msg
 from models import Notification, User
 
 

@@ -9,9 +9,9 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from exchange.errors import Msg
-from exchange.matching.features import Item
-from exchange.matching.lexicon import AUDIENCE, CONFLICTS, IMPLIES
+from exchange.core.errors import Msg
+from exchange.core.matching.features import Item
+from exchange.core.matching.lexicon import AUDIENCE, CONFLICTS, IMPLIES
 
 TEXT_SHARE = 0.7            # of relevance; the rest is category fit
 TITLE_BOOST = 1.5           # a word of the title says more than one of the description

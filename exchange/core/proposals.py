@@ -10,15 +10,23 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from exchange.contracts import draft_from_proposal
-from exchange.errors import Errors, Msg, NotFound, ValidationError, clean_text
-from exchange.listings import get_listing_for_member, listings_of
-from exchange.matching import Match, MatchIndex, item_from_listing
-from exchange.matching.features import LISTING_COLUMNS, analysers, listing_fields, make_items
-from exchange.notifications import notify
-from exchange.organizations import get_membership
-from models import (Listing, ListingKind, ListingStatus, MemberRole, Membership, Proposal,
-                    ProposalStatus, User)
+from exchange.core.contracts import draft_from_proposal
+from exchange.core.errors import Errors, Msg, NotFound, ValidationError, clean_text
+from exchange.core.listings import get_listing_for_member, listings_of
+from exchange.core.matching import Match, MatchIndex, item_from_listing
+from exchange.core.matching.features import LISTING_COLUMNS, analysers, listing_fields, make_items
+from exchange.core.notifications import notify
+from exchange.core.organizations import get_membership
+from models import (
+    Listing,
+    ListingKind,
+    ListingStatus,
+    MemberRole,
+    Membership,
+    Proposal,
+    ProposalStatus,
+    User,
+)
 
 DECLINE_REASON_MAX = 500
 # Rows changed within this much before the last sync are read again: clocks of several
@@ -41,7 +49,7 @@ class IndexCache:
 
     def sync(self, session: Session, *, workers: int = 1) -> MatchIndex:
         """Bring the index up to date; WORKERS forked processes analyse the listings of a
-        first sync (command-line work only: see exchange.matching.parallel)."""
+        first sync (command-line work only: see exchange.core.matching.parallel)."""
         # Columns, not ORM objects: a first sync reads every open listing.
         query = select(*[getattr(Listing, name)
                          for name in (*LISTING_COLUMNS, "status", "updated_at")])
@@ -202,8 +210,8 @@ def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
     the organisers' staff).
     """
     # Imported here: scipy takes a while to load, and only brokers' exports need it.
-    from exchange.matching.clearing import clear
-    from exchange.matching.cycles import find_cycles
+    from exchange.core.matching.clearing import clear
+    from exchange.core.matching.cycles import find_cycles
 
     if listings is not None:
         index = index_of(index, listings)

@@ -9,8 +9,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from exchange.database import include_in_autogenerate  # also: SQLite pragmas on every connection
-from exchange.ratelimit import Attempts
+from exchange.http.ratelimit import Attempts
+from exchange.infra.database import (
+    include_in_autogenerate,  # also: SQLite pragmas on every connection
+)
 from models import Base
 
 db = SQLAlchemy(metadata=Base.metadata)
@@ -21,7 +23,7 @@ babel = Babel()
 
 
 def attempts() -> Attempts:
-    """The app's counters of failed passwords and e-mailed links (exchange/ratelimit.py).
+    """The app's counters of failed passwords and e-mailed links (exchange/http/ratelimit.py).
 
     Each app has its own, built from RATELIMIT_STORAGE_URI: with memory:// every worker
     counts alone, so production shares one Redis among all of them.
@@ -30,8 +32,8 @@ def attempts() -> Attempts:
 
 
 def register_extensions(app: Flask) -> None:
-    from exchange.web.i18n import select_locale, select_timezone
-    from exchange.web.access import load_user
+    from exchange.http.access import load_user
+    from exchange.http.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])

@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from models import (Category, CheckInAnswer, CommitmentStatus, ContractStatus, ListingKind,
-                    ListingStatus, MemberRole, Sector, Unit, VersionState)
+from models import (
+                    Category,
+                    CheckInAnswer,
+                    CommitmentStatus,
+                    ContractStatus,
+                    ListingKind,
+                    ListingStatus,
+                    MemberRole,
+                    Sector,
+                    Unit,
+                    VersionState,
+)
 
 SECTOR_LABELS = {
     Sector.PUBLIC: _l("Public institution"),

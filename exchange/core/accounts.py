@@ -14,8 +14,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
-from exchange.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
-from exchange.logins import end_all_sessions
+from exchange.core.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
+from exchange.core.logins import end_all_sessions
 from models import PendingRegistration, User
 from models.user import new_session_token
 

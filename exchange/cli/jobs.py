@@ -26,13 +26,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from exchange.core.contracts import follow_up
+from exchange.core.listings import expire_listings
+from exchange.core.proposals import IndexCache, send_digest
 from exchange.http.clock import system_now, utcnow
-from exchange.contracts import follow_up
-from exchange.extensions import db
-from exchange.listings import expire_listings
-from exchange.mail import Mail, absolute_link, mailer_from_config, send_pending
-from exchange.proposals import IndexCache, send_digest
-from exchange.web.i18n import reader_language
+from exchange.http.extensions import db
+from exchange.http.i18n import reader_language
+from exchange.infra.mail import Mail, absolute_link, mailer_from_config, send_pending
 from exchange.web.notifications import text_of
 from models import Notification, User
 

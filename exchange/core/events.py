@@ -29,23 +29,60 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.accounts import clean_email, find_user_by_email
-from exchange.contracts import (add_first_version, clean_terms, next_number, record_event,
-                                tell_parties)
-from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
-                             clean_choice, clean_date, clean_number, clean_text)
-from exchange.listings import money_message
-from exchange.money import find_money
-from exchange.notifications import notify
-from exchange.organizations import get_membership, memberships_of
-from exchange.textsearch import fold
-from models import (Category, CheckIn, Contract, ContractStatus, ContractVersion,
-                    Listing, ListingStatus, Membership, Organization, Sector,
-                    Signature, User, VersionState)
+from exchange.core.accounts import clean_email, find_user_by_email
+from exchange.core.contracts import (
+    add_first_version,
+    clean_terms,
+    next_number,
+    record_event,
+    tell_parties,
+)
+from exchange.core.errors import (
+    Conflict,
+    Errors,
+    Forbidden,
+    Msg,
+    NotFound,
+    ValidationError,
+    clean_choice,
+    clean_date,
+    clean_number,
+    clean_text,
+)
+from exchange.core.listings import money_message
+from exchange.core.money import find_money
+from exchange.core.notifications import notify
+from exchange.core.organizations import get_membership, memberships_of
+from exchange.infra.textsearch import fold
+from models import (
+    Category,
+    CheckIn,
+    Contract,
+    ContractStatus,
+    ContractVersion,
+    Listing,
+    ListingStatus,
+    Membership,
+    Organization,
+    Sector,
+    Signature,
+    User,
+    VersionState,
+)
 from models.base import MAX_ID
-from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
-                          EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
-                          StaffRole)
+from models.event import (
+    ApplicationStatus,
+    DealStatus,
+    EventAttendee,
+    EventDeal,
+    EventListing,
+    EventParticipant,
+    EventStaff,
+    EventStatus,
+    ExchangeEvent,
+    Introduction,
+    StaffRole,
+)
 
 NAME_MAX = 200
 VENUE_MAX = 300
@@ -1064,9 +1101,9 @@ def prematching(session: Session, index, event: ExchangeEvent, category: str | N
     exchanges with a listing in that category.
     """
     # Imported here: scipy takes a while to load, and only brokers need it.
-    from exchange.matching.clearing import clear
-    from exchange.matching.cycles import find_cycles
-    from exchange.proposals import index_of
+    from exchange.core.matching.clearing import clear
+    from exchange.core.matching.cycles import find_cycles
+    from exchange.core.proposals import index_of
     from models import Proposal, ProposalStatus
 
     listings = {x.id: x for x in event_listings(session, event)}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from exchange.matching.features import Item
-from exchange.matching.scoring import Match
+from exchange.core.matching.features import Item
+from exchange.core.matching.scoring import Match
 
 MAX_LENGTH = 4
 

@@ -25,10 +25,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from exchange.matching.features import make_item
-from exchange.matching.index import MatchIndex
+from exchange.core.matching.features import make_item
+from exchange.core.matching.index import MatchIndex
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
+DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
 DATA = DATA_DIR / "matching_labelled.json"
 HELD_OUT = DATA_DIR / "matching_labelled_heldout.json"
 TUNING_MORE = DATA_DIR / "matching_labelled_tuning2.json"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.errors import Errors, Msg, NotFound, clean_text
+from exchange.core.errors import Errors, Msg, NotFound, clean_text
 from models import ApiToken, User
 
 PREFIX = "gz_"

@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange import events
-from exchange.accounts import find_user_by_email, register_user
-from exchange.contracts import create_contract, set_value_default, sign
-from exchange.listings import change_status, create_listing
-from exchange.organizations import add_member, create_organization, set_verified
+from exchange.core import events
+from exchange.core.accounts import find_user_by_email, register_user
+from exchange.core.contracts import create_contract, set_value_default, sign
+from exchange.core.listings import change_status, create_listing
+from exchange.core.organizations import add_member, create_organization, set_verified
 from models import Listing, ListingStatus, MemberRole, Membership, Organization, User
 
 DEMO_PASSWORD = "wymiana-zasobow-2026"

@@ -25,20 +25,20 @@ from datetime import date
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from exchange.matching.features import Item
-from exchange.matching.lexicon import CONFLICTS
-from exchange.matching.parallel import can_fork, forked_map, spans
-from exchange.matching.scoring import (
+from exchange.core.matching.features import Item
+from exchange.core.matching.lexicon import CONFLICTS
+from exchange.core.matching.parallel import can_fork, forked_map, spans
+from exchange.core.matching.scoring import (
     DAYS_CLASH,
     HARD_CAPACITY,
     NEARBY_KM,
     TEXT_SHARE,
     Match,
+    WeightCache,
+    Weighted,
     category_fit,
     dates_overlap,
     distance_fit,
-    WeightCache,
-    Weighted,
     distance_share,
     quantity_fit,
     score,

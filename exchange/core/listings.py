@@ -7,14 +7,32 @@ from typing import Any, Mapping
 from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from exchange import textsearch
-from exchange.errors import (Errors, Msg, NotFound, ValidationError, clean_choice, clean_date,
-                             clean_number, clean_text)
-from exchange.money import find_money
-from exchange.notifications import notify
-from exchange.organizations import canonical_municipality, get_membership
-from models import (Category, Listing, ListingKind, ListingStatus, MemberRole, Membership,
-                    Organization, Sector, Unit, User)
+from exchange.core.errors import (
+    Errors,
+    Msg,
+    NotFound,
+    ValidationError,
+    clean_choice,
+    clean_date,
+    clean_number,
+    clean_text,
+)
+from exchange.core.money import find_money
+from exchange.core.notifications import notify
+from exchange.core.organizations import canonical_municipality, get_membership
+from exchange.infra import textsearch
+from models import (
+    Category,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    MemberRole,
+    Membership,
+    Organization,
+    Sector,
+    Unit,
+    User,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000

@@ -41,9 +41,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from exchange.matching.cycles import Cycle
-from exchange.matching.features import Item
-from exchange.matching.scoring import Match
+from exchange.core.matching.cycles import Cycle
+from exchange.core.matching.features import Item
+from exchange.core.matching.scoring import Match
 
 # What a cycle earns beyond its hops' scores, as a share of them. Reciprocity is common but
 # not required (DOMAIN.md): a cycle wins over gifts scoring up to 2 % more, not over better

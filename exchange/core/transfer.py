@@ -77,11 +77,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.errors import DomainError, Errors, Msg, ValidationError, clean_text
-from exchange.jsondepth import MAX_DEPTH, too_deep
-from exchange.listings import REF_MAX, reindex, clean_listing
-from exchange.organizations import clean_profile
-from exchange.spreadsheet import safe_cell, unescape_cell
+from exchange.core.errors import DomainError, Errors, Msg, ValidationError, clean_text
+from exchange.core.listings import REF_MAX, clean_listing, reindex
+from exchange.core.organizations import clean_profile
+from exchange.infra.jsondepth import MAX_DEPTH, too_deep
+from exchange.infra.spreadsheet import safe_cell, unescape_cell
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Sector, Unit
 
 FORMATS = ("csv", "json")

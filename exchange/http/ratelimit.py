@@ -16,7 +16,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from exchange.errors import ValidationError
+from exchange.core.errors import ValidationError
 
 LOGIN = "login"          # per e-mail address: the web login and POST /api/v1/tokens
 PASSWORD = "password"    # per user: the password typed again to sign or to change it

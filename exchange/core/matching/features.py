@@ -18,9 +18,9 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 
-from exchange.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
-from exchange.matching.parallel import can_fork
-from exchange.textsearch import fold, fold_text, lemma, lemmatise, load_dictionaries, words
+from exchange.core.matching.lexicon import CONCEPTS, GENERIC_HEADS, ONLY, STOPWORDS, WHEN
+from exchange.core.matching.parallel import can_fork
+from exchange.infra.textsearch import fold, fold_text, lemma, lemmatise, load_dictionaries, words
 
 _CAPACITY = re.compile(
     r"(\d{1,4})\s*(?:-\s*)?(?:os(?:ob|\.|obow)|osobow|miejsc|uczestnik|stanowisk|krzesel|"
@@ -329,7 +329,7 @@ def analysers(workers: int, listings: int) -> Iterator[multiprocessing.pool.Pool
     them before reading the listings and hand `make_items` the rows as they are read: the
     children analyse the first ones while the rest are read. For fewer than PARALLEL_FROM
     listings the calling process analyses them alone, sooner than processes start.
-    See exchange.matching.parallel for when forking is safe."""
+    See exchange.core.matching.parallel for when forking is safe."""
     if workers < 2 or listings < PARALLEL_FROM or not can_fork():
         yield None
         return

@@ -8,10 +8,18 @@ from urllib.parse import urlparse
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from exchange.accounts import clean_email, find_user_by_email
-from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
-                             clean_choice, clean_text)
-from exchange.notifications import notify
+from exchange.core.accounts import clean_email, find_user_by_email
+from exchange.core.errors import (
+    Conflict,
+    Errors,
+    Forbidden,
+    Msg,
+    NotFound,
+    ValidationError,
+    clean_choice,
+    clean_text,
+)
+from exchange.core.notifications import notify
 from models import MemberRole, Membership, Organization, Sector, User
 from models.base import MAX_ID
 

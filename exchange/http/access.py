@@ -15,12 +15,12 @@ from typing import Callable
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from exchange import events, logins
+from exchange.core import events, logins
+from exchange.core.errors import Forbidden, NotFound
+from exchange.core.organizations import get_membership
+from exchange.core.tokens import user_for_token
 from exchange.http.clock import utcnow
-from exchange.errors import Forbidden, NotFound
-from exchange.extensions import db
-from exchange.organizations import get_membership
-from exchange.tokens import user_for_token
+from exchange.http.extensions import db
 from models import MemberRole, User
 
 RULES = ("public", "user", "member", "owner", "admin", "token", "staff")

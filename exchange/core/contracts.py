@@ -24,17 +24,47 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from exchange.accounts import verify_password
-from exchange.errors import (Conflict, Errors, Forbidden, Msg, NotFound, ValidationError,
-                             clean_choice, clean_date, clean_number, clean_text)
-from exchange.listings import PUBLIC_STATUSES, money_message
-from exchange.money import find_money
-from exchange.notifications import notify
-from models import (Category, CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
-                    ContractCounter, ContractEvent, ContractParty, ContractStatus,
-                    ContractVersion, Listing, ListingKind, ListingStatus, MemberRole, Membership,
-                    Organization, Proposal, Signature, Unit, User, ValueDefault,
-                    VersionState)
+from exchange.core.accounts import verify_password
+from exchange.core.errors import (
+    Conflict,
+    Errors,
+    Forbidden,
+    Msg,
+    NotFound,
+    ValidationError,
+    clean_choice,
+    clean_date,
+    clean_number,
+    clean_text,
+)
+from exchange.core.listings import PUBLIC_STATUSES, money_message
+from exchange.core.money import find_money
+from exchange.core.notifications import notify
+from models import (
+    Category,
+    CheckIn,
+    CheckInAnswer,
+    Commitment,
+    CommitmentStatus,
+    Contract,
+    ContractCounter,
+    ContractEvent,
+    ContractParty,
+    ContractStatus,
+    ContractVersion,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    MemberRole,
+    Membership,
+    Organization,
+    Proposal,
+    Signature,
+    Unit,
+    User,
+    ValueDefault,
+    VersionState,
+)
 from models.base import MAX_ID
 from models.contract import OPEN_STATUSES, SETTLED_COMMITMENTS
 
