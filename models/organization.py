@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -79,6 +80,16 @@ class Membership(Base):
     @property
     def is_owner(self) -> bool:
         return self.role is MemberRole.OWNER
+
+    @hybrid_property
+    def may_sign(self) -> bool:
+        """Whether this member signs contracts for the organization: owners always do."""
+        return self.role is MemberRole.OWNER or bool(self.can_sign)
+
+    @may_sign.inplace.expression
+    @classmethod
+    def _may_sign_expression(cls):
+        return or_(cls.role == MemberRole.OWNER, cls.can_sign.is_(True))
 
     def __repr__(self) -> str:
         return (f"<Membership {self.id} user={self.user_id} org={self.organization_id} "

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -37,8 +37,8 @@ from exchange.core.errors import (
     clean_number,
     clean_text,
 )
-from exchange.core.listings import PUBLIC_STATUSES, money_message
-from exchange.core.money import find_money
+from exchange.core.listings import PUBLIC_STATUSES
+from exchange.core.money import refuse_money
 from exchange.core.notifications import notify
 from models import (
     Category,
@@ -55,7 +55,6 @@ from models import (
     Listing,
     ListingKind,
     ListingStatus,
-    MemberRole,
     Membership,
     Organization,
     Proposal,
@@ -122,7 +121,7 @@ def acting_party(session: Session, actor: User, contract: Contract, org_id: int,
     membership = _membership(session, actor, org_id)
     if membership is None or contract.party(org_id) is None:
         raise NotFound(Msg("Contract not found."))
-    if signatory and not (membership.role is MemberRole.OWNER or membership.can_sign):
+    if signatory and not membership.may_sign:
         raise Forbidden(Msg("You may not sign for %(organization)s: ask an owner to let you "
                             "sign contracts.", organization=membership.organization.name))
     return membership
@@ -254,9 +253,7 @@ def clean_terms(session: Session, data: Mapping[str, Any], today: date, *,
         representatives[key] = clean_text(name, "representatives", errors,
                                           max_length=REPRESENTATIVE_MAX)
     note = clean_text(data.get("note"), "note", errors, max_length=NOTE_MAX, multiline=True)
-    fragment = find_money(note)
-    if fragment:
-        errors.add("note", money_message(fragment))
+    refuse_money(errors, {"note": note})
 
     rows = list(data.get("commitments") or [])
     if not rows:
@@ -303,9 +300,7 @@ def _clean_commitment(session: Session, prefix: str, row: Mapping[str, Any], par
         errors.add(prefix + "receiver_id", Msg("The giver and the receiver must differ."))
     what = clean_text(row.get("what"), prefix + "what", errors, max_length=WHAT_MAX,
                       required=True)
-    fragment = find_money(what)
-    if fragment:
-        errors.add(prefix + "what", money_message(fragment))
+    refuse_money(errors, {prefix + "what": what})
     quantity = clean_number(row.get("quantity"), prefix + "quantity", errors, kind=int, low=1,
                        high=QUANTITY_MAX, required=True)
     unit = clean_choice(row.get("unit"), prefix + "unit", errors, Unit)
@@ -1070,8 +1065,7 @@ def open_check_ins(session: Session, contract: Contract, org_ids: Iterable[int])
 def _people(session: Session, org_id: int) -> list[int]:
     """Who hears about a party's contracts: its owners and the members who sign."""
     return list(session.scalars(select(Membership.user_id).where(
-        Membership.organization_id == org_id,
-        or_(Membership.role == MemberRole.OWNER, Membership.can_sign.is_(True)))))
+        Membership.organization_id == org_id, Membership.may_sign)))
 
 
 def _tell_party(session: Session, contract: Contract, org_id: int, now: datetime, key: str,

@@ -49,8 +49,7 @@ from exchange.core.errors import (
     clean_number,
     clean_text,
 )
-from exchange.core.listings import money_message
-from exchange.core.money import find_money
+from exchange.core.money import refuse_money
 from exchange.core.notifications import notify
 from exchange.core.organizations import get_membership, memberships_of
 from exchange.infra.textsearch import fold
@@ -154,10 +153,7 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
     municipality = clean_text(data.get("municipality"), "municipality", errors, max_length=100)
     description = clean_text(data.get("description"), "description", errors,
                              max_length=DESCRIPTION_MAX, multiline=True)
-    for field_name, text in (("name", name), ("description", description)):
-        fragment = find_money(text)
-        if fragment:
-            errors.add(field_name, money_message(fragment))
+    refuse_money(errors, {"name": name, "description": description})
     held_on = clean_date(data.get("held_on"), "held_on", errors)
     if held_on is None and "held_on" not in errors.errors:
         errors.add("held_on", Msg("This field is required."))
@@ -339,9 +335,7 @@ def apply(session: Session, actor: User, event_id: int, org_id: int, data: Mappi
     elif len(names) > MAX_ATTENDEES:
         errors.add("attendees", Msg("At most %(max)d people per organization.", max=MAX_ATTENDEES))
     note = clean_text(data.get("note"), "note", errors, max_length=NOTE_MAX, multiline=True)
-    fragment = find_money(note)
-    if fragment:
-        errors.add("note", money_message(fragment))
+    refuse_money(errors, {"note": note})
     listings = _own_open_listings(session, event, org_id, data.get("listing_ids"), errors)
     errors.raise_if_any()
     application = application_of(session, event, org_id)

@@ -17,7 +17,7 @@ from exchange.core.errors import (
     clean_number,
     clean_text,
 )
-from exchange.core.money import find_money
+from exchange.core.money import refuse_money
 from exchange.core.notifications import notify
 from exchange.core.organizations import canonical_municipality, get_membership
 from exchange.infra import textsearch
@@ -62,12 +62,6 @@ SORTS = ("newest", "expiring")
 EXPIRY_WARNING = timedelta(days=7)
 
 
-def money_message(fragment: str) -> Msg:
-    return Msg("Giełda exchanges resources, never money: remove “%(fragment)s”. If the deal "
-               "needs a contribution to transport or material costs, say so in the field for it.",
-               fragment=fragment)
-
-
 def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], today: date,
                   *, existing: Listing | None = None) -> dict[str, Any]:
     """Validate listing fields (including the no-money rule); return clean values."""
@@ -92,10 +86,7 @@ def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], 
         "cost_contribution": clean_text(data.get("cost_contribution"), "cost_contribution",
                                         errors, max_length=CONTRIBUTION_MAX),
     }
-    for field in ("title", "description"):
-        fragment = find_money(clean[field])
-        if fragment:
-            errors.add(field, money_message(fragment))
+    refuse_money(errors, {"title": clean["title"], "description": clean["description"]})
     start, end = clean["available_from"], clean["available_until"]
     if start and end and end < start:
         errors.add("available_until", Msg("The end of availability comes before its start."))

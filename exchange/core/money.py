@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
+
+from exchange.core.errors import Errors, Msg
 
 # Edge decisions (tests/core/test_money.py pins each one):
 # - "koszt(y)" / "cost(s)" alone is not money talk: "zwrot kosztów dojazdu" passes, because a
@@ -144,3 +146,19 @@ def find_money(text: str) -> str | None:
     while end < len(text) and unicodedata.combining(text[end]):
         end += 1  # keep a decomposed accent with its letter
     return text[start:end]
+
+
+def money_message(fragment: str) -> Msg:
+    """What the rule says to someone whose text asks for money (FRAGMENT, quoted as typed)."""
+    return Msg("Giełda exchanges resources, never money: remove “%(fragment)s”. If the deal "
+               "needs a contribution to transport or material costs, say so in the field for it.",
+               fragment=fragment)
+
+
+def refuse_money(errors: Errors, fields: Mapping[str, str | None]) -> None:
+    """Add to ERRORS the no-money message for each of FIELDS (name → text) that asks for money:
+    every form and import that takes free text calls this, so the rule is said one way."""
+    for name, text in fields.items():
+        fragment = find_money(text or "")
+        if fragment:
+            errors.add(name, money_message(fragment))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from exchange.core import listings, transfer
+from exchange.core import listings, money, transfer
 from exchange.core.transfer import ImportRefused
 from models import Listing, ListingStatus, Membership, Organization
 
@@ -136,7 +136,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_each_with_its_line(ses
     assert "public, ngo, business, informal, individual" in str(problems[0].message)
     assert "never money: remove “50 zł”" in str(problems[1].message)
     assert str(problems[1]).startswith("line 5, title: ")
-    assert problems[1].message.text == listings.money_message("50 zł").text  # translatable msgid
+    assert problems[1].message.text == money.money_message("50 zł").text  # translatable msgid
 
 
 def test_the_refusal_carries_a_translatable_summary(session, now):
