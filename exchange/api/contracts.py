@@ -7,18 +7,14 @@ to sign) of that party. The API has no login time, so signing always asks for th
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from flask import abort, g, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
 
-from exchange.api import bp, json_body, page_of, per_page
-from exchange.api.listings import _refuse_unknown_fields
+from exchange.api.base import bp, json_body, page_of, per_page
+from exchange.api.base import refuse_unknown_fields
 from exchange.core import contracts as core
 from exchange.core.errors import (
-    CONCURRENT_CHANGE,
-    Conflict,
-    DomainError,
     Errors,
     Msg,
     ValidationError,
@@ -28,8 +24,9 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.web.auth import password_check
-from exchange.web.util import page_number
+from exchange.http.passwords import password_check
+from exchange.http.urls import page_number
+from exchange.http.unit import unit_of_work
 from models import Commitment, Contract, ContractStatus, ContractVersion
 
 CONTRACT_FIELDS = {"parties", "representatives", "note", "commitments"}
@@ -89,21 +86,6 @@ def _answer(contract_id: int, status: int = 200):
 
 # ---------------------------------------------------------------------------- input
 
-def _unit_of_work(action: Callable[[], Any]) -> Any:
-    """Run ACTION (a core call) as one transaction: commit it, or roll back and let the
-    error handler answer with the JSON error (a changed-meanwhile contract is a conflict)."""
-    try:
-        result = action()
-    except DomainError:
-        db.session.rollback()
-        raise
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CONCURRENT_CHANGE)
-    db.session.commit()
-    return result
-
-
 def _acting_organization(body: dict) -> int:
     org_id = body.get("organization_id")
     if not isinstance(org_id, int) or isinstance(org_id, bool):
@@ -117,7 +99,7 @@ def _is_id(value: Any) -> bool:
 
 def _contract_data(body: dict) -> dict:
     """The body's terms in the shape the core validates, refusing what does not fit it."""
-    _refuse_unknown_fields(body, CONTRACT_FIELDS)
+    refuse_unknown_fields(body, CONTRACT_FIELDS)
     errors = Errors()
     parties = body.get("parties")
     if not isinstance(parties, list) or not all(_is_id(p) and p is not None for p in parties):
@@ -170,8 +152,8 @@ def create_contract(org_id: int):
     """A draft contract written by a member of ORG_ID, which must be one of the parties."""
     body = json_body()
     data = _contract_data(body)
-    contract = _unit_of_work(lambda: core.create_contract(db.session, g.api_user, org_id, data,
-                                                          utcnow()))
+    with unit_of_work():
+        contract = core.create_contract(db.session, g.api_user, org_id, data, utcnow())
     answer, status = _answer(contract.id, 201)
     return answer, status, {"Location": url_for("api.contract", contract_id=contract.id)}
 
@@ -187,7 +169,7 @@ def contract(contract_id: int):
 def sign_contract(contract_id: int):
     """Sign the current version for the party ORGANIZATION_ID; the password is always asked."""
     body = json_body()
-    _refuse_unknown_fields(body, {"organization_id", "password", "revision"})
+    refuse_unknown_fields(body, {"organization_id", "password", "revision"})
     org_id = _acting_organization(body)
     password, revision = body.get("password"), body.get("revision")
     errors = Errors()
@@ -197,11 +179,9 @@ def sign_contract(contract_id: int):
         errors.add("revision", Msg("Enter a number."))
     errors.raise_if_any()
 
-    def sign():
-        with password_check(g.api_user):
-            return core.sign(db.session, g.api_user, org_id, contract_id, utcnow(),
-                             password=password, recent_login=False, revision=revision)
-    _unit_of_work(sign)
+    with unit_of_work(), password_check(g.api_user):
+        core.sign(db.session, g.api_user, org_id, contract_id, utcnow(),
+                  password=password, recent_login=False, revision=revision)
     return _answer(contract_id)
 
 
@@ -211,9 +191,9 @@ def sign_contract(contract_id: int):
 def change_commitment(contract_id: int, commitment_id: int, action: str):
     """The giver marks delivery; the receiver confirms or disputes; either says not feasible."""
     body = json_body()
-    _refuse_unknown_fields(body, {"organization_id", "note"})
+    refuse_unknown_fields(body, {"organization_id", "note"})
     org_id = _acting_organization(body)
-    _unit_of_work(lambda: core.change_commitment(db.session, g.api_user, org_id, contract_id,
-                                                 commitment_id, action, utcnow(),
-                                                 note=body.get("note", "")))
+    with unit_of_work():
+        core.change_commitment(db.session, g.api_user, org_id, contract_id, commitment_id,
+                               action, utcnow(), note=body.get("note", ""))
     return _answer(contract_id)

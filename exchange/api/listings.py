@@ -6,17 +6,18 @@ from typing import Any
 
 from flask import abort, g, request, url_for
 
-from exchange.api import bp, json_body, page_of, per_page
+from exchange.api.base import bp, json_body, page_of, per_page, refuse_unknown_fields
 from exchange.core import listings as core
-from exchange.core.errors import Errors, Msg, NotFound, ValidationError
+from exchange.core.errors import Msg, NotFound, ValidationError
 from exchange.core.proposals import proposals_for
 from exchange.http import access
 from exchange.http.access import api_user
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.web.proposals import current_index
-from exchange.web.util import external_url, page_number
+from exchange.http.matching import current_index
+from exchange.http.urls import external_url, page_number
+from exchange.http.unit import unit_of_work
 from models import Listing
 
 WRITABLE = set(core.FIELDS)
@@ -45,11 +46,6 @@ def listing_json(listing: Listing) -> dict:
     }
 
 
-def _refuse_unknown_fields(body: dict, allowed: set[str]) -> None:
-    errors = Errors()
-    for key in sorted(set(body) - allowed):
-        errors.add(key, Msg("Unknown field."))
-    errors.raise_if_any()
 
 
 @bp.route("/listings")
@@ -76,17 +72,17 @@ def listing(listing_id: int):
 @access.token
 def create():
     body = json_body()
-    _refuse_unknown_fields(body, WRITABLE | {"organization_id", "status"})
+    refuse_unknown_fields(body, WRITABLE | {"organization_id", "status"})
     org_id = body.get("organization_id")
     if not isinstance(org_id, int) or isinstance(org_id, bool):
         raise ValidationError.single("organization_id", Msg("Give the id of your organization."))
     status = body.get("status", "open")
     if status not in ("open", "draft"):
         raise ValidationError.single("status", Msg("A new listing is either open or a draft."))
-    created = core.create_listing(db.session, g.api_user, org_id,
-                                  {k: v for k, v in body.items() if k in WRITABLE}, utcnow(),
-                                  publish=status == "open")
-    db.session.commit()
+    with unit_of_work():
+        created = core.create_listing(db.session, g.api_user, org_id,
+                                      {k: v for k, v in body.items() if k in WRITABLE}, utcnow(),
+                                      publish=status == "open")
     return listing_json(created), 201, {"Location": url_for("api.listing", listing_id=created.id)}
 
 
@@ -105,13 +101,13 @@ def _own_listing(listing_id: int) -> Listing:
 @access.token
 def update(listing_id: int):
     body = json_body()
-    _refuse_unknown_fields(body, WRITABLE)
+    refuse_unknown_fields(body, WRITABLE)
     listing = _own_listing(listing_id)
     org_id = listing.organization_id
     # The membership check happens in the core, which answers NotFound to non-members.
     data = {**_current_values(listing), **body}
-    updated = core.update_listing(db.session, g.api_user, org_id, listing_id, data, utcnow())
-    db.session.commit()
+    with unit_of_work():
+        updated = core.update_listing(db.session, g.api_user, org_id, listing_id, data, utcnow())
     return listing_json(updated)
 
 
@@ -120,9 +116,9 @@ def update(listing_id: int):
 @access.token
 def change_status(listing_id: int, action: str):
     listing = _own_listing(listing_id)
-    changed = core.change_status(db.session, g.api_user, listing.organization_id, listing_id,
-                                 action, utcnow())
-    db.session.commit()
+    with unit_of_work():
+        changed = core.change_status(db.session, g.api_user, listing.organization_id,
+                                     listing_id, action, utcnow())
     return listing_json(changed)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from exchange.api import bp
+from exchange.api.base import bp
 from exchange.core import contracts
 from exchange.core import listings as core
 from exchange.http import access
@@ -333,7 +333,7 @@ PATHS.update({
                       "422": ERROR}}},
 })
 
-# Any request may be refused before its operation sees it (exchange/web/bodies.py and the NUL
+# Any request may be refused before its operation sees it (exchange/http/bodies.py and the NUL
 # check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.
 for _operations in PATHS.values():
     for _operation in _operations.values():

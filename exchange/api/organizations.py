@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from exchange.api import bp, page_of, per_page
+from exchange.api.base import bp, page_of, per_page
 from exchange.core import organizations as orgs
 from exchange.core.errors import NotFound, ValidationError
 from exchange.http import access
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.web.util import external_url, page_number
+from exchange.http.urls import external_url, page_number
 from models import Organization
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext
 
-from exchange.api import bp, json_body
+from exchange.api.base import bp, json_body
 from exchange.core import accounts, tokens
 from exchange.core.errors import Msg, ValidationError
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.web.auth import login_attempt
+from exchange.http.passwords import login_attempt
+from exchange.http.unit import unit_of_work
 
 
 def token_json(token) -> dict:
@@ -28,14 +29,15 @@ def issue():
     if not isinstance(email, str) or not isinstance(password, str):
         raise ValidationError.single(None, Msg("Send your email and password."))
     attempt = login_attempt(email)  # counted with the web's logins of the same address
-    user = accounts.authenticate(db.session, email=email, password=password, now=utcnow())
+    with unit_of_work():  # a failed login writes nothing
+        user = accounts.authenticate(db.session, email=email, password=password, now=utcnow())
+        if user is not None:
+            token, plain = tokens.issue_token(db.session, user, body.get("name") or "API",
+                                              utcnow())
     if user is None:
-        db.session.rollback()
         return {"error": "unauthorized",
                 "message": gettext("Wrong email or password, or the account is deactivated.")}, 401
     attempt.give_back()
-    token, plain = tokens.issue_token(db.session, user, body.get("name") or "API", utcnow())
-    db.session.commit()
     return {**token_json(token), "token": plain}, 201
 
 
@@ -48,6 +50,6 @@ def mine():
 @bp.route("/tokens/<int:token_id>", methods=["DELETE"])
 @access.token
 def revoke(token_id: int):
-    tokens.revoke_token(db.session, g.api_user, token_id, utcnow())
-    db.session.commit()
+    with unit_of_work():
+        tokens.revoke_token(db.session, g.api_user, token_id, utcnow())
     return "", 204

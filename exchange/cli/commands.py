@@ -15,6 +15,7 @@ from exchange.core import accounts
 from exchange.core.errors import ValidationError
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
+from exchange.http.unit import unit_of_work
 from models.base import MAX_ID
 
 
@@ -35,12 +36,11 @@ def create_admin_command(email: str, name: str, password: str | None) -> None:
     if password is None and accounts.find_user_by_email(db.session, email) is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user, created = accounts.create_admin(db.session, email=email, name=name,
-                                              password=password or "", now=utcnow())
+        with unit_of_work():
+            user, created = accounts.create_admin(db.session, email=email, name=name,
+                                                  password=password or "", now=utcnow())
     except ValidationError as error:
-        db.session.rollback()
         _fail_with(error)
-    db.session.commit()
     click.echo(f"{'Created' if created else 'Promoted'} administrator {user.email}.")
 
 
@@ -50,8 +50,8 @@ def load_demo_data_command() -> None:
     """Load the demo county (organizations, members, logins) once; later runs change nothing."""
     from exchange.cli.demo import load_demo_data
 
-    loaded = load_demo_data(db.session, now=utcnow())
-    db.session.commit()
+    with unit_of_work():
+        loaded = load_demo_data(db.session, now=utcnow())
     click.echo("Demo data loaded." if loaded else "Demo data is already there; nothing changed.")
 
 
@@ -110,14 +110,13 @@ def import_data_command(file: Path) -> None:
     from exchange.core.transfer import ImportRefused, import_file
 
     try:
-        summary = import_file(db.session, file.name, file.read_bytes(), utcnow())
+        with unit_of_work():
+            summary = import_file(db.session, file.name, file.read_bytes(), utcnow())
     except ImportRefused as refused:
-        db.session.rollback()
         click.echo(f"{file.name}: {refused.message}", err=True)
         for problem in refused.problems:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1)
-    db.session.commit()
     click.echo(str(summary))
 
 

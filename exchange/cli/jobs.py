@@ -33,7 +33,8 @@ from exchange.http.clock import system_now, utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import reader_language
 from exchange.infra.mail import Mail, absolute_link, mailer_from_config, send_pending
-from exchange.web.notifications import text_of
+from exchange.http.i18n import text_of
+from exchange.http.unit import unit_of_work
 from models import Notification, User
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,9 @@ def run_job(app: Flask, job: Job, *, now: datetime | None = None):
     """Run JOB once as one unit of work (at NOW, else the app's clock); return its summary."""
     with app.app_context():
         try:
-            result = job.run(db.session, now or utcnow())
-            db.session.commit()
+            with unit_of_work():
+                result = job.run(db.session, now or utcnow())
         except Exception:
-            db.session.rollback()
             log.exception("job %s failed", job.id)
             raise
         log.info("job %s: %s", job.id, result)

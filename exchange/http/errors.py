@@ -86,7 +86,7 @@ def handle_domain_error(error: DomainError):
 
 def handle_rate_limited(error: RateLimited):
     """Too many failed passwords: say how long to wait, in words and in Retry-After."""
-    from exchange.web.auth import rate_limited_message
+    from exchange.http.passwords import rate_limited_message
 
     response, status = error_response(429, rate_limited_message(error), "rate_limited")
     response = make_response(response, status)

@@ -1,13 +1,15 @@
 """The reader's language: choosing it, switching it, and translating core messages."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, request, session
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from exchange.core.errors import Msg, ValidationError
 from exchange.http.labels import CATEGORY_LABELS
-from models import Category
+from models import Category, Notification
 
 
 def select_locale() -> str:
@@ -68,3 +70,12 @@ def apply_errors(form, error: ValidationError) -> list[str]:
         else:
             unplaced.extend(texts)
     return unplaced
+
+
+def text_of(notification: Notification) -> str:
+    """Translate a stored notification, formatting its dates for the reader."""
+    params = dict(notification.params or {})
+    for name in ("date", "due"):   # ISO dates in the core's messages
+        if isinstance(params.get(name), str):
+            params[name] = format_date(date.fromisoformat(params[name]), "long")
+    return gettext(notification.message, **params)

@@ -27,9 +27,11 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.web.bodies import takes_upload
+from exchange.http.bodies import takes_upload
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, page_number
+from exchange.web.util import act
+from exchange.http.urls import page_number
+from exchange.http.unit import unit_of_work
 from models import Organization, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,10 +58,11 @@ def organizations():
 def verify(org_id: int):
     verified = request.form.get("verified") == "1"
     try:
-        org = orgs.set_verified(db.session, current_user, org_id, verified=verified, now=utcnow())
+        with unit_of_work():
+            org = orgs.set_verified(db.session, current_user, org_id, verified=verified,
+                                    now=utcnow())
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(gettext("%(name)s is verified.", name=org.name) if verified
           else gettext("%(name)s is no longer verified.", name=org.name), "success")
     return redirect(url_for("admin.organizations"))
@@ -106,13 +109,13 @@ def transfer():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            summary = import_file(db.session, upload.filename or "", upload.read(), utcnow())
+            with unit_of_work():
+                summary = import_file(db.session, upload.filename or "", upload.read(),
+                                      utcnow())
         except ImportRefused as refused:
-            db.session.rollback()
             problems, status = refused.problems, 422
             flash(translate(refused.message), "error")
         else:
-            db.session.commit()
             flash(gettext("The file is imported."), "success")
     elif form.errors:
         status = 422

@@ -1,7 +1,6 @@
 """Accounts on the web: register, log in and out, profile and password."""
 from __future__ import annotations
 
-import math
 from contextlib import nullcontext
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -31,8 +30,11 @@ from exchange.http import access, ratelimit
 from exchange.http.clock import utcnow
 from exchange.http.extensions import attempts, db
 from exchange.http.i18n import reader_language, select_locale, translate
+from exchange.http.passwords import login_attempt, password_check, rate_limited_message
 from exchange.http.ratelimit import RateLimited
-from exchange.web.util import external_url, mail_now, safe_next, save
+from exchange.http.urls import external_url, safe_next
+from exchange.http.unit import unit_of_work
+from exchange.web.util import mail_now, save
 
 bp = Blueprint("auth", __name__)
 
@@ -104,9 +106,9 @@ def _clear_session() -> None:
 def _start_session(user, *, remember: bool = False, by_link: bool = False) -> None:
     """Log USER in on a fresh session, recorded on the server so that logging out ends it."""
     _clear_session()
-    user.login_id = logins.start_session(db.session, user, utcnow(),
-                                         lifetime=current_app.config["SESSION_LIFETIME"])
-    db.session.commit()
+    with unit_of_work():
+        user.login_id = logins.start_session(db.session, user, utcnow(),
+                                             lifetime=current_app.config["SESSION_LIFETIME"])
     login_user(user, remember=remember)
     session["login_at"] = utcnow().isoformat()
     if by_link:
@@ -121,47 +123,12 @@ def _logged_in_by_link() -> bool:
     return logins.logged_in_by_link(at, utcnow())
 
 
-def rate_limited_message(error: RateLimited) -> str:
-    """Why the request waits and for how long, in the reader's language."""
-    minutes = max(1, math.ceil(error.retry_after / 60))
-    if error.kind == ratelimit.LOGIN:
-        return ngettext(
-            "Too many failed logins for this account. For its safety, try again in "
-            "%(num)d minute, or log in with a one-time link sent by e-mail.",
-            "Too many failed logins for this account. For its safety, try again in "
-            "%(num)d minutes, or log in with a one-time link sent by e-mail.", minutes)
-    if error.kind == ratelimit.PASSWORD:
-        return ngettext(
-            "Too many wrong passwords. For your account's safety, try again in %(num)d minute.",
-            "Too many wrong passwords. For your account's safety, try again in %(num)d minutes.",
-            minutes)
-    return ngettext(
-        "Too many login links were asked for. Try again in %(num)d minute; the links already "
-        "sent work for an hour.",
-        "Too many login links were asked for. Try again in %(num)d minutes; the links already "
-        "sent work for an hour.", minutes)
-
-
 def _limited_page(limited: RateLimited, field, template: str, **context):
     """TEMPLATE again with the wait told at FIELD: 429, with Retry-After."""
     field.errors = [rate_limited_message(limited)]
     response = make_response(render_template(template, **context), 429)
     response.headers["Retry-After"] = str(limited.retry_after)
     return response
-
-
-def password_check(user, field: str = "password"):
-    """Count a password USER typed again; only a wrong one stays counted (per user, shared by
-    signing on the web and in the API and by changing the password)."""
-    return attempts().password_check(current_app.config["PASSWORD_FAILURE_LIMIT"],
-                                     ratelimit.PASSWORD, user.id, field)
-
-
-def login_attempt(email: str) -> ratelimit.Attempt:
-    """Count a login of EMAIL (web or API); raise RateLimited past the limit."""
-    # Cut to the longest address an account may have: a megabyte "e-mail" is no bigger key.
-    key = accounts.normalise_email(email)[:accounts.EMAIL_MAX_LENGTH + 1]
-    return attempts().take(current_app.config["LOGIN_FAILURE_LIMIT"], ratelimit.LOGIN, key)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -219,8 +186,8 @@ def confirm_registration(secret: str):
     form = ConfirmForm()
     try:
         if request.method == "POST" and form.validate():
-            user = accounts.confirm_registration(db.session, secret, utcnow())
-            db.session.commit()
+            with unit_of_work():
+                user = accounts.confirm_registration(db.session, secret, utcnow())
             _start_session(user)
             flash(gettext("Welcome, %(name)s! Your account is ready. Now register your "
                           "organization or ask its owner to add you.", name=user.name),
@@ -228,7 +195,6 @@ def confirm_registration(secret: str):
             return redirect(url_for("organizations.create"))
         pending = accounts.pending_registration(db.session, secret, utcnow())
     except NotFound:
-        db.session.rollback()
         abort(404)
     return render_template("auth/confirm.html", form=form, pending=pending)
 
@@ -248,15 +214,14 @@ def login():
             # Even the right password waits now; the owner can still come in by e-mail.
             return _limited_page(limited, form.password, "auth/login.html", form=form,
                                  offer_link=True)
-        user = accounts.authenticate(db.session, email=form.email.data,
-                                     password=form.password.data, now=utcnow())
+        with unit_of_work():  # a failed login writes nothing
+            user = accounts.authenticate(db.session, email=form.email.data,
+                                         password=form.password.data, now=utcnow())
         if user is None:
-            db.session.rollback()
             form.password.errors = [gettext("Wrong email or password, or the account is "
                                             "deactivated.")]
             return render_template("auth/login.html", form=form), 401
         attempt.give_back()
-        db.session.commit()
         _start_session(user, remember=form.remember.data)
         return redirect(safe_next())
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -269,8 +234,8 @@ def logout():
     if login_id:
         # Revoked on the server, so the old session cookie and the remember-me cookie,
         # replayed, open nothing; the user's other devices stay logged in.
-        logins.end_session(db.session, login_id, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            logins.end_session(db.session, login_id, utcnow())
     _clear_session()
     logout_user()  # after clearing: it asks for the remember-me cookie to be deleted
     flash(gettext("You have logged out."), "success")
@@ -307,9 +272,9 @@ def request_login_link():
     except RateLimited as limited:
         return _limited_page(limited, form.email, "auth/login_link.html", form=form)
     user = accounts.find_user_by_email(db.session, form.email.data)
-    secret = logins.issue_login_link(db.session, user, utcnow(),
-                                     lifetime=config["LOGIN_LINK_LIFETIME"])
-    db.session.commit()
+    with unit_of_work():
+        secret = logins.issue_login_link(db.session, user, utcnow(),
+                                         lifetime=config["LOGIN_LINK_LIFETIME"])
     # The same answer whether or not the address has an account.
     flash(gettext("If an account uses this address, a login link is on its way to it. The "
                   "link works once, within an hour."), "success")
@@ -328,8 +293,8 @@ def login_by_link(secret: str):
     form = FlaskForm()
     try:
         if request.method == "POST" and form.validate_on_submit():
-            user = logins.use_login_link(db.session, secret, utcnow())
-            db.session.commit()
+            with unit_of_work():
+                user = logins.use_login_link(db.session, secret, utcnow())
             _start_session(user, by_link=True)
             flash(gettext("You are logged in. If you do not remember your password, set a "
                           "new one below: for 15 minutes the current one is not asked."),
@@ -338,7 +303,6 @@ def login_by_link(secret: str):
         logins.check_login_link(db.session, secret, utcnow())
         status, problem = 200, None
     except DomainError as error:
-        db.session.rollback()
         status, problem = error.status if error.status == 404 else 410, translate(error.message)
     response = make_response(render_template("auth/login_by_link.html", form=form,
                                              problem=problem), status)
@@ -406,8 +370,8 @@ def create_token():
     form = TokenForm(prefix="token")
     if not form.validate():
         return _render_account(token_form=form, status=422)
-    _token, plain = tokens.issue_token(db.session, current_user, form.name.data, utcnow())
-    db.session.commit()
+    with unit_of_work():
+        _token, plain = tokens.issue_token(db.session, current_user, form.name.data, utcnow())
     # Shown in this response only: it is never stored in plain text, nor put in a cookie.
     return _render_account(new_token=plain, status=201)
 
@@ -416,10 +380,10 @@ def create_token():
 @access.user
 def revoke_token(token_id: int):
     try:
-        tokens.revoke_token(db.session, current_user, token_id, utcnow())
+        with unit_of_work():
+            tokens.revoke_token(db.session, current_user, token_id, utcnow())
     except NotFound:
         abort(404)
-    db.session.commit()
     flash(gettext("The token is revoked; programs using it can no longer reach the API."),
           "success")
     return redirect(url_for("auth.account"))

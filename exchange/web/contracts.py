@@ -57,9 +57,11 @@ from exchange.http.labels import (
     VERSION_STATE_LABELS,
 )
 from exchange.http.ratelimit import RateLimited
-from exchange.web.auth import password_check, rate_limited_message
+from exchange.http.passwords import password_check, rate_limited_message
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, external_url, save
+from exchange.web.util import act, save
+from exchange.http.urls import external_url
+from exchange.http.unit import unit_of_work
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Unit
 
 bp = Blueprint("contracts", __name__)
@@ -282,7 +284,7 @@ def detail(org_id: int, contract_id: int):
     sign_form = SignForm(data={"revision": str(contract.revision)})
     return render_template(
         "contracts/detail.html", org=membership.organization, contract=contract,
-        may_sign=membership.is_owner or membership.can_sign, sign_form=sign_form,
+        may_sign=membership.may_sign, sign_form=sign_form,
         needs_password=not _recent_login(), reason_form=ReasonForm(), note_form=NoteForm(),
         button_form=EmptyForm(), history=core.history(db.session, contract),
         check_ins=core.open_check_ins(db.session, contract, [org_id]),
@@ -395,8 +397,8 @@ def render_printable(contract, **context) -> str:
 @access.member
 def calendar(org_id: int):
     org = g.membership.organization
-    token = core.calendar_token(db.session, g.membership)
-    db.session.commit()
+    with unit_of_work():
+        token = core.calendar_token(db.session, g.membership)
     return render_template("contracts/calendar.html", org=org, button_form=EmptyForm(),
                            feed=external_url("contracts.feed", token=token))
 
@@ -407,8 +409,8 @@ def renew_calendar(org_id: int):
     """A new secret address of the member's own; the old one stops working (for an address
     that leaked)."""
     if EmptyForm().validate():
-        core.calendar_token(db.session, g.membership, renew=True)
-        db.session.commit()
+        with unit_of_work():
+            core.calendar_token(db.session, g.membership, renew=True)
         flash(gettext("A new address is made; the old one no longer works."), "success")
     return redirect(url_for("contracts.calendar", org_id=org_id))
 

@@ -31,7 +31,8 @@ from exchange.http.i18n import translate
 from exchange.http.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import proposals_for
-from exchange.web.util import act, page_number, save
+from exchange.web.util import act, save
+from exchange.http.urls import page_number
 from models import ListingKind, ListingStatus
 
 bp = Blueprint("listings", __name__)

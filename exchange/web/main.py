@@ -17,7 +17,8 @@ from sqlalchemy import func, select, text
 from exchange.core.organizations import memberships_of
 from exchange.http import access
 from exchange.http.extensions import db
-from exchange.web.util import safe_next
+from exchange.http.urls import safe_next
+from exchange.http.unit import unit_of_work
 from models import Organization
 
 bp = Blueprint("main", __name__)
@@ -40,8 +41,8 @@ def set_language():
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
-        db.session.commit()
+        with unit_of_work():
+            current_user.locale = locale
     return redirect(safe_next())
 
 

@@ -1,28 +1,18 @@
 """A user's notifications, in their language."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from exchange.core import notifications as core
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from models import Notification
+from exchange.http.i18n import text_of
+from exchange.http.unit import unit_of_work
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-def text_of(notification: Notification) -> str:
-    """Translate a stored notification, formatting its dates for the reader."""
-    params = dict(notification.params or {})
-    for name in ("date", "due"):   # ISO dates in the core's messages
-        if isinstance(params.get(name), str):
-            params[name] = format_date(date.fromisoformat(params[name]), "long")
-    return gettext(notification.message, **params)
 
 
 @bp.route("/")
@@ -35,6 +25,6 @@ def index():
 @bp.route("/read", methods=["POST"])
 @access.user
 def mark_read():
-    core.mark_all_read(db.session, current_user, utcnow())
-    db.session.commit()
+    with unit_of_work():
+        core.mark_all_read(db.session, current_user, utcnow())
     return redirect(url_for("notifications.index"))

@@ -29,7 +29,8 @@ from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.http.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import act, invitation_to_register, mail_now, page_number, save
+from exchange.web.util import act, invitation_to_register, mail_now, save
+from exchange.http.urls import page_number
 from models import MemberRole, Sector
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")

@@ -1,52 +1,14 @@
-"""Small helpers shared by the web blueprints: safe redirects, pagination, units of work."""
+"""Small helpers shared by the web blueprints: forms' units of work, e-mail to an address."""
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, request, url_for
-from sqlalchemy.orm.exc import StaleDataError
+from flask import Response, abort, current_app, flash
 
-from exchange.core.errors import CONCURRENT_CHANGE, Conflict, NotFound, ValidationError
-from exchange.http.extensions import db
+from exchange.core.errors import Conflict, NotFound, ValidationError
 from exchange.http.i18n import apply_errors, translate
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Tell whether TARGET is a path on this site (never another host, scheme or '//')."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return False
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
-
-
-def safe_next(default_endpoint: str = "main.index") -> str:
-    """The ``next`` form or query value if it stays on this site, else DEFAULT_ENDPOINT."""
-    target = request.form.get("next") or request.args.get("next")
-    return target if is_safe_next(target) else url_for(default_endpoint)
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """ENDPOINT's full address under BASE_URL, for links read away from the page (printouts'
-    QR codes, calendars, API answers). Never from the request's Host header: a request sent
-    with a forged one must not make the site print or hand out links to another host."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
-
-
-MAX_PAGE = 100_000
-
-
-def page_number() -> int:
-    """The ``page`` query value, kept within what a database can offset."""
-    try:
-        return min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
-    except ValueError:
-        return 1
+from exchange.http.unit import unit_of_work
+from exchange.http.urls import external_url
 
 
 def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
@@ -56,16 +18,14 @@ def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
     returns (True, ACTION's result) when committed, (False, None) when refused.
     """
     try:
-        result = action()
-        db.session.commit()
+        with unit_of_work():
+            result = action()
     except ValidationError as error:
-        db.session.rollback()
         for text in apply_errors(form, error):
             flash(text, "error")
         return False, None
-    except (Conflict, StaleDataError) as error:
-        db.session.rollback()
-        flash(translate(getattr(error, "message", CONCURRENT_CHANGE)), "error")
+    except Conflict as error:
+        flash(translate(error.message), "error")
         return False, None
     return True, result
 
@@ -77,14 +37,12 @@ def act(action: Callable[[], Any]) -> bool:
     language.
     """
     try:
-        action()
-        db.session.commit()
+        with unit_of_work():
+            action()
     except NotFound:
-        db.session.rollback()
         abort(404)
-    except (ValidationError, Conflict, StaleDataError) as error:
-        db.session.rollback()
-        flash(translate(getattr(error, "message", CONCURRENT_CHANGE)), "error")
+    except (ValidationError, Conflict) as error:
+        flash(translate(error.message), "error")
         return False
     return True
 

@@ -12,8 +12,7 @@ event into ``g.event``; the core checks the same roles again.
 """
 from __future__ import annotations
 
-from flask import Blueprint
+from exchange.web.events import board, floor, report, setup  # noqa: F401 (routes)
+from exchange.web.events.blueprint import bp
 
-bp = Blueprint("events", __name__, url_prefix="/events")
-
-from exchange.web.events import board, floor, report, setup  # noqa: E402,F401  (routes)
+__all__ = ["bp"]

@@ -26,7 +26,7 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.labels import CATEGORY_LABELS, SECTOR_LABELS
-from exchange.web.events import bp
+from exchange.web.events.blueprint import bp
 from models import Category, Sector
 from models.base import MAX_ID
 from models.event import EventParticipant, EventStatus, ExchangeEvent

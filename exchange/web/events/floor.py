@@ -30,8 +30,10 @@ from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.infra.textsearch import fold
 from exchange.web.contracts import render_printable
-from exchange.web.events import bp
-from exchange.web.util import act, external_url, is_safe_next
+from exchange.web.events.blueprint import bp
+from exchange.web.util import act
+from exchange.http.urls import external_url, is_safe_next
+from exchange.http.unit import unit_of_work
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole
 
@@ -144,8 +146,9 @@ def check_in_badge(event_id: int, token: str):
         return _page("events/badge_check_in.html", person=person)
     undo = request.form.get("undo") == "1"
     already = not undo and person.checked_in_at is not None
-    core.check_in(db.session, current_user, event_id, person.badge_token, utcnow(), undo=undo)
-    db.session.commit()
+    with unit_of_work():
+        core.check_in(db.session, current_user, event_id, person.badge_token, utcnow(),
+                      undo=undo)
     if undo:
         message = gettext("Check-in of %(name)s is undone.", name=person.name)
     elif already:
@@ -444,17 +447,15 @@ def _ratify(form: DealForm):
         return None, False
     now = utcnow()
     try:
-        contract, created = core.ratify_deal(
-            db.session, current_user, g.event.id, data, now, client_key=form.client_key or None,
-            opened_at=read_opened_at(form.opened_at),
-            deal_id=int(form.deal_id) if form.deal_id else None)
-        db.session.commit()
+        with unit_of_work():
+            contract, created = core.ratify_deal(
+                db.session, current_user, g.event.id, data, now,
+                client_key=form.client_key or None, opened_at=read_opened_at(form.opened_at),
+                deal_id=int(form.deal_id) if form.deal_id else None)
     except ValidationError as error:
-        db.session.rollback()
         form.add_core_errors(error, positions)
         return None, False
     except (Conflict, NotFound, Forbidden) as error:
-        db.session.rollback()
         form.add(None, translate(error.message))
         return None, False
     return contract, created
@@ -542,13 +543,11 @@ def phone_deal(event_id: int, org_id: int):
             flash(gettext("Only admitted participants can draft deals at this event."), "error")
         elif not form.errors:
             try:
-                core.submit_deal(db.session, current_user, event_id, org_id, data, now)
-                db.session.commit()
+                with unit_of_work():
+                    core.submit_deal(db.session, current_user, event_id, org_id, data, now)
             except ValidationError as error:
-                db.session.rollback()
                 form.add_core_errors(error, positions)
             except Forbidden as error:
-                db.session.rollback()
                 form.add(None, translate(error.message))
             else:
                 flash(gettext("Your deal waits at the notary desk. Go there with the other "

@@ -22,7 +22,7 @@ from exchange.http.labels import (
     UNIT_LABELS,
 )
 from exchange.infra.spreadsheet import safe_cell
-from exchange.web.events import bp
+from exchange.web.events.blueprint import bp
 from models import Category, CommitmentStatus, Unit
 from models.event import StaffRole
 

@@ -36,10 +36,11 @@ from exchange.http.labels import (
     STAFF_ROLE_LABELS,
     UNIT_LABELS,
 )
-from exchange.web.events import bp
+from exchange.web.events.blueprint import bp
 from exchange.web.organizations import EmptyForm
-from exchange.web.proposals import current_index
-from exchange.web.util import act, external_url, invitation_to_register, mail_now, save
+from exchange.http.matching import current_index
+from exchange.web.util import act, invitation_to_register, mail_now, save
+from exchange.http.urls import external_url
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
 
