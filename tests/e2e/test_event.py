@@ -3,6 +3,8 @@
 The organiser works on a laptop in English; the library registers on a phone in Polish.
 Every step a person takes goes through the pages; only the setting (the organizations,
 their listings, the published event, a second admitted participant) is made in the core.
+Shorter tests then check what the on-the-day pages' scripts do: the desk's outbox,
+and each page's script running under the Content-Security-Policy.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from models import Contract
+from models import Contract, User
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery staple"
@@ -67,8 +69,8 @@ def small_event(session, make_user, make_org):
         "attendees": ["Szymon Informatyk"], "listing_ids": [lab.id]}, now)
     events.decide(session, organiser, event.id, application.id, True, "", now)
     session.commit()
-    return {"event": event, "library": library, "school": school, "need": need, "room": room,
-            "lab": lab}
+    return {"event": event, "organiser": organiser, "library": library, "school": school,
+            "need": need, "room": room, "lab": lab}
 
 
 def register_deal(page, first: str, first_person: str, second: str, second_person: str,
@@ -163,3 +165,74 @@ def test_a_small_event_from_registration_to_the_report(live_server, phone, lapto
         small_event["school"].id, small_event["library"].id, 4, small_event["lab"].id)
     assert {s.representative for s in lab_deal.versions[0].signatures} == {
         "Szymon Informatyk", "Ewa Bibliotekarka"}
+
+
+def start_the_session(session, small_event) -> None:
+    from exchange import events
+
+    events.start_session(session, small_event["organiser"], small_event["event"].id,
+                         datetime.now(timezone.utc))
+    session.commit()
+
+
+def admit_the_library(session, small_event) -> None:
+    from exchange import events
+
+    now = datetime.now(timezone.utc)
+    librarian = session.scalar(select(User).where(User.email == "lib@example.org"))
+    application = events.apply(session, librarian, small_event["event"].id,
+                               small_event["library"].id,
+                               {"attendees": ["Ewa Bibliotekarka"], "listing_ids": []}, now)
+    events.decide(session, small_event["organiser"], small_event["event"].id, application.id,
+                  True, "", now)
+    session.commit()
+
+
+def test_a_deal_ratified_offline_waits_at_the_desk_and_is_sent_when_back_online(
+        live_server, laptop, session, small_event):
+    admit_the_library(session, small_event)
+    start_the_session(session, small_event)
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(f"{live_server}/events/{small_event['event'].id}/desk")
+
+    laptop.context.set_offline(True)
+    register_deal(laptop, "szkoła kodu", "Szymon Informatyk", "bibliot", "Ewa Bibliotekarka",
+                  f"#{small_event['lab'].id}", "Pracownia komputerowa")
+    expect(laptop.locator("#desk-outbox")).to_be_visible()
+    assert laptop.locator("#desk-outbox-count").inner_text() == "1"
+    assert laptop.locator("#parties-0").input_value() == ""  # a blank form for the next deal
+    session.rollback()
+    assert session.scalar(select(func.count(Contract.id))) == 0
+
+    laptop.context.set_offline(False)
+    expect(laptop.locator("#desk-outbox")).to_be_hidden(timeout=15_000)
+    expect(laptop.locator("#desk-status")).to_contain_text("Sent after the connection returned")
+    session.rollback()
+    assert session.scalar(select(func.count(Contract.id))) == 1
+
+
+def test_the_floor_pages_scripts_run_under_the_csp(live_server, laptop, session, small_event):
+    """Each on-the-day page's script does its visible part, with no error and nothing the
+    Content-Security-Policy blocks (a blocked script is a console error)."""
+    errors: list[str] = []
+    laptop.on("pageerror", lambda error: errors.append(str(error)))
+    laptop.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    start_the_session(session, small_event)
+    base = f"{live_server}/events/{small_event['event'].id}"
+    log_in(laptop, live_server, "organiser@example.org")
+
+    laptop.goto(base + "/door")
+    expect(laptop.locator("#scan-start")).to_be_visible()
+    laptop.goto(base + "/badges")
+    expect(laptop.locator("[data-print]")).to_be_visible()
+    for page, clock in (("/session", "#time-left"), ("/board", "#board-countdown")):
+        laptop.goto(base + page)
+        shown = laptop.locator(clock).inner_text()
+        expect(laptop.locator(clock)).not_to_have_text(shown, timeout=3_000)
+    laptop.goto(base + "/desk")
+    expect(laptop.locator("#add-row")).to_be_visible()
+    laptop.goto(base + "/report")
+    expect(laptop.locator("#report-print")).to_be_visible()
+    assert laptop.evaluate("['chart-sectors', 'chart-categories', 'chart-outcomes']"
+                           ".every((id) => window.Chart.getChart(id))")
+    assert errors == []
