@@ -1,0 +1,4 @@
+/* The badges page: its Print button (hidden without JavaScript). */
+import { printButtons } from "./page.js";
+
+printButtons();
