@@ -7,40 +7,40 @@
      visible "waiting for connection (N)" badge.
    - Picking a listing fills the commitment; the value table suggests an estimated value.
    - Keyboard: Ctrl+Enter (or Cmd+Enter) ratifies from anywhere in the form.
+   - The session's clock beside the desk's title counts down.
    Without JavaScript the form still works as a plain POST. */
-(function () {
-  "use strict";
+import { startCountdowns } from "./clock.js";
+import { $, csrfToken, messages, parseJSON, postForm } from "./page.js";
 
-  var form = document.getElementById("desk-form");
-  if (!form) return;
+const RESEND_MS = 10000;
 
-  var RESEND_MS = 10000;
-  var eventId = form.getAttribute("data-event-id");
-  var DRAFT = "gielda.desk.draft." + eventId;
-  var OUTBOX = "gielda.desk.outbox." + eventId;
-  var RETURNED = "gielda.desk.returned." + eventId;
-  var listings = parse(form.getAttribute("data-listings"), []);
-  var values = parse(form.getAttribute("data-values"), {});
-  var maxRows = parseInt(form.getAttribute("data-max-rows"), 10) || 30;
-  var maxParties = parseInt(form.getAttribute("data-max-parties"), 10) || 8;
-  var rowsBox = document.getElementById("desk-rows");
-  var slotsBox = document.getElementById("party-slots");
-  var button = document.getElementById("ratify");
-  var statusBox = document.getElementById("desk-status");
-  var outboxBadge = document.getElementById("desk-outbox");
-  var outboxCount = document.getElementById("desk-outbox-count");
-  var sending = false, flushing = false, saveTimer = null;
-  var byId = {};
-  listings.forEach(function (x) { byId[x.id] = x; });
+startCountdowns();
+const form = $("desk-form");
+if (form) desk(form);
 
-  function parse(text, fallback) {
-    try { return JSON.parse(text || ""); } catch (e) { return fallback; }
-  }
-  function msg(name) { return form.getAttribute("data-msg-" + name) || ""; }
+function desk(form) {
+  const eventId = form.getAttribute("data-event-id");
+  const DRAFT = "gielda.desk.draft." + eventId;
+  const OUTBOX = "gielda.desk.outbox." + eventId;
+  const RETURNED = "gielda.desk.returned." + eventId;
+  const msg = messages(form);
+  const listings = parseJSON(form.getAttribute("data-listings"), []);
+  const values = parseJSON(form.getAttribute("data-values"), {});
+  const maxRows = parseInt(form.getAttribute("data-max-rows"), 10) || 30;
+  const maxParties = parseInt(form.getAttribute("data-max-parties"), 10) || 8;
+  const rowsBox = $("desk-rows");
+  const slotsBox = $("party-slots");
+  const button = $("ratify");
+  const statusBox = $("desk-status");
+  const outboxBadge = $("desk-outbox");
+  const outboxCount = $("desk-outbox-count");
+  let sending = false, flushing = false, saveTimer = null;
+  const byId = {};
+  listings.forEach((x) => { byId[x.id] = x; });
 
   /* ------------------------------------------------------------------ storage */
   function load(key, fallback) {
-    try { return parse(window.localStorage.getItem(key), fallback); } catch (e) { return fallback; }
+    try { return parseJSON(window.localStorage.getItem(key), fallback); } catch (e) { return fallback; }
   }
   function store(key, value) {
     try {
@@ -51,18 +51,19 @@
 
   function uuid() {
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    var b = new Uint8Array(16);
+    const b = new Uint8Array(16);
     window.crypto.getRandomValues(b);
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return Array.from(b, (x) => (x + 256).toString(16).slice(1)).join("");
   }
 
   function field(name) { return form.elements.namedItem(name); }
+  const controls = () => Array.from(form.elements);
 
   /* The form's fields as [name, value] pairs (what FormData would send). */
   function fields(withCsrf) {
-    var out = [];
-    Array.prototype.forEach.call(form.elements, function (el) {
+    const out = [];
+    controls().forEach((el) => {
       if (!el.name || el.disabled || (el.name === "csrf_token" && !withCsrf)) return;
       if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
       out.push([el.name, el.value]);
@@ -71,9 +72,8 @@
   }
 
   function isEmpty() {
-    return !fields(false).some(function (pair) {
-      return /^(parties|representatives-\d+-representative|commitments-\d+-(what|quantity|pick))$/.test(pair[0]) && pair[1];
-    });
+    return !fields(false).some(([name, value]) =>
+      /^(parties|representatives-\d+-representative|commitments-\d+-(what|quantity|pick))$/.test(name) && value);
   }
 
   function saveDraft() {
@@ -88,33 +88,31 @@
 
   /* Put PAIRS back into the form, growing rows and party slots to fit. */
   function fill(pairs) {
-    var parties = 0, rows = 0;
-    pairs.forEach(function (p) {
-      if (p[0] === "parties") parties += 1;
-      var m = /^commitments-(\d+)-/.exec(p[0]);
+    let parties = 0, rows = 0;
+    pairs.forEach(([name]) => {
+      if (name === "parties") parties += 1;
+      const m = /^commitments-(\d+)-/.exec(name);
       if (m) rows = Math.max(rows, parseInt(m[1], 10) + 1);
     });
     while (partyCount() < Math.min(parties, maxParties)) addParty();
     while (rowCount() < Math.min(rows, maxRows)) addRow();
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.type === "checkbox") el.checked = false;
-    });
-    var partyInputs = form.querySelectorAll("input[name=parties]");
-    var partyIndex = 0;
-    pairs.forEach(function (p) {
-      if (p[0] === "csrf_token") return;
-      if (p[0] === "parties") {
-        if (partyInputs[partyIndex]) partyInputs[partyIndex].value = p[1];
+    controls().forEach((el) => { if (el.type === "checkbox") el.checked = false; });
+    const partyInputs = form.querySelectorAll("input[name=parties]");
+    let partyIndex = 0;
+    pairs.forEach(([name, value]) => {
+      if (name === "csrf_token") return;
+      if (name === "parties") {
+        if (partyInputs[partyIndex]) partyInputs[partyIndex].value = value;
         partyIndex += 1;
         return;
       }
-      var el = field(p[0]);
+      const el = field(name);
       if (!el) return;
       if (el.type === "checkbox") el.checked = true;
-      else el.value = p[1];
+      else el.value = value;
     });
     refreshPartyLabels();
-    Array.prototype.forEach.call(rowsBox.querySelectorAll(".commitment"), suggest);
+    rowsBox.querySelectorAll(".commitment").forEach(suggest);
   }
 
   /* ------------------------------------------------------------------ rows and parties */
@@ -122,29 +120,29 @@
   function partyCount() { return slotsBox.querySelectorAll(".party-slot").length; }
 
   function renumber(el, from, to) {
-    ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
-      Array.prototype.forEach.call(el.querySelectorAll("[" + attr + "]"), function (node) {
+    ["name", "id", "for", "aria-describedby"].forEach((attr) => {
+      el.querySelectorAll("[" + attr + "]").forEach((node) => {
         node.setAttribute(attr, node.getAttribute(attr).split(from).join(to));
       });
     });
   }
 
   function clearErrors(el) {
-    Array.prototype.forEach.call(el.querySelectorAll(".field-error"), function (p) { p.textContent = ""; p.hidden = true; });
-    Array.prototype.forEach.call(el.querySelectorAll(".has-error"), function (f) { f.classList.remove("has-error"); });
-    Array.prototype.forEach.call(el.querySelectorAll("[aria-invalid]"), function (f) { f.removeAttribute("aria-invalid"); });
+    el.querySelectorAll(".field-error").forEach((p) => { p.textContent = ""; p.hidden = true; });
+    el.querySelectorAll(".has-error").forEach((f) => f.classList.remove("has-error"));
+    el.querySelectorAll("[aria-invalid]").forEach((f) => f.removeAttribute("aria-invalid"));
   }
 
   function addRow() {
-    var rows = rowsBox.querySelectorAll(".commitment");
+    const rows = rowsBox.querySelectorAll(".commitment");
     if (rows.length >= maxRows) return null;
-    var last = rows[rows.length - 1], n = rows.length;
-    var copy = last.cloneNode(true);
+    const last = rows[rows.length - 1], n = rows.length;
+    const copy = last.cloneNode(true);
     renumber(copy, "commitments-" + (n - 1) + "-", "commitments-" + n + "-");
     copy.setAttribute("data-row", n);
     copy.querySelector(".row-number").textContent = n + 1;
     clearErrors(copy);
-    Array.prototype.forEach.call(copy.querySelectorAll("input, select"), function (el) {
+    copy.querySelectorAll("input, select").forEach((el) => {
       if (/-(due_on|giver_id|receiver_id)$/.test(el.name)) return;
       el.value = "";
       if (el.name && /-estimated_value$/.test(el.name)) el.placeholder = "";
@@ -154,23 +152,23 @@
   }
 
   function addParty() {
-    var slots = slotsBox.querySelectorAll(".party-slot");
+    const slots = slotsBox.querySelectorAll(".party-slot");
     if (slots.length >= maxParties) return null;
-    var last = slots[slots.length - 1], n = slots.length;
-    var copy = last.cloneNode(true);
+    const last = slots[slots.length - 1], n = slots.length;
+    const copy = last.cloneNode(true);
     renumber(copy, "parties-" + (n - 1), "parties-" + n);
     renumber(copy, "representatives-" + (n - 1) + "-", "representatives-" + n + "-");
     copy.setAttribute("data-slot", n);
     clearErrors(copy);
-    var label = copy.querySelector("label[for=parties-" + n + "]");
+    const label = copy.querySelector("label[for=parties-" + n + "]");
     if (label) label.textContent = msg("party") + " " + (n + 1);
-    Array.prototype.forEach.call(copy.querySelectorAll("input"), function (el) {
+    copy.querySelectorAll("input").forEach((el) => {
       el.value = "";
       el.removeAttribute("autofocus");
     });
     slotsBox.appendChild(copy);
-    Array.prototype.forEach.call(form.querySelectorAll(".party-select select"), function (select) {
-      var option = document.createElement("option");
+    form.querySelectorAll(".party-select select").forEach((select) => {
+      const option = document.createElement("option");
       option.value = "@" + n;
       select.appendChild(option);
     });
@@ -179,18 +177,16 @@
   }
 
   function partyNames() {
-    return Array.prototype.map.call(form.querySelectorAll("input[name=parties]"), function (el) {
-      return el.value.trim();
-    });
+    return Array.from(form.querySelectorAll("input[name=parties]"), (el) => el.value.trim());
   }
 
   function refreshPartyLabels() {
-    var names = partyNames();
-    Array.prototype.forEach.call(form.querySelectorAll(".party-select select"), function (select) {
-      Array.prototype.forEach.call(select.options, function (option) {
-        var m = /^@(\d+)$/.exec(option.value);
+    const names = partyNames();
+    form.querySelectorAll(".party-select select").forEach((select) => {
+      Array.from(select.options).forEach((option) => {
+        const m = /^@(\d+)$/.exec(option.value);
         if (!m) return;
-        var i = parseInt(m[1], 10);
+        const i = parseInt(m[1], 10);
         option.textContent = (i + 1) + (names[i] ? " · " + names[i] : "");
       });
     });
@@ -204,20 +200,19 @@
 
   /* A few letters typed for a party become the one organization they name, if only one. */
   function completeParty(input) {
-    var typed = folded(input.value);
+    const typed = folded(input.value);
     if (!typed) return;
-    var names = Array.prototype.map.call(
-      document.querySelectorAll("#desk-orgs option"), function (o) { return o.value; });
-    var exact = names.filter(function (n) { return folded(n) === typed; });
-    var found = exact.length ? exact : names.filter(function (n) { return folded(n).indexOf(typed) >= 0; });
+    const names = Array.from(document.querySelectorAll("#desk-orgs option"), (o) => o.value);
+    const exact = names.filter((n) => folded(n) === typed);
+    const found = exact.length ? exact : names.filter((n) => folded(n).includes(typed));
     if (found.length === 1 && input.value !== found[0]) input.value = found[0];
   }
 
   /* The party slot holding organization NAME, adding it to an empty slot if needed. */
   function slotOf(name) {
-    var inputs = form.querySelectorAll("input[name=parties]");
-    var i, empty = -1;
-    for (i = 0; i < inputs.length; i += 1) {
+    let inputs = form.querySelectorAll("input[name=parties]");
+    let empty = -1;
+    for (let i = 0; i < inputs.length; i += 1) {
       if (inputs[i].value.trim() === name) return i;
       if (empty < 0 && !inputs[i].value.trim()) empty = i;
     }
@@ -237,16 +232,16 @@
 
   /* A listing picked for ROW: fill what it says, and who gives or receives. */
   function picked(row) {
-    var pick = rowField(row, "pick");
-    var m = /^#(\d+)\b/.exec(pick.value);
-    var listing = m ? byId[m[1]] : null;
+    const pick = rowField(row, "pick");
+    const m = /^#(\d+)\b/.exec(pick.value);
+    const listing = m ? byId[m[1]] : null;
     if (!listing) {
       if (!pick.value) { rowField(row, "listing_id").value = ""; rowField(row, "need_id").value = ""; }
       return;
     }
-    var offer = listing.kind === "offer";
+    const offer = listing.kind === "offer";
     rowField(row, offer ? "listing_id" : "need_id").value = listing.id;
-    var what = rowField(row, "what");
+    const what = rowField(row, "what");
     if (!what.value || what.getAttribute("data-filled") === what.value) {
       what.value = listing.title;
       what.setAttribute("data-filled", listing.title);
@@ -254,14 +249,14 @@
     rowField(row, "unit").value = listing.unit;
     rowField(row, "category").value = listing.category;
     rowField(row, "quantity").placeholder = "≤ " + listing.remaining;
-    var slot = slotOf(listing.org);
+    const slot = slotOf(listing.org);
     if (slot >= 0) {
-      var mine = rowField(row, offer ? "giver_id" : "receiver_id");
-      var other = rowField(row, offer ? "receiver_id" : "giver_id");
+      const mine = rowField(row, offer ? "giver_id" : "receiver_id");
+      const other = rowField(row, offer ? "receiver_id" : "giver_id");
       mine.value = "@" + slot;
       if (other.value === mine.value || !other.value) {
-        var count = partyCount();
-        for (var i = 0; i < count; i += 1) {
+        const count = partyCount();
+        for (let i = 0; i < count; i += 1) {
           if (i !== slot) { other.value = "@" + i; break; }
         }
       }
@@ -271,14 +266,14 @@
 
   /* The value table's suggestion for ROW, shown in the estimated value's placeholder. */
   function suggest(row) {
-    var input = rowField(row, "estimated_value");
-    var hint = row.querySelector("[id$='-estimated_value-hint']");
-    var per = values[rowField(row, "category").value + ":" + rowField(row, "unit").value];
-    var quantity = parseInt(rowField(row, "quantity").value, 10);
-    var text = per !== undefined && quantity > 0 ? String(per * quantity) : "";
+    const input = rowField(row, "estimated_value");
+    const hint = row.querySelector("[id$='-estimated_value-hint']");
+    const per = values[rowField(row, "category").value + ":" + rowField(row, "unit").value];
+    const quantity = parseInt(rowField(row, "quantity").value, 10);
+    const text = per !== undefined && quantity > 0 ? String(per * quantity) : "";
     input.placeholder = text;
     if (hint) {
-      var span = hint.querySelector(".suggestion");
+      let span = hint.querySelector(".suggestion");
       if (!span) {
         span = document.createElement("strong");
         span.className = "suggestion";
@@ -291,14 +286,15 @@
   /* ------------------------------------------------------------------ errors and notices */
   function showErrors(errors) {
     clearErrors(form);
-    var general = [], first = null;
-    Object.keys(errors || {}).forEach(function (name) {
-      var text = errors[name].join(" ");
-      var target = name === "_" ? null : document.getElementById(name + "-error");
+    const general = [];
+    let first = null;
+    Object.keys(errors || {}).forEach((name) => {
+      const text = errors[name].join(" ");
+      const target = name === "_" ? null : $(name + "-error");
       if (!target) { general.push(text); return; }
       target.textContent = text;
       target.hidden = false;
-      var input = document.getElementById(name);
+      const input = $(name);
       if (input) {
         input.setAttribute("aria-invalid", "true");
         if (input.parentNode.classList.contains("field")) input.parentNode.classList.add("has-error");
@@ -307,18 +303,17 @@
         first = first || target;
       }
     });
-    var box = document.getElementById("desk-errors");
-    document.getElementById("_-error").textContent = general.join(" ");
-    box.hidden = false;
+    $("_-error").textContent = general.join(" ");
+    $("desk-errors").hidden = false;
     if (first && first.focus) first.focus();
   }
 
   function notice(text, link, linkText, kind) {
-    var p = document.createElement("p");
+    const p = document.createElement("p");
     if (kind) p.className = kind;
     p.textContent = text + " ";
     if (link) {
-      var a = document.createElement("a");
+      const a = document.createElement("a");
       a.href = link;
       a.textContent = linkText;
       p.appendChild(a);
@@ -328,21 +323,21 @@
 
   /* Deals refused after waiting in the outbox: one button puts the oldest back in the form. */
   function showReturned() {
-    var old = document.getElementById("desk-returned");
-    if (old) old.parentNode.removeChild(old);
-    var items = load(RETURNED, []);
+    const old = $("desk-returned");
+    if (old) old.remove();
+    const items = load(RETURNED, []);
     if (!items.length) return;
-    var p = document.createElement("p");
+    const p = document.createElement("p");
     p.id = "desk-returned";
     p.textContent = msg("returned") + " (" + items.length + ") ";
-    var open = document.createElement("button");
+    const open = document.createElement("button");
     open.type = "button";
     open.className = "button small";
     open.textContent = msg("open-returned");
-    open.addEventListener("click", function () {
+    open.addEventListener("click", () => {
       if (!isEmpty() && !window.confirm(msg("replace"))) return;
-      var list = load(RETURNED, []);
-      var item = list.shift();
+      const list = load(RETURNED, []);
+      const item = list.shift();
       store(RETURNED, list);
       reset();
       fill(item.fields);
@@ -355,37 +350,30 @@
   }
 
   function showOutbox() {
-    var n = load(OUTBOX, []).length;
+    const n = load(OUTBOX, []).length;
     outboxCount.textContent = n;
     outboxBadge.hidden = n === 0;
-    if (n === 0) {
-      Array.prototype.forEach.call(statusBox.querySelectorAll(".waiting"), function (p) {
-        p.parentNode.removeChild(p);
-      });
-    }
+    if (n === 0) statusBox.querySelectorAll(".waiting").forEach((p) => p.remove());
   }
 
   /* ------------------------------------------------------------------ sending */
+  /* PAIRS as the form's POST, with the page's current CSRF token (not the one a deal kept in
+     the outbox was typed with). */
   function post(pairs) {
-    var body = new FormData();
-    var csrf = field("csrf_token").value;
-    pairs.forEach(function (p) { if (p[0] !== "csrf_token") body.append(p[0], p[1]); });
-    body.append("csrf_token", csrf);
-    return fetch(form.action, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrf }
-    });
+    const body = new FormData();
+    pairs.forEach(([name, value]) => { if (name !== "csrf_token") body.append(name, value); });
+    return postForm(form.action, body, csrfToken(form));
   }
 
   /* A blank form for the next deal, with a new key. */
   function reset() {
     while (rowCount() > 2) rowsBox.removeChild(rowsBox.lastElementChild);
     while (partyCount() > 2) slotsBox.removeChild(slotsBox.lastElementChild);
-    Array.prototype.forEach.call(form.querySelectorAll(".party-select select option"), function (o) {
-      var m = /^@(\d+)$/.exec(o.value);
-      if (m && parseInt(m[1], 10) >= 2) o.parentNode.removeChild(o);
+    form.querySelectorAll(".party-select select option").forEach((o) => {
+      const m = /^@(\d+)$/.exec(o.value);
+      if (m && parseInt(m[1], 10) >= 2) o.remove();
     });
-    Array.prototype.forEach.call(form.elements, function (el) {
+    controls().forEach((el) => {
       if (!el.name || el.name === "csrf_token" || el.name === "opened_at") return;
       if (el.type === "checkbox") el.checked = false;
       else if (/-(due_on)$/.test(el.name)) return;
@@ -394,23 +382,21 @@
       else el.value = "";
     });
     clearErrors(form);
-    document.getElementById("desk-errors").hidden = true;
-    Array.prototype.forEach.call(form.querySelectorAll("[data-filled]"), function (el) {
-      el.removeAttribute("data-filled");
-    });
+    $("desk-errors").hidden = true;
+    form.querySelectorAll("[data-filled]").forEach((el) => el.removeAttribute("data-filled"));
     field("client_key").value = uuid();
     refreshPartyLabels();
-    Array.prototype.forEach.call(rowsBox.querySelectorAll(".commitment"), suggest);
+    rowsBox.querySelectorAll(".commitment").forEach(suggest);
     store(DRAFT, null);
-    var first = document.getElementById("parties-0");
+    const first = $("parties-0");
     if (first) first.focus();
   }
 
   function toOutbox(pairs) {
-    var box = load(OUTBOX, []);
-    var key = (pairs.filter(function (p) { return p[0] === "client_key"; })[0] || [])[1];
-    if (!box.some(function (item) { return item.key === key; })) {
-      box.push({ key: key, fields: pairs, at: Date.now() });
+    const box = load(OUTBOX, []);
+    const key = (pairs.find(([name]) => name === "client_key") || [])[1];
+    if (!box.some((item) => item.key === key)) {
+      box.push({ key, fields: pairs, at: Date.now() });
     }
     store(OUTBOX, box);
     showOutbox();
@@ -423,15 +409,15 @@
     if (sending) return;
     if (!field("client_key").value) field("client_key").value = uuid();
     saveDraft();
-    var pairs = fields(true);
+    const pairs = fields(true);
     sending = true;
     button.disabled = true;
-    var label = button.textContent;
+    const label = button.textContent;
     button.textContent = msg("sending");
-    function done() { sending = false; button.disabled = false; button.textContent = label; }
-    post(pairs).then(function (r) {
-      if (r.status >= 500) { done(); toOutbox(pairs); return; }
-      return r.json().catch(function () { return null; }).then(function (data) {
+    const done = () => { sending = false; button.disabled = false; button.textContent = label; };
+    post(pairs).then((r) => {
+      if (r.status >= 500) { done(); toOutbox(pairs); return undefined; }
+      return r.json().catch(() => null).then((data) => {
         done();
         if (r.ok && data && data.ok) {
           store(DRAFT, null);
@@ -442,7 +428,7 @@
           notice((data && data.message) || msg("refused"));
         }
       });
-    }).catch(function () {
+    }).catch(() => {
       done();
       toOutbox(pairs);
     });
@@ -450,20 +436,20 @@
 
   /* Send what waits in the outbox, oldest first; stop at the first failure to connect. */
   function flush() {
-    var box = load(OUTBOX, []);
+    const box = load(OUTBOX, []);
     if (flushing || !box.length || navigator.onLine === false) return;
     flushing = true;
-    var item = box[0];
-    post(item.fields).then(function (r) {
+    const item = box[0];
+    post(item.fields).then((r) => {
       if (r.status >= 500) throw new Error("server");
-      return r.json().catch(function () { return null; }).then(function (data) {
-        var rest = load(OUTBOX, []).filter(function (x) { return x.key !== item.key; });
+      return r.json().catch(() => null).then((data) => {
+        const rest = load(OUTBOX, []).filter((x) => x.key !== item.key);
         if (r.ok && data && data.ok) {
           store(OUTBOX, rest);
           notice(msg("sent") + " " + data.number, data.print_url, msg("print"));
         } else if (r.status === 422) {
           store(OUTBOX, rest);
-          var returned = load(RETURNED, []);
+          const returned = load(RETURNED, []);
           returned.push({ key: item.key, fields: item.fields, errors: data ? data.errors : {} });
           store(RETURNED, returned);
           showReturned();
@@ -474,7 +460,7 @@
         showOutbox();
         flush();
       });
-    }).catch(function () {
+    }).catch(() => {
       flushing = false;
       showOutbox();
     });
@@ -482,58 +468,58 @@
 
   /* ------------------------------------------------------------------ wiring */
   form.addEventListener("submit", submit);
-  form.addEventListener("input", function (event) {
+  form.addEventListener("input", (event) => {
     if (event.target.name === "parties") refreshPartyLabels();
     saveSoon();
   });
-  form.addEventListener("change", function (event) {
-    var row = event.target.closest(".commitment");
+  form.addEventListener("change", (event) => {
+    const row = event.target.closest(".commitment");
     if (row && /-pick$/.test(event.target.name)) picked(row);
     else if (row && /-(quantity|unit|category)$/.test(event.target.name)) suggest(row);
     if (event.target.name === "parties") { completeParty(event.target); refreshPartyLabels(); }
     saveSoon();
   });
-  form.addEventListener("input", function (event) {
-    var row = event.target.closest(".commitment");
+  form.addEventListener("input", (event) => {
+    const row = event.target.closest(".commitment");
     if (row && /-quantity$/.test(event.target.name)) suggest(row);
   });
-  form.addEventListener("keydown", function (event) {
+  form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) submit(event);
   });
 
-  var addRowButton = document.getElementById("add-row");
+  const addRowButton = $("add-row");
   addRowButton.hidden = false;
-  addRowButton.addEventListener("click", function () {
-    var row = addRow();
+  addRowButton.addEventListener("click", () => {
+    const row = addRow();
     if (row) rowField(row, "pick").focus();
     saveSoon();
   });
-  var addPartyButton = document.getElementById("add-party");
+  const addPartyButton = $("add-party");
   addPartyButton.hidden = false;
-  addPartyButton.addEventListener("click", function () {
-    var slot = addParty();
+  addPartyButton.addEventListener("click", () => {
+    const slot = addParty();
     if (slot) slot.querySelector("input[name=parties]").focus();
     saveSoon();
   });
-  var newButton = document.getElementById("desk-new");
+  const newButton = $("desk-new");
   newButton.hidden = false;
-  newButton.addEventListener("click", function () {
+  newButton.addEventListener("click", () => {
     if (isEmpty() || window.confirm(msg("replace"))) reset();
   });
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-open-deal]"), function (link) {
-    link.addEventListener("click", function (event) {
+  document.querySelectorAll("[data-open-deal]").forEach((link) => {
+    link.addEventListener("click", (event) => {
       if (!isEmpty() && form.getAttribute("data-fresh") === "1" && !window.confirm(msg("replace"))) {
         event.preventDefault();
       }
     });
   });
-  window.addEventListener("beforeunload", function () { if (saveTimer) saveDraft(); });
+  window.addEventListener("beforeunload", () => { if (saveTimer) saveDraft(); });
   window.addEventListener("online", flush);
   window.setInterval(flush, RESEND_MS);
 
   if (!field("client_key").value) field("client_key").value = uuid();
-  var draft = load(DRAFT, null);
+  const draft = load(DRAFT, null);
   if (form.getAttribute("data-fresh") === "1" && draft && draft.fields && draft.fields.length) {
     fill(draft.fields);
     notice(msg("restored"));
@@ -541,8 +527,8 @@
     saveDraft();
   }
   refreshPartyLabels();
-  Array.prototype.forEach.call(rowsBox.querySelectorAll(".commitment"), suggest);
+  rowsBox.querySelectorAll(".commitment").forEach(suggest);
   showOutbox();
   showReturned();
   flush();
-})();
+}

@@ -3,7 +3,7 @@
 The organiser works on a laptop in English; the library registers on a phone in Polish.
 Every step a person takes goes through the pages; only the setting (the organizations,
 their listings, the published event, a second admitted participant) is made in the core.
-Shorter tests then check what the on-the-day pages' scripts do: the desk's outbox,
+Shorter tests then check what the on-the-day pages' scripts do: the desk's clock and outbox,
 and each page's script running under the Content-Security-Policy.
 """
 from __future__ import annotations
@@ -167,6 +167,14 @@ def test_a_small_event_from_registration_to_the_report(live_server, phone, lapto
         "Szymon Informatyk", "Ewa Bibliotekarka"}
 
 
+def seconds_of(clock: str) -> int:
+    """A countdown's text ("59:58", "1:00:00") in seconds."""
+    seconds = 0
+    for part in clock.strip().split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
 def start_the_session(session, small_event) -> None:
     from exchange import events
 
@@ -186,6 +194,19 @@ def admit_the_library(session, small_event) -> None:
     events.decide(session, small_event["organiser"], small_event["event"].id, application.id,
                   True, "", now)
     session.commit()
+
+
+def test_the_notary_desk_clock_ticks_during_the_session(live_server, laptop, session,
+                                                        small_event):
+    start_the_session(session, small_event)
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(f"{live_server}/events/{small_event['event'].id}/desk")
+
+    clock = laptop.locator("#desk-state [data-seconds-left]")
+    before = seconds_of(clock.inner_text())
+    assert 58 * 60 < before <= 60 * 60
+    laptop.wait_for_timeout(2_100)
+    assert seconds_of(clock.inner_text()) < before
 
 
 def test_a_deal_ratified_offline_waits_at_the_desk_and_is_sent_when_back_online(
