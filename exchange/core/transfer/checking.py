@@ -133,49 +133,77 @@ def _past_date(value: Any, today: date) -> date | None:
 
 
 def check(session: Session, data: ImportData, today: date) -> tuple[list[Problem], Plan]:
-    problems = _Problems(data.problems)
-    file_refs = {str(r.values.get("ref") or "").strip() for r in data.organizations}
-    named_refs = file_refs | {str(r.values.get("organization") or "").strip()
-                              for r in (*data.listings, *data.references)}
-    site_orgs = {o.ref: o for o in session.scalars(
-        select(Organization).where(Organization.ref.in_(sorted(named_refs - {""}))))}
-    plan = Plan(site_organizations=site_orgs)
-    listing_refs = sorted({str(r.values.get("ref") or "").strip() for r in data.listings} - {""})
-    site_listings = {x.ref: x for x in session.scalars(
-        select(Listing).where(Listing.ref.in_(listing_refs)))}
-    names_on_site: dict[tuple[str, str], list[int]] = {}
-    for org_id, name, municipality in session.execute(
-            select(Organization.id, Organization.name, Organization.municipality)):
-        names_on_site.setdefault((municipality, name.casefold()), []).append(org_id)
-    # One spelling per municipality across the file, as canonical_municipality keeps on the site.
-    spellings: dict[str, str] = {}
-
-    def spelled(municipality: str) -> str:
-        return spellings.setdefault(municipality.casefold(), municipality) if municipality else ""
-
+    """Every problem of the file in file order, and the plan to apply it if there is none."""
+    checking = _Check(session, data, today)
     refs_seen: dict[str, int] = {}
     names_seen: dict[tuple[str, str], int] = {}
-    file_orgs: dict[str, OrganizationPlan] = {}
     for row in data.organizations:
-        ref = _ref(row, "ref", problems, REF_REQUIRED)
+        checking.organization(row, refs_seen, names_seen)
+    for row in data.references:
+        checking.organization_of(row)
+    refs_seen = {}
+    for row in data.listings:
+        checking.listing(row, refs_seen)
+    return checking.problems.in_order(), checking.plan
+
+
+class _Check:
+    """One file's check: what the site already has of it, the problems found, the plan."""
+
+    def __init__(self, session: Session, data: ImportData, today: date) -> None:
+        self.session, self.today = session, today
+        self.problems = _Problems(data.problems)
+        self.file_refs = {str(r.values.get("ref") or "").strip() for r in data.organizations}
+        named_refs = self.file_refs | {str(r.values.get("organization") or "").strip()
+                                       for r in (*data.listings, *data.references)}
+        self.site_orgs = {o.ref: o for o in session.scalars(
+            select(Organization).where(Organization.ref.in_(sorted(named_refs - {""}))))}
+        self.plan = Plan(site_organizations=self.site_orgs)
+        listing_refs = sorted({str(r.values.get("ref") or "").strip()
+                               for r in data.listings} - {""})
+        self.site_listings = {x.ref: x for x in session.scalars(
+            select(Listing).where(Listing.ref.in_(listing_refs)))}
+        self.names_on_site: dict[tuple[str, str], list[int]] = {}
+        for org_id, name, municipality in session.execute(
+                select(Organization.id, Organization.name, Organization.municipality)):
+            self.names_on_site.setdefault((municipality, name.casefold()), []).append(org_id)
+        # One spelling per municipality across the file, as canonical_municipality keeps on
+        # the site.
+        self.spellings: dict[str, str] = {}
+        self.file_orgs: dict[str, OrganizationPlan] = {}
+
+    def spelled(self, municipality: str) -> str:
+        return (self.spellings.setdefault(municipality.casefold(), municipality)
+                if municipality else "")
+
+    def unique_ref(self, row: Row, refs_seen: dict[str, int]) -> str:
+        """The row's ref, refused when missing or already used on a line of REFS_SEEN."""
+        ref = _ref(row, "ref", self.problems, REF_REQUIRED)
         if ref in refs_seen:
-            problems.refuse(row, "ref", Msg("The ref “%(ref)s” is already used on line %(line)d.",
-                                            ref=ref, line=refs_seen[ref]))
+            self.problems.refuse(row, "ref", Msg(
+                "The ref “%(ref)s” is already used on line %(line)d.",
+                ref=ref, line=refs_seen[ref]))
         elif ref:
             refs_seen[ref] = row.line
+        return ref
+
+    def organization(self, row: Row, refs_seen: dict[str, int],
+                     names_seen: dict[tuple[str, str], int]) -> None:
+        problems = self.problems
+        ref = self.unique_ref(row, refs_seen)
         sector = _choice(row, "sector", problems)
         values = {**row.values, "sector": sector,
                   "is_contact_public": _yes_no(row, "is_contact_public", problems)}
         try:
-            clean = clean_profile(session, values)
+            clean = clean_profile(self.session, values)
         except ValidationError as error:
             problems.add_errors(row, error)
-            continue
-        clean["municipality"] = spelled(clean["municipality"])
-        existing = site_orgs.get(ref) if ref else None
+            return
+        clean["municipality"] = self.spelled(clean["municipality"])
+        existing = self.site_orgs.get(ref) if ref else None
         key = (clean["municipality"], clean["name"].casefold())
         own_id = existing.id if existing else None
-        if any(org_id != own_id for org_id in names_on_site.get(key, [])):
+        if any(org_id != own_id for org_id in self.names_on_site.get(key, [])):
             problems.refuse(row, "name", Msg(
                 "An organization with this name is already registered in %(municipality)s.",
                 municipality=clean["municipality"]))
@@ -184,44 +212,36 @@ def check(session: Session, data: ImportData, today: date) -> tuple[list[Problem
                 "Line %(line)d already has an organization with this name in %(municipality)s.",
                 line=names_seen[key], municipality=clean["municipality"]))
         names_seen.setdefault(key, row.line)
-        if ref and ref not in file_orgs:
-            file_orgs[ref] = OrganizationPlan(row, ref, clean, existing)
-            plan.organizations.append(file_orgs[ref])
+        if ref and ref not in self.file_orgs:
+            self.file_orgs[ref] = OrganizationPlan(row, ref, clean, existing)
+            self.plan.organizations.append(self.file_orgs[ref])
 
-    def organization_of(row: Row) -> tuple[str, Organization | None]:
+    def organization_of(self, row: Row) -> tuple[str, Organization | None]:
         """The ref the row names and, if it is known, the organization as it will be."""
         errors = Errors()
         ref = clean_text(row.values.get("organization"), "organization", errors, max_length=REF_MAX)
         if errors:
-            problems.add_errors(row, ValidationError(errors.errors))
+            self.problems.add_errors(row, ValidationError(errors.errors))
             return ref, None
         if not ref:
-            problems.refuse(row, "organization", REF_REQUIRED if row.columns
-                            else Msg("This field is required."))
+            self.problems.refuse(row, "organization", REF_REQUIRED if row.columns
+                                 else Msg("This field is required."))
             return ref, None
-        if ref in file_orgs:
-            return ref, Organization(**file_orgs[ref].clean)  # transient: never added
-        if ref in site_orgs:
-            return ref, site_orgs[ref]
-        if ref not in file_refs:  # an organization of the file with errors is reported already
-            problems.refuse(row, "organization", Msg(
+        if ref in self.file_orgs:
+            return ref, Organization(**self.file_orgs[ref].clean)  # transient: never added
+        if ref in self.site_orgs:
+            return ref, self.site_orgs[ref]
+        if ref not in self.file_refs:  # an organization of the file with errors is reported already
+            self.problems.refuse(row, "organization", Msg(
                 "No organization has the ref “%(ref)s”, neither in this file nor on the site.",
                 ref=ref))
         return ref, None
 
-    for row in data.references:
-        organization_of(row)
-
-    refs_seen = {}
-    for row in data.listings:
-        ref = _ref(row, "ref", problems, REF_REQUIRED)
-        if ref in refs_seen:
-            problems.refuse(row, "ref", Msg("The ref “%(ref)s” is already used on line %(line)d.",
-                                            ref=ref, line=refs_seen[ref]))
-        elif ref:
-            refs_seen[ref] = row.line
-        org_ref, org = organization_of(row)
-        existing = site_listings.get(ref) if ref else None
+    def listing(self, row: Row, refs_seen: dict[str, int]) -> None:
+        problems = self.problems
+        ref = self.unique_ref(row, refs_seen)
+        org_ref, org = self.organization_of(row)
+        existing = self.site_listings.get(ref) if ref else None
         if existing is not None and org_ref and existing.organization.ref != org_ref:
             problems.refuse(row, "organization", Msg(
                 "The listing “%(ref)s” belongs to another organization on the site "
@@ -231,24 +251,31 @@ def check(session: Session, data: ImportData, today: date) -> tuple[list[Problem
                                    for n in ("kind", "category", "unit", "status")}}
         status = ListingStatus(values["status"]) if values["status"] in {
             s.value for s in ListingStatus} else None
-        effective = status or (existing.status if existing else ListingStatus.OPEN)
-        past = _past_date(values.get("expires_on"), today)
-        keep_past = past is not None and (effective in SETTLED_STATUSES or (
-            existing is not None and existing.expires_on == past))
-        if keep_past:
+        past = _kept_past_date(values.get("expires_on"), status, existing, self.today)
+        if past is not None:
             values["expires_on"] = None  # clean_listing refuses past dates; this one is history
         try:
-            clean = clean_listing(session, org or Organization(municipality=""), values, today,
-                                  existing=existing)
+            clean = clean_listing(self.session, org or Organization(municipality=""), values,
+                                  self.today, existing=existing)
         except ValidationError as error:
             problems.add_errors(row, error)
-            continue
-        if keep_past:
+            return
+        if past is not None:
             clean["expires_on"] = past
-        clean["municipality"] = spelled(clean["municipality"])
+        clean["municipality"] = self.spelled(clean["municipality"])
         if org is not None and ref:
-            plan.listings.append(ListingPlan(row, ref, org_ref, clean, status, existing))
-    return problems.in_order(), plan
+            self.plan.listings.append(ListingPlan(row, ref, org_ref, clean, status, existing))
+
+
+def _kept_past_date(value: Any, status: ListingStatus | None, existing: Listing | None,
+                    today: date) -> date | None:
+    """The expiry date VALUE when it is past but may stay: the listing is (or stays) closed
+    or expired, or the date is the one it has, so that an export re-imports as it is."""
+    past = _past_date(value, today)
+    effective = status or (existing.status if existing else ListingStatus.OPEN)
+    keep_past = past is not None and (effective in SETTLED_STATUSES or (
+        existing is not None and existing.expires_on == past))
+    return past if keep_past else None
 
 
 def validate(session: Session, data: ImportData, today: date) -> list[Problem]:

@@ -108,34 +108,17 @@ def parse(filename: str, content: bytes) -> ImportData:
 
 # CSV -----------------------------------------------------------------------------------------
 
+_ORGANIZATION_OF_COLUMN = {c: f for f, c in ORGANIZATION_COLUMNS.items()}
+_LISTING_OF_COLUMN = {c: f for f, c in LISTING_COLUMNS.items() if f != "organization"}
+
+
 def _read_csv(text: str, data: ImportData) -> None:
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)  # a tie (no delimiter at all) means ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        data.refuse(1, None, Msg("This line cannot be read as CSV: %(error)s.", error=str(error)))
+    header = _read_header(reader, data)
+    if header is None:
         return
-    known = set(CSV_COLUMNS)
-    seen: set[str] = set()
-    for name in header:
-        if name in seen and name:
-            data.refuse(1, name, Msg("The column “%(name)s” appears twice.", name=name))
-        elif name and name not in known:
-            data.refuse(1, name, Msg("Unknown column “%(name)s”.", name=name))
-        seen.add(name)
-    required = ["organization_ref"]
-    if seen & {c for f, c in LISTING_COLUMNS.items() if f != "organization"}:
-        required.append("ref")
-    for name in required:
-        if name not in seen:
-            data.refuse(1, None, Msg("The file has no column “%(name)s”.", name=name))
-    if data.problems:
-        return
-
-    org_column = {c: f for f, c in ORGANIZATION_COLUMNS.items()}
-    listing_column = {c: f for f, c in LISTING_COLUMNS.items() if f != "organization"}
     described: dict[str, tuple[int, dict[str, str]]] = {}
     end = reader.line_num
     while True:
@@ -158,28 +141,58 @@ def _read_csv(text: str, data: ImportData) -> None:
         if any(value for name, value in zip(header, cells) if not name):
             data.refuse(line, None, Msg("This row has a value in a column without a name."))
             continue
-        row = dict(zip(header, cells))
-        org = {f: row.get(c, "") for c, f in org_column.items()}
-        listing = {f: row.get(c, "") for c, f in listing_column.items()}
-        details = {f: v for f, v in org.items() if f != "ref"}
-        ref = org["ref"]
-        if any(details.values()):
-            if ref and ref in described:
-                first_line, first = described[ref]
-                if first != details:
-                    data.refuse(line, None, Msg(
-                        "Organization “%(ref)s” is described differently on line %(line)d. "
-                        "Repeat the same details, or leave them empty after its first row.",
-                        ref=ref, line=first_line))
-            else:
-                data.organizations.append(Row(line, org, columns=ORGANIZATION_COLUMNS))
-                if ref:
-                    described[ref] = (line, details)
-        if any(listing.values()):
-            data.listings.append(Row(line, {**listing, "organization": ref},
-                                     columns=LISTING_COLUMNS))
-        elif not any(details.values()):
-            data.references.append(Row(line, {"organization": ref}, columns=LISTING_COLUMNS))
+        _add_csv_row(data, line, dict(zip(header, cells)), described)
+
+
+def _read_header(reader: Any, data: ImportData) -> list[str] | None:
+    """The header's column names, or None when the header is refused (why: in DATA)."""
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as error:
+        data.refuse(1, None, Msg("This line cannot be read as CSV: %(error)s.", error=str(error)))
+        return None
+    known = set(CSV_COLUMNS)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name:
+            data.refuse(1, name, Msg("The column “%(name)s” appears twice.", name=name))
+        elif name and name not in known:
+            data.refuse(1, name, Msg("Unknown column “%(name)s”.", name=name))
+        seen.add(name)
+    required = ["organization_ref"]
+    if seen & set(_LISTING_OF_COLUMN):
+        required.append("ref")
+    for name in required:
+        if name not in seen:
+            data.refuse(1, None, Msg("The file has no column “%(name)s”.", name=name))
+    return None if data.problems else header
+
+
+def _add_csv_row(data: ImportData, line: int, row: dict[str, str],
+                 described: dict[str, tuple[int, dict[str, str]]]) -> None:
+    """The organization, listing or reference of one CSV row. DESCRIBED: the details of each
+    organization ref described so far, with their line."""
+    org = {f: row.get(c, "") for c, f in _ORGANIZATION_OF_COLUMN.items()}
+    listing = {f: row.get(c, "") for c, f in _LISTING_OF_COLUMN.items()}
+    details = {f: v for f, v in org.items() if f != "ref"}
+    ref = org["ref"]
+    if any(details.values()):
+        if ref and ref in described:
+            first_line, first = described[ref]
+            if first != details:
+                data.refuse(line, None, Msg(
+                    "Organization “%(ref)s” is described differently on line %(line)d. "
+                    "Repeat the same details, or leave them empty after its first row.",
+                    ref=ref, line=first_line))
+        else:
+            data.organizations.append(Row(line, org, columns=ORGANIZATION_COLUMNS))
+            if ref:
+                described[ref] = (line, details)
+    if any(listing.values()):
+        data.listings.append(Row(line, {**listing, "organization": ref},
+                                 columns=LISTING_COLUMNS))
+    elif not any(details.values()):
+        data.references.append(Row(line, {"organization": ref}, columns=LISTING_COLUMNS))
 
 
 # JSON ----------------------------------------------------------------------------------------
