@@ -8,16 +8,8 @@ from collections import Counter
 import pytest
 
 from exchange.core.matching import MatchIndex, make_item
-from exchange.core.matching.clearing import (
-    CYCLE_BONUS,
-    clear,
-    columns_of,
-    components,
-    greedy,
-    lp_bound,
-    prune,
-    usage,
-)
+from exchange.core.matching.clearing import clear, greedy, lp_bound
+from exchange.core.matching.columns import CYCLE_BONUS, columns_of, components, prune, usage
 from exchange.core.matching.cycles import find_cycles
 
 PLACE = {"municipality": "Tczew", "latitude": 54.09, "longitude": 18.78}
