@@ -88,38 +88,8 @@ def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
         fits = all(v <= room[o] for o, v in offer_loads(columns).items())
         return _Solved(columns if fits else [], sum(c.value for c in columns), True)
     began = time.monotonic()
-    load = offer_loads(columns)
-    hops = {(m.need_id, m.offer_id): m for column in columns for m in column.hops}
-    gifts = {key: j for j, key in enumerate(hops)}
-    cycles = [c for c in columns if c.cycle is not None]
-    value = np.array([m.score for m in hops.values()]
-                     + [c.value - sum(m.score for m in c.hops) for c in cycles])
-    rows, cols, coefficients, upper = [], [], [], []
-
-    def row(entries: list[tuple[int, float]], limit: float) -> None:
-        for j, a in entries:
-            rows.append(len(upper))
-            cols.append(j)
-            coefficients.append(a)
-        upper.append(limit)
-
-    by_need, by_offer = defaultdict(list), defaultdict(list)
-    for (need, offer), j in gifts.items():
-        by_need[need].append(j)
-        by_offer[offer].append((j, usage(items[need], items[offer])))
-    for js in by_need.values():
-        if len(js) > 1:
-            row([(j, 1.0) for j in js], 1.0)
-    for offer, entries in by_offer.items():
-        if load[offer] > room[offer]:
-            row(entries, float(room[offer]))
-    through: dict[int, list[int]] = defaultdict(list)
-    for k, column in enumerate(cycles, start=len(gifts)):
-        for m in column.hops:
-            through[gifts[(m.need_id, m.offer_id)]].append(k)
-    for j, ks in through.items():
-        row([(j, -1.0)] + [(k, 1.0) for k in ks], 0.0)
-    matrix = csr_matrix((coefficients, (rows, cols)), shape=(len(upper), len(value)))
+    model = _Programme(columns, items, room)
+    value, matrix, upper = model.value, model.matrix, model.upper
     lower, higher = np.zeros(len(value)), np.ones(len(value))
     bound = float(value.sum())
     if guided:
@@ -139,13 +109,63 @@ def _solve(columns: list[Column], items: dict[int, Item], room: dict[int, int],
         bound = -float(result.mip_dual_bound)
     if result.x is None:
         return _Solved([], bound, False)
-    on = np.round(result.x).astype(bool)
-    chosen = [c for k, c in enumerate(cycles, start=len(gifts)) if on[k]]
-    in_cycles = {(m.need_id, m.offer_id) for c in chosen for m in c.hops}
-    chosen += [make_column(m.score, (m,), items) for key, m in hops.items()
-               if on[gifts[key]] and key not in in_cycles]
+    chosen = model.chosen(result.x, items)
     total = _total(chosen)
-    return _Solved(chosen, max(bound, total), result.status == 0 and (not guided or total >= bound - 1e-9))
+    proven = result.status == 0 and (not guided or total >= bound - 1e-9)
+    return _Solved(chosen, max(bound, total), proven)
+
+
+class _Programme:
+    """COLUMNS as _solve's integer programme, offers giving at most ROOM: first a variable
+    per gift (`gifts`: (need, offer) → variable), then a bonus variable per cycle
+    (`cycles`); each row of `matrix` is at most its `upper`. A need is met at most once, a
+    contested offer gives at most its room, and a cycle's bonus comes only with its hops."""
+
+    def __init__(self, columns: list[Column], items: dict[int, Item],
+                 room: dict[int, int]) -> None:
+        load = offer_loads(columns)
+        self.hops = {(m.need_id, m.offer_id): m for column in columns for m in column.hops}
+        self.gifts = gifts = {key: j for j, key in enumerate(self.hops)}
+        self.cycles = cycles = [c for c in columns if c.cycle is not None]
+        self.value = np.array([m.score for m in self.hops.values()]
+                              + [c.value - sum(m.score for m in c.hops) for c in cycles])
+        rows, cols, coefficients, upper = [], [], [], []
+
+        def row(entries: list[tuple[int, float]], limit: float) -> None:
+            for j, a in entries:
+                rows.append(len(upper))
+                cols.append(j)
+                coefficients.append(a)
+            upper.append(limit)
+
+        by_need, by_offer = defaultdict(list), defaultdict(list)
+        for (need, offer), j in gifts.items():
+            by_need[need].append(j)
+            by_offer[offer].append((j, usage(items[need], items[offer])))
+        for js in by_need.values():
+            if len(js) > 1:
+                row([(j, 1.0) for j in js], 1.0)
+        for offer, entries in by_offer.items():
+            if load[offer] > room[offer]:
+                row(entries, float(room[offer]))
+        through: dict[int, list[int]] = defaultdict(list)
+        for k, column in enumerate(cycles, start=len(gifts)):
+            for m in column.hops:
+                through[gifts[(m.need_id, m.offer_id)]].append(k)
+        for j, ks in through.items():
+            row([(j, -1.0)] + [(k, 1.0) for k in ks], 0.0)
+        self.matrix = csr_matrix((coefficients, (rows, cols)),
+                                 shape=(len(upper), len(self.value)))
+        self.upper: list[float] = upper
+
+    def chosen(self, x: np.ndarray, items: dict[int, Item]) -> list[Column]:
+        """The columns of solution X: its cycles, then its gifts outside them."""
+        on = np.round(x).astype(bool)
+        chosen = [c for k, c in enumerate(self.cycles, start=len(self.gifts)) if on[k]]
+        in_cycles = {(m.need_id, m.offer_id) for c in chosen for m in c.hops}
+        chosen += [make_column(m.score, (m,), items) for key, m in self.hops.items()
+                   if on[self.gifts[key]] and key not in in_cycles]
+        return chosen
 
 
 def _greedy(columns: list[Column], items: dict[int, Item], room: dict[int, int], *,
