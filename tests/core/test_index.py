@@ -137,7 +137,7 @@ def test_bulk_bounds_are_the_pairs_own_scores():
         index.add(item)
     index.remove(next(i for i, item in index.items.items() if item.kind == "offer"))
     idf = {term: index.idf(term) for term in index._document_frequency}
-    offers = index_module._Offers(index, idf)
+    offers = index.offer_arrays(idf)
     slots = index._slots["offer"]
     used = np.flatnonzero(slots.ids[:slots.end] >= 0)
     needs = [item for item in index.items.values() if item.kind == "need"][:40]
