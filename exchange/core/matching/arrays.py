@@ -43,8 +43,15 @@ class OfferArrays:
                  offers_by_org: Mapping[int, Mapping[str, int]],
                  needs_by_org: Mapping[int, Mapping[str, int]]) -> None:
         self.offers_by_org = offers_by_org     # organization → categories it offers
-        self.columns: dict[str, int] = {}
         self.weigh = WeightCache(idf, default_idf)   # offers' weights and their norms
+        self._lay_out_weights(offers)
+        self._code_categories(offers, offers_by_org, needs_by_org)
+        self._lay_out_fields(offers)
+        self._code_conflicts(offers)
+
+    def _lay_out_weights(self, offers: list[Item | None]) -> None:
+        """The offers' normalised weights in a sparse matrix, a column per feature."""
+        self.columns: dict[str, int] = {}
         indptr, indices, data = [0], [], []
         for offer in offers:
             if offer is not None:
@@ -58,6 +65,11 @@ class OfferArrays:
         # A need's columns in a batch's query matrix, −1 for none; reset after each batch.
         self.local = np.full(self.weights.shape[1], -1, dtype=np.int64)
 
+    def _code_categories(self, offers: list[Item | None],
+                         offers_by_org: Mapping[int, Mapping[str, int]],
+                         needs_by_org: Mapping[int, Mapping[str, int]]) -> None:
+        """Categories as codes and bits, their fits, each offer's category, and the
+        categories its organization needs (for reciprocity)."""
         categories = sorted({o.category for o in offers if o is not None} | {
             c for by_org in (offers_by_org, needs_by_org)
             for kinds in by_org.values() for c in kinds})
@@ -65,6 +77,14 @@ class OfferArrays:
         self.category_code = {c: i for i, c in enumerate(categories)}
         self.fits = np.array([[category_fit(_Category(n), _Category(o)) for o in categories]
                               for n in categories] or [[0.0]])
+        self.category = np.array([-1 if o is None else self.category_code[o.category]
+                                  for o in offers], dtype=np.int64)
+        self.wants = np.array([self.mask(needs_by_org.get(o.organization_id, {}))
+                               if o is not None else 0 for o in offers], dtype=np.int64)
+
+    def _lay_out_fields(self, offers: list[Item | None]) -> None:
+        """The other fields score() reads, as numbers or as codes (`codes`: field → value →
+        code, for coding the needs the same way)."""
         self.codes: dict[str, dict[object, int]] = defaultdict(dict)
 
         def numbers(value: Callable[[Item], float], missing: float) -> np.ndarray:
@@ -84,8 +104,6 @@ class OfferArrays:
         self.end = numbers(lambda o: _day(o.available_until), np.nan)
         self.capacity = numbers(lambda o: _number(o.capacity), np.nan)
         self.when = numbers(lambda o: _WHEN_CODES.get(o.when, 0), 0)
-        self.category = np.array([-1 if o is None else self.category_code[o.category]
-                                  for o in offers], dtype=np.int64)
         self.unit = coded(lambda o: o.unit, "unit")
         self.municipality = coded(lambda o: o.municipality.casefold(), "municipality")
         self.places = coded(lambda o: o.places, "places")
@@ -93,9 +111,10 @@ class OfferArrays:
         for places, code in self.codes["places"].items():
             for term in places:
                 self.place_codes[term].append((places, code))
-        self.wants = np.array([self.mask(needs_by_org.get(o.organization_id, {}))
-                               if o is not None else 0 for o in offers], dtype=np.int64)
-        # conflicting(need, offer): the need has a concept x, the offer a y against it, not x
+
+    def _code_conflicts(self, offers: list[Item | None]) -> None:
+        """conflicting(need, offer): the need has a concept x, the offer a y against it, not
+        x. A bit per concept in a conflict; each offer's bits are the x it is against."""
         self.conflict_bit = {c: 1 << i for i, c in enumerate(sorted({c for pair in CONFLICTS
                                                                      for c in pair}))}
         against = [(x, y) for one, other in CONFLICTS for x, y in ((one, other), (other, one))]
