@@ -176,7 +176,7 @@ def seconds_of(clock: str) -> int:
 
 
 def start_the_session(session, small_event) -> None:
-    from exchange import events
+    from exchange.core import events
 
     events.start_session(session, small_event["organiser"], small_event["event"].id,
                          datetime.now(timezone.utc))
@@ -184,7 +184,7 @@ def start_the_session(session, small_event) -> None:
 
 
 def admit_the_library(session, small_event) -> None:
-    from exchange import events
+    from exchange.core import events
 
     now = datetime.now(timezone.utc)
     librarian = session.scalar(select(User).where(User.email == "lib@example.org"))
