@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.core import events
+from exchange.core.events import desk
 from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from models import (CheckIn, CheckInAnswer, Contract, ContractEvent, ContractStatus, Listing,
                     ListingStatus, Signature)
-from models.event import ApplicationStatus, DealStatus, EventStatus
+from models.event import ApplicationStatus, DealStatus, EventStatus, StaffRole
 from tests.conftest import desk_deal
 
 
@@ -24,7 +25,7 @@ def test_an_owner_creates_a_draft_event_and_becomes_its_organiser(session, make_
     assert event.status is EventStatus.DRAFT and event.session_minutes == 90
     assert event.registration_opens_on == now.date()
     assert event.registration_closes_on.isoformat() == "2027-03-09"
-    assert events.roles(event, owner) == set(events.StaffRole)
+    assert events.roles(event, owner) == set(StaffRole)
     # A draft is the staff's own: nobody else finds it.
     with pytest.raises(NotFound):
         events.get_event(session, make_user("x@example.org"), event.id)
@@ -65,10 +66,10 @@ def test_only_organisers_change_the_event_and_name_staff(session, hall, now):
     assert len(event.staff) == staff
     with pytest.raises(ValidationError):
         events.add_staff(session, hall["organiser"], event.id, "notary@example.org", "notary", now)
-    organiser_row = next(s for s in event.staff if s.role is events.StaffRole.ORGANISER)
+    organiser_row = next(s for s in event.staff if s.role is StaffRole.ORGANISER)
     with pytest.raises(ValidationError):  # the last organiser stays
         events.remove_staff(session, hall["organiser"], event.id, organiser_row.id)
-    assert events.roles(event, notary) == {events.StaffRole.NOTARY}
+    assert events.roles(event, notary) == {StaffRole.NOTARY}
 
 
 def test_application_with_people_and_listings(session, hall, make_user, make_org, now):
@@ -349,8 +350,8 @@ def test_two_sends_of_one_desk_form_racing_make_one_contract(session, hall, now,
     # The second request looked before the first committed: it finds nothing, tries to
     # insert, and meets the unique client key.
     looks = iter([None])
-    real = events._ratified_as
-    monkeypatch.setattr(events, "_ratified_as",
+    real = desk._ratified_as
+    monkeypatch.setattr(desk, "_ratified_as",
                         lambda *args: next(looks, "again") and real(*args))
     second = events.ratify(session, hall["notary"], event.id, desk_deal(hall),
                            now + timedelta(seconds=1), client_key="race")

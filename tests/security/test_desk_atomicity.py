@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.core import events
+from exchange.core.events import desk
 from exchange.core.errors import Msg, ValidationError
 from models import (Commitment, Contract, ContractCounter, ContractEvent, ContractVersion,
                     Listing, Notification, Signature)
@@ -67,15 +68,15 @@ def test_a_failure_after_the_contract_leaves_no_trace_and_the_resend_makes_it_wh
     event = hall["event"]
     empty = _left_behind(session)
     if step == "signatures":
-        monkeypatch.setattr(events, "Signature", _fail)
+        monkeypatch.setattr(desk, "Signature", _fail)
     elif step == "history":
-        monkeypatch.setattr(events, "record_event", _fail)
+        monkeypatch.setattr(desk, "record_event", _fail)
     elif step == "board":
-        monkeypatch.setattr(events, "_bump", _fail)
+        monkeypatch.setattr(desk, "_bump", _fail)
     elif step == "notifications":
-        monkeypatch.setattr(events, "tell_parties", _fail)
+        monkeypatch.setattr(desk, "tell_parties", _fail)
     else:
-        monkeypatch.setattr(events, "tell_parties", _fail_after_notifying(events.tell_parties))
+        monkeypatch.setattr(desk, "tell_parties", _fail_after_notifying(desk.tell_parties))
     with pytest.raises(Boom):
         events.ratify(session, hall["notary"], event.id, desk_deal(hall), now,
                       client_key="desk-1")

@@ -43,15 +43,15 @@ def _sleep(seconds: float) -> None:
 def crashable_app():
     """The app as gunicorn serves it here, slowed between a contract and its history."""
     from app import create_app
-    from exchange.core import events
+    from exchange.core.events import desk
 
-    real = events.record_event
+    real = desk.record_event
 
     def record_event(*args, **kwargs):
         _sleep(PAUSE)
         return real(*args, **kwargs)
 
-    events.record_event = record_event
+    desk.record_event = record_event
     return create_app()
 
 
