@@ -72,7 +72,7 @@ def test_a_failure_after_the_contract_leaves_no_trace_and_the_resend_makes_it_wh
     elif step == "history":
         monkeypatch.setattr(desk, "record_event", _fail)
     elif step == "board":
-        monkeypatch.setattr(desk, "_bump", _fail)
+        monkeypatch.setattr(desk, "bump_board", _fail)
     elif step == "notifications":
         monkeypatch.setattr(desk, "tell_parties", _fail)
     else:

@@ -1,84 +1,132 @@
-"""Live exchange events (the rules are in ``desk``'s docstring, while the module is cut into
-this package's parts). Callers write ``from exchange.core import events``."""
+"""Live exchange events: setting one up, registration, the door, the session, the desk, the board.
+
+Rules kept here, for the web pages, the API and the scheduler alike:
+- an event is hosted by an organization; its creator is its first organiser, who names the
+  rest of the staff (brokers, notaries, valuers, moderators); an organiser may act in every
+  staff role;
+- a draft event is seen by its staff only; a published one has a public page and takes
+  applications inside its registration window, until the session starts;
+- admitting an application respects the event's cap for the organization's sector;
+- deals are ratified only while the session is open, or in the grace period after it for
+  deals already at the desk (queued from a phone, or a desk form opened in time);
+- a ratified deal is an ordinary contract, numbered in the event's series ("GZ-2026/017"),
+  in force at once and recorded as signed at the desk by the representatives present;
+- sending the same desk form twice finds the first contract instead of making a second;
+- a deal queued from a phone becomes one contract, however many desks ratify it at once;
+- a ratification is one transaction: contract, signatures, history and notifications
+  are saved together or not at all;
+- closing the session freezes the count: nothing is ratified after it.
+
+The parts, each a module of this package:
+- ``reading``: who may see an event, staff roles, the lists of events;
+- ``setup``: creating, changing and publishing an event, its staff;
+- ``registration``: applications, admission within the sectors' caps, the listings brought;
+- ``brokers``: the pre-matched list of exchanges, the introductions made;
+- ``door``: check-in and the count of who is in;
+- ``session``: the clock, starting and closing it, the announcement;
+- ``desk``: ratifying deals into contracts, the queue of phone deals;
+- ``tally``: the count of ratified deals, the live board;
+- ``outcomes``: what became of the deals, the report and its CSV rows.
+
+This module re-exports their public names, so callers write ``from exchange.core import
+events`` and ``events.ratify(...)``. The modules import one another by their full path, never
+from here.
+"""
 from __future__ import annotations
 
+from exchange.core.events.brokers import (
+    Arrow,
+    Exchange,
+    introductions,
+    mark_introduction,
+    prematching,
+)
 from exchange.core.events.desk import (
+    Ratified,
+    queue,
+    ratify,
+    ratify_deal,
+    reject_deal,
+    submit_deal,
+)
+from exchange.core.events.door import (
+    attendee_by_token,
+    check_in,
+    find_attendees,
+    presence,
+)
+from exchange.core.events.outcomes import (
+    OUTCOMES,
+    Report,
+    outcome_of,
+    report,
+    report_rows,
+)
+from exchange.core.events.reading import (
+    events_list,
+    get_event,
+    host_choices,
+    require_role,
+    roles,
+)
+from exchange.core.events.registration import (
+    MAX_ATTENDEES,
+    NOTE_MAX,
+    PERSON_MAX,
+    SectorBalance,
+    add_listing,
+    admitted,
+    application_of,
+    apply,
+    decide,
+    event_listings,
+    in_play,
+    registration_open,
+    sector_balance,
+    withdraw_application,
+)
+from exchange.core.events.session import (
     ANNOUNCEMENT_MAX,
+    accepts_deals,
+    announce,
+    close_session,
+    seconds_left,
+    session_state,
+    start_session,
+)
+from exchange.core.events.setup import (
     DEFAULT_GRACE,
     DEFAULT_SESSION,
     DESCRIPTION_MAX,
     GRACE_MINUTES,
-    MAX_ATTENDEES,
     NAME_MAX,
-    NOTE_MAX,
-    OUTCOMES,
-    PERSON_MAX,
     PREFIX_MAX,
     SESSION_MINUTES,
     VENUE_MAX,
-    Arrow,
-    Exchange,
-    Ratified,
-    Report,
-    SectorBalance,
-    Tally,
-    accepts_deals,
-    add_listing,
     add_staff,
-    admitted,
-    announce,
-    application_of,
-    apply,
-    attendee_by_token,
-    board,
-    check_in,
     clean_event,
-    close_session,
     create_event,
-    decide,
-    event_contracts,
-    event_listings,
-    events_list,
-    find_attendees,
-    get_event,
-    host_choices,
-    in_play,
-    introductions,
-    mark_introduction,
-    outcome_of,
-    prematching,
-    presence,
     publish_event,
-    queue,
-    ratify,
-    ratify_deal,
-    registration_open,
-    reject_deal,
     remove_staff,
-    report,
-    report_rows,
-    require_role,
-    roles,
-    seconds_left,
-    sector_balance,
-    session_state,
-    start_session,
-    submit_deal,
-    tally,
     update_event,
-    withdraw_application,
+)
+from exchange.core.events.tally import (
+    Tally,
+    board,
+    event_contracts,
+    tally,
 )
 
 __all__ = [
-    "NAME_MAX", "VENUE_MAX", "DESCRIPTION_MAX", "PERSON_MAX", "NOTE_MAX", "ANNOUNCEMENT_MAX",
-    "MAX_ATTENDEES", "SESSION_MINUTES", "GRACE_MINUTES", "DEFAULT_SESSION", "DEFAULT_GRACE",
-    "PREFIX_MAX", "get_event", "roles", "require_role", "events_list", "host_choices",
-    "clean_event", "create_event", "update_event", "publish_event", "add_staff", "remove_staff",
-    "registration_open", "application_of", "in_play", "apply", "add_listing",
-    "withdraw_application", "SectorBalance", "sector_balance", "decide", "admitted",
-    "event_listings", "mark_introduction", "introductions", "find_attendees", "attendee_by_token",
-    "check_in", "presence", "session_state", "seconds_left", "start_session", "close_session",
-    "announce", "accepts_deals", "Ratified", "ratify", "ratify_deal", "submit_deal", "queue",
-    "reject_deal", "event_contracts", "Tally", "tally", "board", "OUTCOMES", "outcome_of",
-    "Report", "report", "report_rows", "Arrow", "Exchange", "prematching",
+    "events_list", "get_event", "host_choices", "require_role", "roles", "DEFAULT_GRACE",
+    "DEFAULT_SESSION", "DESCRIPTION_MAX", "GRACE_MINUTES", "NAME_MAX", "PREFIX_MAX",
+    "SESSION_MINUTES", "VENUE_MAX", "add_staff", "clean_event", "create_event", "publish_event",
+    "remove_staff", "update_event", "MAX_ATTENDEES", "NOTE_MAX", "PERSON_MAX", "SectorBalance",
+    "add_listing", "admitted", "application_of", "apply", "decide", "event_listings", "in_play",
+    "registration_open", "sector_balance", "withdraw_application", "Arrow", "Exchange",
+    "introductions", "mark_introduction", "prematching", "attendee_by_token", "check_in",
+    "find_attendees", "presence", "ANNOUNCEMENT_MAX", "accepts_deals", "announce",
+    "close_session", "seconds_left", "session_state", "start_session", "Ratified", "queue",
+    "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
+    "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows",
 ]

@@ -1,0 +1,58 @@
+"""The door: finding admitted people by name or badge, checking them in, counting who is in."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.core.errors import Forbidden, Msg, NotFound
+from exchange.core.events.reading import get_event, roles
+from exchange.core.events.registration import admitted
+from exchange.core.events.session import bump_board
+from exchange.infra.textsearch import fold
+from models import User
+from models.event import ApplicationStatus, EventAttendee, EventParticipant, ExchangeEvent
+
+
+def find_attendees(session: Session, event: ExchangeEvent, query: str) -> list[EventAttendee]:
+    """Admitted people whose name or organization's name holds every word of QUERY."""
+    words = fold(query).split()
+    found = []
+    for application in admitted(event):
+        for person in application.attendees:
+            haystack = fold(f"{person.name} {application.organization.name}")
+            if all(w in haystack for w in words):
+                found.append(person)
+    return sorted(found, key=lambda p: fold(p.name))
+
+
+def attendee_by_token(session: Session, event: ExchangeEvent, token: str) -> EventAttendee:
+    person = session.scalar(
+        select(EventAttendee).join(EventParticipant)
+        .where(EventAttendee.badge_token == token, EventParticipant.event_id == event.id))
+    if person is None or person.participant.status is not ApplicationStatus.ADMITTED:
+        raise NotFound(Msg("This code does not belong to an admitted participant of this event."))
+    return person
+
+
+def check_in(session: Session, actor: User, event_id: int, token: str, now: datetime, *,
+             undo: bool = False) -> EventAttendee:
+    """Mark the person with badge TOKEN as in (again: nothing changes), or out with UNDO."""
+    event = get_event(session, actor, event_id)
+    if not roles(event, actor):
+        raise Forbidden(Msg("Only the event's staff may do this."))
+    person = attendee_by_token(session, event, token)
+    if undo:
+        person.checked_in_at = person.checked_in_by_id = None
+    elif person.checked_in_at is None:
+        person.checked_in_at, person.checked_in_by_id = now, actor.id
+    bump_board(session, event)
+    session.flush()
+    return person
+
+
+def presence(event: ExchangeEvent) -> tuple[int, int]:
+    """(people checked in, people expected)."""
+    people = [a for p in admitted(event) for a in p.attendees]
+    return sum(a.checked_in_at is not None for a in people), len(people)

@@ -1,0 +1,68 @@
+"""Reading events: who may see one, the staff roles an actor holds, the lists of events; and
+the one value helper the forms of every part share (``as_list``)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exchange.core.errors import Forbidden, Msg, NotFound
+from exchange.core.organizations import memberships_of
+from models import Organization, User
+from models.base import MAX_ID
+from models.event import EventStaff, EventStatus, ExchangeEvent, StaffRole
+
+
+def get_event(session: Session, actor: User | None, event_id: int) -> ExchangeEvent:
+    """The event, if ACTOR may see it: a published one, or a draft of which they are staff."""
+    event = session.get(ExchangeEvent, event_id) if 0 < event_id <= MAX_ID else None
+    if event is None or (event.status is EventStatus.DRAFT
+                         and not (actor is not None and (event.roles_of(actor.id)
+                                                         or actor.is_admin))):
+        raise NotFound(Msg("There is no such event."))
+    return event
+
+
+def roles(event: ExchangeEvent, actor: User | None) -> set[StaffRole]:
+    """ACTOR's staff roles at EVENT; an organiser holds them all."""
+    if actor is None:
+        return set()
+    held = event.roles_of(actor.id)
+    return set(StaffRole) if StaffRole.ORGANISER in held else held
+
+
+def require_role(event: ExchangeEvent, actor: User, *wanted: StaffRole) -> None:
+    if not roles(event, actor) & set(wanted):
+        raise Forbidden(Msg("Only the event's staff may do this."))
+
+
+def events_list(session: Session, actor: User | None, today: date) -> tuple[list, list, list]:
+    """(upcoming published events, past ones, events ACTOR is staff of), nearest first."""
+    published = list(session.scalars(select(ExchangeEvent).where(
+        ExchangeEvent.status == EventStatus.PUBLISHED).order_by(ExchangeEvent.held_on)))
+    upcoming = [e for e in published if e.held_on >= today]
+    past = [e for e in reversed(published) if e.held_on < today]
+    mine: list[ExchangeEvent] = []
+    if actor is not None:
+        # IN, not a join with DISTINCT: PostgreSQL cannot compare the JSON columns.
+        mine = list(session.scalars(
+            select(ExchangeEvent).where(ExchangeEvent.id.in_(
+                select(EventStaff.event_id).where(EventStaff.user_id == actor.id)))
+            .order_by(ExchangeEvent.held_on.desc())))
+    return upcoming, past, mine
+
+
+def host_choices(session: Session, actor: User) -> list[Organization]:
+    """Organizations ACTOR may host an event for: those they own."""
+    return [m.organization for m in memberships_of(session, actor) if m.is_owner]
+
+
+def as_list(value: Any) -> list:
+    """A form value that may hold several (a list, one value or nothing) as a list."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
