@@ -44,12 +44,39 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
     description = clean_text(data.get("description"), "description", errors,
                              max_length=DESCRIPTION_MAX, multiline=True)
     refuse_money(errors, {"name": name, "description": description})
+    held_on = _clean_held_on(data, today, existing, errors)
+    starts_at = _clean_starts_at(data, errors)
+    minutes = clean_number(data.get("session_minutes") or DEFAULT_SESSION, "session_minutes",
+                           errors, kind=int, low=SESSION_MINUTES[0], high=SESSION_MINUTES[1])
+    grace = clean_number(data.get("grace_minutes") if data.get("grace_minutes") not in (None, "")
+                         else DEFAULT_GRACE, "grace_minutes", errors, kind=int,
+                         low=GRACE_MINUTES[0], high=GRACE_MINUTES[1])
+    opens, closes = _clean_registration(data, today, held_on, errors)
+    categories = _clean_categories(data, errors)
+    caps = _clean_caps(data, errors)
+    prefix = _clean_prefix(data, errors)
+    errors.raise_if_any()
+    return {"name": name, "venue": venue, "municipality": municipality,
+            "description": description, "held_on": held_on, "starts_at": starts_at,
+            "session_minutes": minutes, "grace_minutes": grace, "registration_opens_on": opens,
+            "registration_closes_on": closes, "categories": categories, "sector_caps": caps,
+            "number_prefix": prefix or "GZ"}
+
+
+def _clean_held_on(data: Mapping[str, Any], today: date, existing: ExchangeEvent | None,
+                   errors: Errors) -> date | None:
+    """The day of the event: required, and not in the past unless it is the one it had."""
     held_on = clean_date(data.get("held_on"), "held_on", errors)
     if held_on is None and "held_on" not in errors.errors:
         errors.add("held_on", Msg("This field is required."))
     elif held_on is not None and held_on < today and (existing is None
                                                      or existing.held_on != held_on):
         errors.add("held_on", Msg("Choose a date from today on."))
+    return held_on
+
+
+def _clean_starts_at(data: Mapping[str, Any], errors: Errors) -> str:
+    """The session's start as HH:MM (10:00 when not given)."""
     starts_at = clean_text(data.get("starts_at") or "10:00", "starts_at", errors, max_length=5)
     try:
         hour, minute = (int(x) for x in starts_at.split(":"))
@@ -58,11 +85,13 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
         starts_at = f"{hour:02d}:{minute:02d}"
     except ValueError:
         errors.add("starts_at", Msg("Enter a time as HH:MM."))
-    minutes = clean_number(data.get("session_minutes") or DEFAULT_SESSION, "session_minutes",
-                           errors, kind=int, low=SESSION_MINUTES[0], high=SESSION_MINUTES[1])
-    grace = clean_number(data.get("grace_minutes") if data.get("grace_minutes") not in (None, "")
-                         else DEFAULT_GRACE, "grace_minutes", errors, kind=int,
-                         low=GRACE_MINUTES[0], high=GRACE_MINUTES[1])
+    return starts_at
+
+
+def _clean_registration(data: Mapping[str, Any], today: date, held_on: date | None,
+                        errors: Errors) -> tuple[date, date | None]:
+    """The registration window: from today by default, until the eve of the event (or the
+    day itself for an event held today)."""
     opens = clean_date(data.get("registration_opens_on"), "registration_opens_on", errors) or today
     closes = clean_date(data.get("registration_closes_on"), "registration_closes_on", errors)
     if closes is None and held_on is not None:
@@ -72,11 +101,22 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
     if closes is not None and held_on is not None and closes > held_on:
         errors.add("registration_closes_on", Msg("Registration must close by the day of the "
                                                  "event."))
+    return opens, closes
+
+
+def _clean_categories(data: Mapping[str, Any], errors: Errors) -> list[str]:
+    """The categories the event trades (none: every category), each once."""
     categories = []
     for value in as_list(data.get("categories")):
         choice = clean_choice(value, "categories", errors, Category)
         if choice is not None and choice.value not in categories:
             categories.append(choice.value)
+    return categories
+
+
+def _clean_caps(data: Mapping[str, Any], errors: Errors) -> dict[str, int]:
+    """The most organizations of each sector admitted, from ``sector_caps`` (the API) or the
+    form's ``cap_<sector>`` fields."""
     caps = {}
     given_caps = data.get("sector_caps") or {}
     if not isinstance(given_caps, Mapping):
@@ -86,16 +126,16 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
         cap = clean_number(value, f"cap_{sector.value}", errors, kind=int, low=1, high=10_000)
         if cap is not None:
             caps[sector.value] = cap
+    return caps
+
+
+def _clean_prefix(data: Mapping[str, Any], errors: Errors) -> str:
+    """The prefix of the event's contract numbers (GZ-2026/017), in capitals."""
     prefix = clean_text(data.get("number_prefix") or "GZ", "number_prefix", errors,
                         max_length=PREFIX_MAX).upper()
     if prefix and not (prefix.isascii() and prefix.replace("-", "").isalnum()):
         errors.add("number_prefix", Msg("Use letters and digits only, e.g. GZ."))
-    errors.raise_if_any()
-    return {"name": name, "venue": venue, "municipality": municipality,
-            "description": description, "held_on": held_on, "starts_at": starts_at,
-            "session_minutes": minutes, "grace_minutes": grace, "registration_opens_on": opens,
-            "registration_closes_on": closes, "categories": categories, "sector_caps": caps,
-            "number_prefix": prefix or "GZ"}
+    return prefix
 
 
 def create_event(session: Session, actor: User, host_id: int, data: Mapping[str, Any],
