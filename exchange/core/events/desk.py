@@ -129,13 +129,43 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
     existing = _ratified_as(session, event, client_key)
     if existing is not None:
         return Ratified(existing, False)
-    deal = None
-    if deal_id is not None:
-        deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
-        if deal is None or deal.event_id != event.id:
-            raise NotFound(Msg("There is no such deal in the queue."))
-        if deal.status is not DealStatus.QUEUED:
-            raise _already_handled(session, deal)
+    deal = _queued_deal(session, event, deal_id) if deal_id is not None else None
+    _refuse_out_of_time(event, now, opened_at, deal)
+    terms = _desk_terms(session, event, data, now)
+    try:
+        # The claim inside the savepoint: if the contract then meets a unique key, the deal
+        # goes back to the queue with it.
+        with session.begin_nested():
+            if deal is not None:
+                existing = _claim(session, event, deal, client_key)
+                if existing is not None:
+                    return Ratified(existing, False)
+            contract, version = _new_contract(session, event, notary, terms, now, client_key)
+    except IntegrityError:
+        # The same form sent twice at once: the other request's contract is the deal.
+        existing = _ratified_as(session, event, client_key)
+        if existing is None:
+            raise
+        return Ratified(existing, False)
+    _sign_at_desk(session, event, notary, contract, version, terms, now)
+    _make_known(session, event, contract, deal, now)
+    return Ratified(contract, True)
+
+
+def _queued_deal(session: Session, event: ExchangeEvent, deal_id: int) -> EventDeal:
+    """The deal DEAL_ID waiting in EVENT's queue; one already handled says how."""
+    deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
+    if deal is None or deal.event_id != event.id:
+        raise NotFound(Msg("There is no such deal in the queue."))
+    if deal.status is not DealStatus.QUEUED:
+        raise _already_handled(session, deal)
+    return deal
+
+
+def _refuse_out_of_time(event: ExchangeEvent, now: datetime, opened_at: datetime | None,
+                        deal: EventDeal | None) -> None:
+    """Refuse a deal the session does not take now. It reached the desk when the desk form
+    was opened (OPENED_AT) or when DEAL was queued, whichever came first."""
     at_desk_since = min(filter(None, (opened_at, deal.submitted_at if deal else None)),
                         default=None)
     if not accepts_deals(event, now, at_desk_since):
@@ -143,6 +173,12 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
         raise ValidationError.single(None, Msg("The session has not started yet.")
                                      if state == "scheduled" else
                                      Msg("The session is over: no more deals are accepted."))
+
+
+def _desk_terms(session: Session, event: ExchangeEvent, data: Mapping[str, Any],
+                now: datetime):
+    """DATA's contract terms, and what the desk adds: every party admitted, the name of each
+    party's representative who signs, the notary's check that no money changes hands."""
     errors = Errors()
     terms = _terms_or_errors(session, data, now, errors)
     if terms is not None:
@@ -156,30 +192,27 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
     if str(data.get("no_money") or "").lower() not in ("1", "true", "on", "yes"):
         errors.add("no_money", Msg("Confirm that no money changes hands in this deal."))
     errors.raise_if_any()
-    try:
-        # The claim inside the savepoint: if the contract then meets a unique key, the deal
-        # goes back to the queue with it.
-        with session.begin_nested():
-            if deal is not None:
-                existing = _claim(session, event, deal, client_key)
-                if existing is not None:
-                    return Ratified(existing, False)
-            contract = Contract(
-                number=next_number(session, f"{event.number_prefix}-{event.held_on.year}",
-                                   width=3),
-                status=ContractStatus.ACTIVE, created_by_id=notary.id, created_at=now,
-                updated_at=now, activated_at=now, event_id=event.id, ratified_at=now,
-                ratified_by_id=notary.id, client_key=client_key or None)
-            version = ContractVersion(number=1, state=VersionState.SIGNED,
-                                      created_by_id=notary.id, created_at=now, frozen_at=now,
-                                      signed_at=now)
-            add_first_version(session, contract, version, terms, now)
-    except IntegrityError:
-        # The same form sent twice at once: the other request's contract is the deal.
-        existing = _ratified_as(session, event, client_key)
-        if existing is None:
-            raise
-        return Ratified(existing, False)
+    return terms
+
+
+def _new_contract(session: Session, event: ExchangeEvent, notary: User, terms, now: datetime,
+                  client_key: str | None) -> tuple[Contract, ContractVersion]:
+    """The contract, in force at once and numbered in the event's series, with its first
+    version, signed."""
+    contract = Contract(
+        number=next_number(session, f"{event.number_prefix}-{event.held_on.year}", width=3),
+        status=ContractStatus.ACTIVE, created_by_id=notary.id, created_at=now,
+        updated_at=now, activated_at=now, event_id=event.id, ratified_at=now,
+        ratified_by_id=notary.id, client_key=client_key or None)
+    version = ContractVersion(number=1, state=VersionState.SIGNED, created_by_id=notary.id,
+                              created_at=now, frozen_at=now, signed_at=now)
+    add_first_version(session, contract, version, terms, now)
+    return contract, version
+
+
+def _sign_at_desk(session: Session, event: ExchangeEvent, notary: User, contract: Contract,
+                  version: ContractVersion, terms, now: datetime) -> None:
+    """Every party's signature, made at the desk by its representative, and the history."""
     for org_id in terms.parties:
         version.signatures.append(Signature(
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
@@ -188,6 +221,11 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
     record_event(session, contract, "ratify", notary, None, now, event=event.name,
                  representatives={str(k): v for k, v in terms.representatives.items()},
                  commitments=[row.terms for row in version.commitments])
+
+
+def _make_known(session: Session, event: ExchangeEvent, contract: Contract,
+                deal: EventDeal | None, now: datetime) -> None:
+    """The queued deal (if any) marked as this contract, the board moved on, the parties told."""
     if deal is not None:
         deal.status, deal.contract_id = DealStatus.RATIFIED, contract.id
     bump_board(session, event)
@@ -195,7 +233,6 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
     tell_parties(session, contract, None, now, f"contract-ratified:{contract.id}",
                  Msg("Contract %(number)s was ratified at %(event)s and is in force.",
                      number=contract.number, event=event.name))
-    return Ratified(contract, True)
 
 
 def submit_deal(session: Session, actor: User, event_id: int, org_id: int,
