@@ -6,13 +6,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exchange.core.errors import Forbidden, Msg, NotFound
-from exchange.core.events.reading import get_event, roles
+from exchange.core.errors import Msg, NotFound
+from exchange.core.events.reading import get_event, require_role
 from exchange.core.events.registration import admitted
 from exchange.core.events.session import bump_board
 from exchange.infra.textsearch import fold
 from models import User
-from models.event import ApplicationStatus, EventAttendee, EventParticipant, ExchangeEvent
+from models.event import (
+    ApplicationStatus,
+    EventAttendee,
+    EventParticipant,
+    ExchangeEvent,
+    StaffRole,
+)
 
 
 def find_attendees(session: Session, event: ExchangeEvent, query: str) -> list[EventAttendee]:
@@ -40,8 +46,7 @@ def check_in(session: Session, actor: User, event_id: int, token: str, now: date
              undo: bool = False) -> EventAttendee:
     """Mark the person with badge TOKEN as in (again: nothing changes), or out with UNDO."""
     event = get_event(session, actor, event_id)
-    if not roles(event, actor):
-        raise Forbidden(Msg("Only the event's staff may do this."))
+    require_role(event, actor, *StaffRole)  # anyone on the staff
     person = attendee_by_token(session, event, token)
     if undo:
         person.checked_in_at = person.checked_in_by_id = None
