@@ -1,7 +1,10 @@
 """Translated labels for the domain's enumerations, shared by templates and forms."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from models import (
                     Category,
@@ -118,6 +121,7 @@ HISTORY_LABELS = {
 }
 
 # ---- exchange events
+from exchange.core.events import SessionState  # noqa: E402
 from models.event import ApplicationStatus, EventStatus, StaffRole  # noqa: E402
 
 EVENT_STATUS_LABELS = {
@@ -139,4 +143,23 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.ADMITTED: _l("admitted"),
     ApplicationStatus.DECLINED: _l("declined"),
     ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+}
+
+
+class SessionStateLabel(NamedTuple):
+    """A session state in words, in the two places it is shown."""
+    status: LazyString  # what the state means: the session, desk and phone pages
+    clock: LazyString   # the heading over the board's big countdown
+
+
+SESSION_STATE_LABELS = {
+    SessionState.SCHEDULED: SessionStateLabel(_l("Not started yet"),
+                                              _l("The session has not started yet")),
+    SessionState.OPEN: SessionStateLabel(_l("Open: deals are being ratified"), _l("Time left")),
+    SessionState.GRACE: SessionStateLabel(
+        _l("Time is up: only deals already at the desk are ratified"),
+        _l("Time is up: the desk finishes the last deals")),
+    SessionState.ENDED: SessionStateLabel(_l("Time is up"), _l("Time is up")),
+    SessionState.CLOSED: SessionStateLabel(_l("Closed: the count is final"),
+                                           _l("The session is closed: the final count")),
 }

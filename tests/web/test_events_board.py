@@ -123,6 +123,13 @@ def test_the_board_page_has_the_countdown_the_gong_and_translated_labels(client,
     assert client.get("/static/js/board.js").status_code == 200
 
 
+def test_every_session_state_has_its_words_on_the_pages_and_the_board():
+    from exchange.http.labels import SESSION_STATE_LABELS
+
+    assert list(SESSION_STATE_LABELS) == list(events.SessionState)
+    assert all(label.status and label.clock for label in SESSION_STATE_LABELS.values())
+
+
 def test_the_board_speaks_polish(client, session, hall, now):
     hall["start"]()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "pl"

@@ -23,7 +23,7 @@ The parts, each a module of this package:
 - ``registration``: applications, admission within the sectors' caps, the listings brought;
 - ``brokers``: the pre-matched list of exchanges, the introductions made;
 - ``door``: check-in and the count of who is in;
-- ``session``: the clock, starting and closing it, the announcement;
+- ``session``: the clock (``SessionState``), starting and closing it, the announcement;
 - ``desk``: ratifying deals into contracts, the queue of phone deals;
 - ``tally``: the count of ratified deals, the live board;
 - ``outcomes``: what became of the deals, the report and its CSV rows.
@@ -87,6 +87,7 @@ from exchange.core.events.registration import (
 )
 from exchange.core.events.session import (
     ANNOUNCEMENT_MAX,
+    SessionState,
     accepts_deals,
     announce,
     close_session,
@@ -125,7 +126,7 @@ __all__ = [
     "add_listing", "admitted", "application_of", "apply", "decide", "event_listings", "in_play",
     "registration_open", "sector_balance", "withdraw_application", "Arrow", "Exchange",
     "introductions", "mark_introduction", "prematching", "attendee_by_token", "check_in",
-    "find_attendees", "presence", "ANNOUNCEMENT_MAX", "accepts_deals", "announce",
+    "find_attendees", "presence", "ANNOUNCEMENT_MAX", "SessionState", "accepts_deals", "announce",
     "close_session", "seconds_left", "session_state", "start_session", "Ratified", "queue",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows",

@@ -33,7 +33,12 @@ from exchange.core.errors import (
 )
 from exchange.core.events.reading import as_list, get_event, require_role
 from exchange.core.events.registration import admitted
-from exchange.core.events.session import accepts_deals, bump_board, session_state
+from exchange.core.events.session import (
+    SessionState,
+    accepts_deals,
+    bump_board,
+    session_state,
+)
 from exchange.core.organizations import get_membership
 from models import Contract, ContractStatus, ContractVersion, Signature, User, VersionState
 from models.base import MAX_ID
@@ -171,7 +176,7 @@ def _refuse_out_of_time(event: ExchangeEvent, now: datetime, opened_at: datetime
     if not accepts_deals(event, now, at_desk_since):
         state = session_state(event, now)
         raise ValidationError.single(None, Msg("The session has not started yet.")
-                                     if state == "scheduled" else
+                                     if state is SessionState.SCHEDULED else
                                      Msg("The session is over: no more deals are accepted."))
 
 

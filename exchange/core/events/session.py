@@ -2,6 +2,7 @@
 it, the moderator's announcement, and whether the desk takes a deal now."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,17 +17,26 @@ from models.event import DealStatus, EventDeal, EventStatus, ExchangeEvent, Staf
 ANNOUNCEMENT_MAX = 300
 
 
-def session_state(event: ExchangeEvent, now: datetime) -> str:
+class SessionState(enum.StrEnum):
+    """Where the session's clock stands; the values are what pages, JSON and board.js read."""
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    GRACE = "grace"  # time is up; deals already at the desk are still ratified
+    ENDED = "ended"  # time is up, the session not closed yet
+    CLOSED = "closed"
+
+
+def session_state(event: ExchangeEvent, now: datetime) -> SessionState:
     """scheduled → open → grace → ended (time is up, not closed yet) → closed."""
     if event.session_closed_at is not None:
-        return "closed"
+        return SessionState.CLOSED
     if event.session_started_at is None:
-        return "scheduled"
+        return SessionState.SCHEDULED
     if now < event.session_ends_at:
-        return "open"
+        return SessionState.OPEN
     if now < event.session_ends_at + timedelta(minutes=event.grace_minutes):
-        return "grace"
-    return "ended"
+        return SessionState.GRACE
+    return SessionState.ENDED
 
 
 def seconds_left(event: ExchangeEvent, now: datetime) -> int:
@@ -96,5 +106,6 @@ def announce(session: Session, actor: User, event_id: int, text: Any, now: datet
 def accepts_deals(event: ExchangeEvent, now: datetime, at_desk_since: datetime | None) -> bool:
     """Open, or in the grace period for a deal that reached the desk before the end."""
     state = session_state(event, now)
-    return state == "open" or (state == "grace" and at_desk_since is not None
-                               and at_desk_since <= event.session_ends_at)
+    return state is SessionState.OPEN or (state is SessionState.GRACE
+                                          and at_desk_since is not None
+                                          and at_desk_since <= event.session_ends_at)

@@ -25,7 +25,7 @@ from exchange.core.errors import NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.http.labels import CATEGORY_LABELS, SECTOR_LABELS
+from exchange.http.labels import CATEGORY_LABELS, SECTOR_LABELS, SESSION_STATE_LABELS
 from exchange.web.events.blueprint import bp
 from models import Category, Sector
 from models.base import MAX_ID
@@ -149,13 +149,8 @@ def board(event_id: int):
 
 
 def _state_labels() -> dict[str, str]:
-    return {
-        "scheduled": gettext("The session has not started yet"),
-        "open": gettext("Time left"),
-        "grace": gettext("Time is up: the desk finishes the last deals"),
-        "ended": gettext("Time is up"),
-        "closed": gettext("The session is closed: the final count"),
-    }
+    """The heading over the countdown in each session state, in the reader's language."""
+    return {state.value: str(label.clock) for state, label in SESSION_STATE_LABELS.items()}
 
 
 @bp.route("/<int:event_id>/board.json")

@@ -28,6 +28,7 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
+from exchange.http.labels import SESSION_STATE_LABELS
 from exchange.infra.textsearch import fold
 from exchange.web.contracts import render_printable
 from exchange.web.events.blueprint import bp
@@ -37,13 +38,7 @@ from exchange.http.unit import unit_of_work
 from models import Category, Contract, ListingKind, Organization, Unit
 from models.event import DealStatus, EventDeal, StaffRole
 
-STATE_LABELS = {
-    "scheduled": _l("Not started yet"),
-    "open": _l("Open: deals are being ratified"),
-    "grace": _l("Time is up: only deals already at the desk are ratified"),
-    "ended": _l("Time is up"),
-    "closed": _l("Closed: the count is final"),
-}
+STATE_LABELS = {state: label.status for state, label in SESSION_STATE_LABELS.items()}
 DEAL_STATUS_LABELS = {
     DealStatus.QUEUED: _l("waiting at the notary desk"),
     DealStatus.RATIFIED: _l("ratified"),
