@@ -3,7 +3,7 @@
 - ``setup``: before the event: creating and publishing it, registration and admission,
   staff, the brokers' pre-matching list;
 - ``floor``: on the day: the door (check-in, badges), the session clock, the notary desk
-  and the participants' phone deals;
+  and the participants' phone deals (the deal form both fill in is ``deal_form``);
 - ``board``: the live board for the projector and phones, with its JSON;
 - ``report``: after it: the report with charts, its CSV export.
 
