@@ -205,6 +205,14 @@ def test_the_desk_ratifies_a_two_party_deal_and_prints_it(client, session, open_
     assert count_contracts(session) == 1
 
 
+def test_the_desk_page_tells_desk_js_the_core_s_limits(client, open_hall):
+    from exchange.core.contracts import MAX_COMMITMENTS, MAX_PARTIES
+
+    login_as(client, open_hall["notary"])
+    page = client.get(desk_url(open_hall)).get_data(as_text=True)
+    assert f'data-max-rows="{MAX_COMMITMENTS}" data-max-parties="{MAX_PARTIES}"' in page
+
+
 def test_the_desk_answers_fetch_with_json_and_one_contract_per_key(client, session, open_hall):
     hall = open_hall
     login_as(client, hall["notary"])

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from exchange.core import events as core
+from exchange.core.contracts import MAX_COMMITMENTS, MAX_PARTIES
 from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.http import access
 from exchange.http.clock import utcnow
@@ -207,6 +208,7 @@ def _desk_page(form: DealForm, status: int = 200):
     return _page("events/desk.html", state=state, seconds_left=core.seconds_left(g.event, now),
                  queued=queued, names=names, recent=recent, fresh=not (form.errors or
                                                                     form.deal_id),
+                 max_rows=MAX_COMMITMENTS, max_parties=MAX_PARTIES,  # what desk.js may add
                  **form_context(form)), status
 
 
