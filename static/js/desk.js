@@ -26,8 +26,9 @@ function desk(form) {
   const msg = messages(form);
   const listings = parseJSON(form.getAttribute("data-listings"), []);
   const values = parseJSON(form.getAttribute("data-values"), {});
-  const maxRows = parseInt(form.getAttribute("data-max-rows"), 10) || 30;
-  const maxParties = parseInt(form.getAttribute("data-max-parties"), 10) || 8;
+  // The core's limits (contracts.MAX_COMMITMENTS, MAX_PARTIES), as the page was given them.
+  const maxRows = parseInt(form.getAttribute("data-max-rows"), 10);
+  const maxParties = parseInt(form.getAttribute("data-max-parties"), 10);
   const rowsBox = $("desk-rows");
   const slotsBox = $("party-slots");
   const button = $("ratify");
