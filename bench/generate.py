@@ -564,7 +564,7 @@ def fingerprint(listings: int, organizations: int, seed: int) -> dict:
     return {
         "listings": listings, "organizations": organizations, "seed": seed,
         "generator": _digest(Path(__file__).resolve()),
-        "textsearch": _digest(ROOT / "exchange" / "textsearch.py"),
+        "textsearch": _digest(ROOT / "exchange" / "infra" / "textsearch.py"),
         "simplemma": getattr(simplemma, "__version__", "?"),
         "migrations": _digest(*sorted((ROOT / "migrations" / "versions").glob("*.py"))),
     }
