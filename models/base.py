@@ -22,6 +22,17 @@ NAMING_CONVENTION = {
 MAX_ID = 2**31 - 1
 
 
+def get_by_id(session, model, row_id: int):
+    """SESSION's MODEL row ROW_ID, or None; an id no INTEGER column holds is no row (PostgreSQL
+    would refuse to compare it, SQLite would overflow)."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def storable_ids(ids) -> list[int]:
+    """The ids among IDS that an INTEGER primary key can hold (for `IN (...)`)."""
+    return [i for i in ids if 0 < i <= MAX_ID]
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every database (SQLite stores no zone)."""
 

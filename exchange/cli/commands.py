@@ -16,7 +16,7 @@ from exchange.core.errors import ValidationError
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.unit import unit_of_work
-from models.base import MAX_ID
+from models.base import get_by_id
 
 
 def _fail_with(error: ValidationError) -> None:
@@ -182,7 +182,7 @@ def matching_export_command(fmt: str, clearing: bool, event_id: int | None,
 
     listings = None
     if event_id is not None:
-        event = db.session.get(ExchangeEvent, event_id) if 0 < event_id <= MAX_ID else None
+        event = get_by_id(db.session, ExchangeEvent, event_id)
         if event is None:
             raise click.ClickException(f"There is no event {event_id}.")
         listings = event_listings(db.session, event)

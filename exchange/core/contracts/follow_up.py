@@ -22,7 +22,7 @@ from models import (
     ContractStatus,
     User,
 )
-from models.base import MAX_ID
+from models.base import get_by_id
 from models.contract import SETTLED_COMMITMENTS
 
 # Follow-up, as organisers do it (DOMAIN.md, "After the deal").
@@ -46,7 +46,7 @@ def answer_check_in(session: Session, actor: User, org_id: int, check_in_id: int
                     answer: str, now: datetime) -> CheckIn:
     """A party's one-click answer to a follow-up question: done, ongoing, no contact, not
     feasible."""
-    check_in = session.get(CheckIn, check_in_id) if 0 < check_in_id <= MAX_ID else None
+    check_in = get_by_id(session, CheckIn, check_in_id)
     if check_in is None or check_in.organization_id != org_id:
         raise NotFound(Msg("Contract not found."))
     contract = get_contract(session, actor, check_in.contract_id)

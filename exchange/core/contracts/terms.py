@@ -12,7 +12,7 @@ from exchange.core.errors import Errors, Msg, clean_choice, clean_date, clean_nu
 from exchange.core.listings import PUBLIC_STATUSES
 from exchange.core.money import refuse_money
 from models import Category, Listing, ListingKind, Organization, Unit, ValueDefault
-from models.base import MAX_ID
+from models.base import get_by_id, storable_ids
 
 WHAT_MAX = 300
 NOTE_MAX = 5000
@@ -77,7 +77,7 @@ def _clean_parties(session: Session, values: Any, errors: Errors
         if org_id not in parties:
             parties.append(org_id)
     found = {o.id: o for o in session.scalars(
-        select(Organization).where(Organization.id.in_([p for p in parties if 0 < p <= MAX_ID])))}
+        select(Organization).where(Organization.id.in_(storable_ids(parties))))}
     if any(p not in found for p in parties):
         errors.add("parties", Msg("Organization not found."))
     if len(parties) < 2:
@@ -182,7 +182,7 @@ def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id:
     except (TypeError, ValueError, OverflowError):
         errors.add(field, Msg("Not a valid choice."))
         return None
-    listing = session.get(Listing, listing_id) if 0 < listing_id <= MAX_ID else None
+    listing = get_by_id(session, Listing, listing_id)
     if listing is not None and listing.status not in PUBLIC_STATUSES \
             and listing.organization_id != acting_org:
         listing = None

@@ -41,7 +41,7 @@ from exchange.core.events.session import (
 )
 from exchange.core.organizations import get_membership
 from models import Contract, ContractStatus, ContractVersion, Signature, User, VersionState
-from models.base import MAX_ID
+from models.base import get_by_id
 from models.event import DealStatus, EventDeal, ExchangeEvent, StaffRole
 
 
@@ -159,7 +159,7 @@ def ratify_deal(session: Session, notary: User, event_id: int, data: Mapping[str
 
 def _queued_deal(session: Session, event: ExchangeEvent, deal_id: int) -> EventDeal:
     """The deal DEAL_ID waiting in EVENT's queue; one already handled says how."""
-    deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
+    deal = get_by_id(session, EventDeal, deal_id)
     if deal is None or deal.event_id != event.id:
         raise NotFound(Msg("There is no such deal in the queue."))
     if deal.status is not DealStatus.QUEUED:
@@ -285,7 +285,7 @@ def reject_deal(session: Session, notary: User, event_id: int, deal_id: int, not
                 now: datetime) -> EventDeal:
     event = get_event(session, notary, event_id)
     require_role(event, notary, StaffRole.NOTARY)
-    deal = session.get(EventDeal, deal_id) if 0 < deal_id <= MAX_ID else None
+    deal = get_by_id(session, EventDeal, deal_id)
     if deal is None or deal.event_id != event.id or deal.status is not DealStatus.QUEUED:
         raise NotFound(Msg("There is no such deal in the queue."))
     errors = Errors()

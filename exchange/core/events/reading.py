@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from exchange.core.errors import Forbidden, Msg, NotFound
 from exchange.core.organizations import memberships_of
 from models import Organization, User
-from models.base import MAX_ID
+from models.base import get_by_id
 from models.event import EventStaff, EventStatus, ExchangeEvent, StaffRole
 
 
 def get_event(session: Session, actor: User | None, event_id: int) -> ExchangeEvent:
     """The event, if ACTOR may see it: a published one, or a draft of which they are staff."""
-    event = session.get(ExchangeEvent, event_id) if 0 < event_id <= MAX_ID else None
+    event = get_by_id(session, ExchangeEvent, event_id)
     if event is None or (event.status is EventStatus.DRAFT
                          and not (actor is not None and (event.roles_of(actor.id)
                                                          or actor.is_admin))):

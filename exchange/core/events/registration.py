@@ -16,7 +16,7 @@ from exchange.core.money import refuse_money
 from exchange.core.notifications import notify
 from exchange.core.organizations import get_membership
 from models import Listing, ListingStatus, Membership, Sector, User
-from models.base import MAX_ID
+from models.base import storable_ids
 from models.event import (
     ApplicationStatus,
     EventAttendee,
@@ -103,7 +103,7 @@ def _own_open_listings(session: Session, event: ExchangeEvent, org_id: int, valu
         except (TypeError, ValueError, OverflowError):
             errors.add("listing_ids", Msg("Not a valid choice."))
     found = {x.id: x for x in session.scalars(select(Listing).where(
-        Listing.id.in_([i for i in ids if 0 < i <= MAX_ID]),
+        Listing.id.in_(storable_ids(ids)),
         Listing.organization_id == org_id, Listing.status == ListingStatus.OPEN))}
     chosen = []
     for listing_id in ids:
