@@ -69,7 +69,8 @@ class UserSession(Base):
 
 
 class LoginLink(Base):
-    """A link e-mailed to log in once without the password, for a short time."""
+    """A link e-mailed to log in once without the password, or to set a new password once,
+    for a short time; its PURPOSE says which, and a link serves that purpose only."""
 
     __tablename__ = "login_link"
 
@@ -79,6 +80,8 @@ class LoginLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "login" (log in once) or "reset" (set a new password once).
+    purpose: Mapped[str] = mapped_column(String(16), default="login", server_default="login")
 
     def __repr__(self) -> str:
         return f"<LoginLink {self.id} user={self.user_id}{' used' if self.used_at else ''}>"

@@ -224,6 +224,12 @@ def change_password(session: Session, user: User, *, current: str | None, new: s
     if not errors and verify_password(user, new):
         errors.add("new_password", Msg("The new password must differ from the current one."))
     errors.raise_if_any()
+    set_password(session, user, new, now)
+
+
+def set_password(session: Session, user: User, new: str, now: datetime) -> None:
+    """Store NEW (already checked) as USER's password and end every session of theirs: a
+    stolen session, or one opened with the old password, does not outlive it."""
     user.password_hash = hash_password(new)
     user.password_changed_at = now
     user.session_token = new_session_token()

@@ -1,4 +1,5 @@
-"""Login sessions kept on the server, and one-time login links sent by e-mail.
+"""Login sessions kept on the server, and one-time links sent by e-mail (to log in, or to
+set a new password: see exchange/core/password_reset.py).
 
 A login session's id is ``<user's session_token>.<secret>``: the cookie (and the remember-me
 cookie) carries it, the database keeps only a hash of the secret. Logging out revokes that
@@ -20,6 +21,9 @@ from models import LoginLink, User, UserSession
 
 SESSION_LIFETIME = timedelta(days=30)
 LINK_LIFETIME = timedelta(hours=1)
+# What an e-mailed link does: log its owner in once, or let them set a new password once.
+LOGIN = "login"
+RESET = "reset"
 # After a login by link, a new password may be set without the forgotten one this long.
 NEW_PASSWORD_AFTER_LINK = timedelta(minutes=15)
 # Longer than any id this module makes; a longer cookie value is not worth a query.
@@ -77,9 +81,10 @@ def logged_in_by_link(link_login_at: datetime | None, now: datetime) -> bool:
         <= NEW_PASSWORD_AFTER_LINK
 
 
-def issue_login_link(session: Session, user: User | None, now: datetime, *,
-                     lifetime: timedelta = LINK_LIFETIME) -> str | None:
-    """Make a one-time login link for USER; return its secret, or None for no active USER.
+def issue_link(session: Session, user: User | None, now: datetime, *, purpose: str = LOGIN,
+               lifetime: timedelta = LINK_LIFETIME) -> str | None:
+    """Make a one-time link of PURPOSE (LOGIN or RESET) for USER; return its secret, or None
+    for no active USER.
 
     The caller answers the same whether or not there was an account. Links sent earlier
     stay valid until they expire: whoever asks for links to someone else's address only
@@ -91,15 +96,40 @@ def issue_login_link(session: Session, user: User | None, now: datetime, *,
                                             LoginLink.expires_at <= now))
     secret = secrets.token_urlsafe(32)
     session.add(LoginLink(user_id=user.id, token_hash=_hash(secret), created_at=now,
-                          expires_at=now + lifetime))
+                          expires_at=now + lifetime, purpose=purpose))
     session.flush()
     return secret
 
 
+def issue_login_link(session: Session, user: User | None, now: datetime, *,
+                     lifetime: timedelta = LINK_LIFETIME) -> str | None:
+    """Make a one-time login link for USER (see issue_link)."""
+    return issue_link(session, user, now, purpose=LOGIN, lifetime=lifetime)
+
+
+def find_link(session: Session, secret: str, purpose: str) -> tuple[LoginLink | None, User | None]:
+    """The link of PURPOSE whose secret SECRET is, and its user (Nones when there is none): a
+    link made for another purpose is not found."""
+    if not isinstance(secret, str) or len(secret) > _MAX_ID_LENGTH:
+        return None, None
+    link = session.scalar(select(LoginLink).where(LoginLink.token_hash == _hash(secret),
+                                                  LoginLink.purpose == purpose))
+    return link, session.get(User, link.user_id) if link is not None else None
+
+
+def spend_link(session: Session, secret: str, purpose: str, now: datetime) -> bool:
+    """Mark the live link of PURPOSE SECRET used; say whether this call was the one that did.
+
+    A conditional update, so two requests racing with one link cannot both win."""
+    spent = session.execute(update(LoginLink).where(
+        LoginLink.token_hash == _hash(secret), LoginLink.purpose == purpose,
+        LoginLink.used_at.is_(None), LoginLink.expires_at > now).values(used_at=now))
+    return spent.rowcount == 1
+
+
 def check_login_link(session: Session, secret: str, now: datetime) -> User:
     """The user the login link SECRET would log in; say why it would not."""
-    link = session.scalar(select(LoginLink).where(LoginLink.token_hash == _hash(secret or "")))
-    user = session.get(User, link.user_id) if link is not None else None
+    link, user = find_link(session, secret, LOGIN)
     if link is None or user is None:
         raise NotFound(Msg("This login link is not valid. Check that the whole address was "
                            "copied, or ask for a new link."))
@@ -117,11 +147,7 @@ def check_login_link(session: Session, secret: str, now: datetime) -> User:
 def use_login_link(session: Session, secret: str, now: datetime) -> User:
     """Spend the login link SECRET once and return its user; a second use is refused."""
     user = check_login_link(session, secret, now)
-    # A conditional update, so two requests racing with one link cannot both win.
-    spent = session.execute(update(LoginLink).where(
-        LoginLink.token_hash == _hash(secret), LoginLink.used_at.is_(None),
-        LoginLink.expires_at > now).values(used_at=now))
-    if spent.rowcount != 1:
+    if not spend_link(session, secret, LOGIN, now):
         raise ValidationError.single(None, Msg("This login link has already been used. Each "
                                                "link works once: ask for a new one."))
     return user
