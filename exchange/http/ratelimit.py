@@ -20,8 +20,8 @@ from exchange.core.errors import ValidationError
 
 LOGIN = "login"          # per e-mail address: the web login and POST /api/v1/tokens
 PASSWORD = "password"    # per user: the password typed again to sign or to change it
-LINK_EMAIL = "link-email"  # login links asked for, per e-mail address
-LINK_IP = "link-ip"        # login links asked for, per client address
+LINK_EMAIL = "link-email"  # login and password reset links asked for, per e-mail address
+LINK_IP = "link-ip"        # login and password reset links asked for, per client address
 
 
 class RateLimited(Exception):
@@ -79,6 +79,12 @@ class Attempts:
             attempt.give_back()
             raise
         attempt.give_back()
+
+    def clear(self, limit: str, kind: str, key: object) -> None:
+        """Forget every attempt of KIND counted for KEY in the current window (e.g. failed
+        logins of an address whose owner has just proved it is theirs); other keys keep
+        theirs."""
+        self._window.clear(parse(limit), kind, str(key))
 
     def reset(self) -> None:
         self.storage.reset()

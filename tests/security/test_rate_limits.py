@@ -126,6 +126,24 @@ def test_simultaneous_guesses_get_no_more_tries_than_the_limit(app, make_user):
     assert sorted(statuses) == [401] * 5 + [429] * (guesses - 5)
 
 
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_one_key_can_be_cleared_and_the_others_keep_their_counts(request, store):
+    from exchange.http.ratelimit import LOGIN, Attempts, RateLimited
+
+    attempts = Attempts("memory://" if store == "memory" else request.getfixturevalue("redis_uri"))
+    for key in ("anna@example.org", "jan@example.org"):
+        for _ in range(2):
+            attempts.take("2 per 5 minutes", LOGIN, key)
+    attempts.clear("2 per 5 minutes", LOGIN, "anna@example.org")
+    for _ in range(2):
+        attempts.take("2 per 5 minutes", LOGIN, "anna@example.org")
+    with pytest.raises(RateLimited):
+        attempts.take("2 per 5 minutes", LOGIN, "anna@example.org")
+    with pytest.raises(RateLimited):
+        attempts.take("2 per 5 minutes", LOGIN, "jan@example.org")
+    attempts.clear("2 per 5 minutes", LOGIN, "nobody@example.org")  # nothing counted: no harm
+
+
 # ---------------------------------------------------------------------------- passwords again
 
 @pytest.fixture
@@ -228,3 +246,4 @@ def test_a_locked_out_owner_gets_in_with_an_emailed_link(worker, tmp_path, make_
     link = next(word for word in mail.get_content().split() if "/login/link/" in word)
     assert owner.post(urlsplit(link).path).status_code == 302
     assert owner.get("/account").status_code == 200  # at once: the clock never moved
+
