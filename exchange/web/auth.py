@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -26,14 +26,20 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from exchange.core import accounts, logins, tokens
 from exchange.core.errors import DomainError, NotFound
-from exchange.http import access, ratelimit
+from exchange.http import access
 from exchange.http.clock import utcnow
-from exchange.http.extensions import attempts, db
+from exchange.http.extensions import db
 from exchange.http.i18n import reader_language, select_locale, translate
-from exchange.http.passwords import login_attempt, password_check, rate_limited_message
+from exchange.http.passwords import (
+    link_asked,
+    login_attempt,
+    password_check,
+    rate_limited_message,
+)
 from exchange.http.ratelimit import RateLimited
 from exchange.http.urls import external_url, safe_next
 from exchange.http.unit import unit_of_work
+from exchange.web.sessions import clear_session, limited_page, start_session
 from exchange.web.util import mail_now, save
 
 bp = Blueprint("auth", __name__)
@@ -95,40 +101,12 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-def _clear_session() -> None:
-    """Forget everything in the session but the language the visitor chose."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-
-
-def _start_session(user, *, remember: bool = False, by_link: bool = False) -> None:
-    """Log USER in on a fresh session, recorded on the server so that logging out ends it."""
-    _clear_session()
-    with unit_of_work():
-        user.login_id = logins.start_session(db.session, user, utcnow(),
-                                             lifetime=current_app.config["SESSION_LIFETIME"])
-    login_user(user, remember=remember)
-    session["login_at"] = utcnow().isoformat()
-    if by_link:
-        session["link_login_at"] = session["login_at"]
-
-
 def _logged_in_by_link() -> bool:
     try:
         at = datetime.fromisoformat(session.get("link_login_at", ""))
     except ValueError:
         return False
     return logins.logged_in_by_link(at, utcnow())
-
-
-def _limited_page(limited: RateLimited, field, template: str, **context):
-    """TEMPLATE again with the wait told at FIELD: 429, with Retry-After."""
-    field.errors = [rate_limited_message(limited)]
-    response = make_response(render_template(template, **context), 429)
-    response.headers["Retry-After"] = str(limited.retry_after)
-    return response
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -188,7 +166,7 @@ def confirm_registration(secret: str):
         if request.method == "POST" and form.validate():
             with unit_of_work():
                 user = accounts.confirm_registration(db.session, secret, utcnow())
-            _start_session(user)
+            start_session(user)
             flash(gettext("Welcome, %(name)s! Your account is ready. Now register your "
                           "organization or ask its owner to add you.", name=user.name),
                   "success")
@@ -212,8 +190,8 @@ def login():
             attempt = login_attempt(form.email.data)
         except RateLimited as limited:
             # Even the right password waits now; the owner can still come in by e-mail.
-            return _limited_page(limited, form.password, "auth/login.html", form=form,
-                                 offer_link=True)
+            return limited_page(limited, form.password, "auth/login.html", form=form,
+                                offer_link=True)
         with unit_of_work():  # a failed login writes nothing
             user = accounts.authenticate(db.session, email=form.email.data,
                                          password=form.password.data, now=utcnow())
@@ -222,7 +200,7 @@ def login():
                                             "deactivated.")]
             return render_template("auth/login.html", form=form), 401
         attempt.give_back()
-        _start_session(user, remember=form.remember.data)
+        start_session(user, remember=form.remember.data)
         return redirect(safe_next())
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -236,7 +214,7 @@ def logout():
         # replayed, open nothing; the user's other devices stay logged in.
         with unit_of_work():
             logins.end_session(db.session, login_id, utcnow())
-    _clear_session()
+    clear_session()
     logout_user()  # after clearing: it asks for the remember-me cookie to be deleted
     flash(gettext("You have logged out."), "success")
     return redirect(url_for("main.index"))
@@ -265,12 +243,9 @@ def request_login_link():
         return render_template("auth/login_link.html", form=form), 422 if form.errors else 200
     config = current_app.config
     try:
-        attempts().take(config["LOGIN_LINK_LIMIT_PER_IP"], ratelimit.LINK_IP,
-                        request.remote_addr or "")
-        attempts().take(config["LOGIN_LINK_LIMIT_PER_EMAIL"], ratelimit.LINK_EMAIL,
-                        accounts.normalise_email(form.email.data))
+        link_asked(form.email.data, request.remote_addr or "")
     except RateLimited as limited:
-        return _limited_page(limited, form.email, "auth/login_link.html", form=form)
+        return limited_page(limited, form.email, "auth/login_link.html", form=form)
     user = accounts.find_user_by_email(db.session, form.email.data)
     with unit_of_work():
         secret = logins.issue_login_link(db.session, user, utcnow(),
@@ -295,7 +270,7 @@ def login_by_link(secret: str):
         if request.method == "POST" and form.validate_on_submit():
             with unit_of_work():
                 user = logins.use_login_link(db.session, secret, utcnow())
-            _start_session(user, by_link=True)
+            start_session(user, by_link=True)
             flash(gettext("You are logged in. If you do not remember your password, set a "
                           "new one below: for 15 minutes the current one is not asked."),
                   "success")
@@ -346,7 +321,7 @@ def account():
                 return response
             if changed:
                 # Every session of the user ended; log this one in again.
-                _start_session(user)
+                start_session(user)
                 flash(gettext("Your password is changed. You were logged out everywhere "
                               "else."), "success")
                 return redirect(url_for("auth.account"))

@@ -1,14 +1,18 @@
-"""Small helpers shared by the web blueprints: forms' units of work, e-mail to an address."""
+"""Small helpers shared by the web blueprints: forms' units of work, e-mail to an address
+(``mail_now`` lives in exchange/http/mailing.py, which the API uses too)."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Response, abort, current_app, flash
+from flask import abort, flash
 
 from exchange.core.errors import Conflict, NotFound, ValidationError
 from exchange.http.i18n import apply_errors, translate
+from exchange.http.mailing import mail_now
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url
+
+__all__ = ["act", "invitation_to_register", "mail_now", "save"]
 
 
 def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
@@ -45,39 +49,6 @@ def act(action: Callable[[], Any]) -> bool:
         flash(translate(error.message), "error")
         return False
     return True
-
-
-def mail_now(to: str, subject: str, body: str, *, after: Response | None = None) -> None:
-    """E-mail an address in the current language, once the unit of work was committed: at
-    once, or once the response AFTER has gone (so the answer takes as long either way).
-
-    For mail to an address that may have no account (the notification job mails only
-    accounts). A failure is logged and never shown: the answer must not differ with the
-    address."""
-    from flask_babel import get_locale
-
-    from exchange.http.clock import utcnow
-    from exchange.infra.mail import Mail, MailError, build_message, mailer_from_config
-
-    app_name = current_app.config.get("APP_NAME", "Giełda")
-    mail = Mail(to=to, subject=f"{app_name}: {subject}", body=body.rstrip() + "\n",
-                language=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
-    mailer = mailer_from_config(current_app.config, current_app.instance_path)
-    message = build_message(mail, mailer.sender, utcnow())
-    log = current_app.logger
-
-    def send() -> None:
-        try:
-            mailer.send(message)
-        except MailError:
-            log.exception("mail to a visitor's address not sent")
-        finally:
-            mailer.close()
-
-    if after is None:
-        send()
-    else:
-        after.call_on_close(send)
 
 
 def invitation_to_register() -> str:
