@@ -30,11 +30,12 @@ def register_blueprints(app: Flask) -> None:
         main,
         notifications,
         organizations,
+        password_reset,
         proposals,
     )
 
-    for module in (main, auth, organizations, listings, proposals, contracts, events,
-                   notifications, admin):
+    for module in (main, auth, password_reset, organizations, listings, proposals, contracts,
+                   events, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

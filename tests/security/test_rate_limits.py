@@ -3,6 +3,7 @@ the API together, wrong passwords typed again per user, in the Redis every worke
 from __future__ import annotations
 
 import json
+import re
 import os
 from datetime import timedelta
 
@@ -247,3 +248,25 @@ def test_a_locked_out_owner_gets_in_with_an_emailed_link(worker, tmp_path, make_
     assert owner.post(urlsplit(link).path).status_code == 302
     assert owner.get("/account").status_code == 200  # at once: the clock never moved
 
+
+def test_a_locked_out_owner_sets_a_new_password_and_the_lock_is_lifted_everywhere(
+        worker, tmp_path, make_user):
+    from email import message_from_bytes, policy
+
+    from exchange.infra.mail import read_outbox
+
+    make_user("anna@example.org")
+    attacker, owner = worker(), worker()
+    owner.application.config["MAIL_OUTBOX"] = str(tmp_path)
+    for _ in range(5):
+        web_login(attacker, "guess")
+    assert web_login(owner, TEST_PASSWORD).status_code == 429
+    owner.post("/password/reset", data={"email": "anna@example.org"}, buffered=True).close()
+    [path] = read_outbox(tmp_path)
+    mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+    link = re.search(r"/password/reset/\S+", mail.get_content()).group(0)
+    assert owner.post(link, data={"new_password": "a new long passphrase",
+                                  "confirm": "a new long passphrase"}).status_code == 302
+    # The counters live in the shared Redis: the other worker lets the owner in too.
+    assert web_login(attacker, "a new long passphrase").status_code == 302
+    assert api_login(attacker, "a new long passphrase").status_code == 201

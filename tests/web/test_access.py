@@ -82,6 +82,13 @@ MATRIX = {
         "email": "nobody@example.org"}, everyone(302)),
     ("auth.login_by_link", "GET"): (lambda w: "/login/link/unknown", None, everyone(404)),
     ("auth.login_by_link", "POST"): (lambda w: "/login/link/unknown", None, everyone(404)),
+    ("password.request_reset", "GET"): (lambda w: "/password/reset", None, PUBLIC),
+    ("password.request_reset", "POST"): (lambda w: "/password/reset", lambda w: {
+        "email": "nobody@example.org"}, everyone(302)),
+    ("password.reset", "GET"): (lambda w: "/password/reset/unknown", None, everyone(404)),
+    ("password.reset", "POST"): (lambda w: "/password/reset/unknown", lambda w: {
+        "new_password": "a new long passphrase", "confirm": "a new long passphrase"},
+        everyone(404)),
     ("auth.account", "GET"): (lambda w: "/account", None, USER),
     ("auth.account", "POST"): (lambda w: "/account", lambda w: {
         "profile-name": "Nowe imię", "profile-locale": "en"},
