@@ -3,7 +3,14 @@
 Its blueprint is in exchange/api/base.py; importing this package adds every endpoint to it."""
 from __future__ import annotations
 
-from exchange.api import contracts, listings, openapi, organizations, tokens  # noqa: F401 (routes)
+from exchange.api import (  # noqa: F401 (routes)
+    contracts,
+    listings,
+    openapi,
+    organizations,
+    passwords,
+    tokens,
+)
 from exchange.api.base import bp
 
 __all__ = ["bp"]

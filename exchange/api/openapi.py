@@ -141,6 +141,19 @@ PATHS = {
                     "items": {"type": "array", "items": _ref("Token")}}}, "Your tokens"),
                     "401": ERROR}},
     },
+    "/password-reset": {"post": {
+        "summary": "Forgot your password? Have a link to set a new one e-mailed",
+        "description": "The answer is the same whether or not the address has an account; "
+                       "if it has an active one, a link that works once, within an hour, is "
+                       "e-mailed to it. Counted with the login links per address and per "
+                       "client; past the limit the answer is 429 with Retry-After.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False, "required": ["email"],
+            "properties": {"email": {"type": "string", "maxLength": 254}}}}}},
+        "responses": {"202": _json({"type": "object", "required": ["message"], "properties": {
+            "message": {"type": "string"}}}, "Asked; the message says what happens next"),
+            "400": ERROR, "422": ERROR,
+            "429": {**ERROR, "headers": {"Retry-After": {"schema": {"type": "integer"}}}}}}},
     "/tokens/{id}": {"delete": {
         "summary": "Revoke one of your tokens", "security": SECURED, "parameters": [ID_PARAMETER],
         "responses": {"204": {"description": "Revoked"}, "401": ERROR, "404": ERROR}}},

@@ -186,6 +186,8 @@ MATRIX = {
     ("api.issue", "POST"): (lambda w: "/api/v1/tokens", lambda w: {
         "email": "member@example.org", "password": "wrong"}, everyone(401)),
     ("api.mine", "GET"): (lambda w: "/api/v1/tokens", None, TOKEN),
+    ("api.password_reset", "POST"): (lambda w: "/api/v1/password-reset", lambda w: {
+        "email": "nobody@example.org"}, everyone(202)),
     ("api.revoke", "DELETE"): (lambda w: f"/api/v1/tokens/{w.member_token_id}", None, OWN_TOKEN),
     ("api.listings", "GET"): (lambda w: "/api/v1/listings?q=sala", None, API_READ),
     ("api.listing", "GET"): (lambda w: f"/api/v1/listings/{w.listing.id}", None, API_READ),
