@@ -76,7 +76,9 @@ def reset(secret: str):
                 user = password_reset.reset_password(db.session, secret,
                                                      new=form.new_password.data, now=utcnow())
             return _logged_in(user)
-        status = 422 if form.errors else 200
+        if form.errors:
+            _tell_password_problems(form, user)
+            status = 422
     except NotFound as error:
         status, problem = 404, translate(error.message)
     except ValidationError as error:
@@ -89,6 +91,14 @@ def reset(secret: str):
                                              problem=problem, user=user), status)
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret is in this page's address
     return response
+
+
+def _tell_password_problems(form, user) -> None:
+    """A form refused for its repeat also says what is wrong with the password itself, so
+    that one more try can fix both."""
+    if form.new_password.data and not form.new_password.errors:
+        form.new_password.errors = [translate(problem) for problem in accounts.password_problems(
+            form.new_password.data, user_inputs=[user.email, user.name])]
 
 
 def _logged_in(user):

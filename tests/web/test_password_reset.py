@@ -122,6 +122,16 @@ def test_errors_are_shown_next_to_the_fields_and_the_link_still_works(
     assert new_password(client, path).status_code == 302
 
 
+def test_a_short_password_and_a_wrong_repeat_are_both_told_at_once(client, make_user, outbox):
+    make_user("anna@example.org")
+    ask(client, "anna@example.org")
+    refused = new_password(client, reset_path(outbox()[0]), "short", "shorter")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert re.search(r'id="new_password-error">Use at least 10 characters\.<', page)
+    assert re.search(r'id="confirm-error">The passwords do not match\.<', page)
+
+
 def test_an_expired_or_unknown_link_says_why_and_offers_a_new_one(client, clock, make_user,
                                                                   outbox):
     make_user("anna@example.org")
