@@ -2,10 +2,13 @@
 sent from a request of the web or of the API."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 
 from exchange.http.clock import utcnow
+from exchange.http.i18n import reader_language
 from exchange.infra.mail import Mail, MailError, build_message, mailer_from_config
 
 
@@ -35,3 +38,15 @@ def mail_now(to: str, subject: str, body: str, *, after: Response | None = None)
         send()
     else:
         after.call_on_close(send)
+
+
+def mail_user(user: Any, subject: Any, paragraphs: list[Any], *,
+              after: Response | None = None) -> None:
+    """E-mail USER in their own language (not the visitor's): a greeting, then PARAGRAPHS.
+
+    SUBJECT and PARAGRAPHS are lazy strings (lazy_gettext), translated here, in that
+    language; a link is a plain string."""
+    with force_locale(reader_language(user)):
+        mail_now(user.email, str(subject), "\n\n".join(
+            [gettext("Hello %(name)s,", name=user.name)] + [str(p) for p in paragraphs]),
+            after=after)

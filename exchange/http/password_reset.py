@@ -4,13 +4,12 @@ account's language once the answer has gone."""
 from __future__ import annotations
 
 from flask import Response, current_app, request
-from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 from exchange.core import accounts, password_reset
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.http.i18n import reader_language
-from exchange.http.mailing import mail_now
+from exchange.http.mailing import mail_user
 from exchange.http.passwords import link_asked
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url
@@ -33,12 +32,10 @@ def ask_for_reset_link(email: str, response: Response) -> None:
 
 def _mail_reset_link(user, link: str, response: Response) -> None:
     app_name = current_app.config.get("APP_NAME", "Giełda")
-    with force_locale(reader_language(user)):
-        mail_now(user.email, gettext("your link to set a new password"), "\n\n".join([
-            gettext("Hello %(name)s,", name=user.name),
-            gettext("Someone, hopefully you, asked for a link to set a new password for "
-                    "%(app)s. It works once, within an hour:", app=app_name),
-            link,
-            gettext("If it was not you, ignore this e-mail: your password stays as it was, "
-                    "and nobody can change it without the link."),
-        ]), after=response)
+    mail_user(user, _l("your link to set a new password"), [
+        _l("Someone, hopefully you, asked for a link to set a new password for %(app)s. It "
+           "works once, within an hour:", app=app_name),
+        link,
+        _l("If it was not you, ignore this e-mail: your password stays as it was, and nobody "
+           "can change it without the link."),
+    ], after=response)

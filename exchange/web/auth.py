@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
@@ -29,7 +29,7 @@ from exchange.core.errors import DomainError, NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.http.i18n import reader_language, select_locale, translate
+from exchange.http.i18n import select_locale, translate
 from exchange.http.passwords import (
     link_asked,
     login_attempt,
@@ -40,6 +40,7 @@ from exchange.http.ratelimit import RateLimited
 from exchange.http.urls import external_url, safe_next
 from exchange.http.unit import unit_of_work
 from exchange.web.sessions import clear_session, limited_page, start_session
+from exchange.http.mailing import mail_user
 from exchange.web.util import mail_now, save
 
 bp = Blueprint("auth", __name__)
@@ -145,15 +146,11 @@ def _mail_registration_link(email: str, name: str, secret: str) -> None:
 
 
 def _mail_someone_tried(user) -> None:
-    with force_locale(reader_language(user)):
-        mail_now(user.email, gettext("someone tried to register with your address"),
-                 "\n\n".join([
-                     gettext("Hello %(name)s,", name=user.name),
-                     gettext("Someone tried to create an account with your e-mail address, "
-                             "but you already have one. If it was you, simply log in: "
-                             "%(link)s", link=external_url("auth.login")),
-                     gettext("If it was not you, ignore this e-mail: nothing has changed."),
-                 ]))
+    mail_user(user, _l("someone tried to register with your address"), [
+        _l("Someone tried to create an account with your e-mail address, but you already have "
+           "one. If it was you, simply log in: %(link)s", link=external_url("auth.login")),
+        _l("If it was not you, ignore this e-mail: nothing has changed."),
+    ])
 
 
 @bp.route("/register/<secret>", methods=["GET", "POST"])
@@ -224,15 +221,13 @@ def _mail_login_link(user, link: str, response) -> None:
     """E-mail USER the login LINK once RESPONSE has gone: the answer takes as long whether or
     not an account had to be e-mailed, so it tells nobody which addresses have one."""
     app_name = current_app.config.get("APP_NAME", "Giełda")
-    with force_locale(reader_language(user)):
-        mail_now(user.email, gettext("your login link"), "\n\n".join([
-            gettext("Hello %(name)s,", name=user.name),
-            gettext("Someone, hopefully you, asked for a link to log in to %(app)s without "
-                    "the password. It works once, within an hour:", app=app_name),
-            link,
-            gettext("If it was not you, ignore this e-mail: nobody logs in without the link, "
-                    "and your password stays as it was."),
-        ]), after=response)
+    mail_user(user, _l("your login link"), [
+        _l("Someone, hopefully you, asked for a link to log in to %(app)s without the "
+           "password. It works once, within an hour:", app=app_name),
+        link,
+        _l("If it was not you, ignore this e-mail: nobody logs in without the link, and your "
+           "password stays as it was."),
+    ], after=response)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
