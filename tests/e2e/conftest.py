@@ -57,3 +57,20 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def mails_in(outbox: Path, count: int = 1, timeout: float = 10.0) -> list:
+    """The COUNT e-mails in the OUTBOX folder, waiting for them: mail that must not slow the
+    answer down (e.g. a reset link) is written once the response has gone, so it can land
+    a moment after the browser has shown the next page."""
+    import time
+    from email import message_from_bytes, policy
+
+    from exchange.infra.mail import read_outbox
+
+    deadline = time.monotonic() + timeout
+    while True:
+        paths = list(read_outbox(outbox))
+        if len(paths) >= count or time.monotonic() > deadline:
+            return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths]
+        time.sleep(0.05)

@@ -3,11 +3,10 @@ link from the e-mail, then used to log in."""
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
 
 import pytest
 
-from exchange.infra.mail import read_outbox
+from tests.e2e.conftest import mails_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +24,7 @@ def test_a_forgotten_password_is_set_anew_from_the_emailed_link(live_server, pho
     assert page.get_by_role("status").filter(
         has_text="wysłaliśmy na niego link do ustawienia nowego hasła").is_visible()
 
-    [mail] = [message_from_bytes(p.read_bytes(), policy=policy.default)
-              for p in read_outbox(tmp_path / "outbox")]
+    [mail] = mails_in(tmp_path / "outbox")
     assert "link do ustawienia nowego hasła" in mail["Subject"]
     page.goto(live_server + re.search(r"/password/reset/\S+", mail.get_content()).group(0))
     assert page.get_by_role("heading", name="Ustaw nowe hasło").is_visible()
