@@ -1,5 +1,5 @@
-"""A login identity: a person who acts for one or more organizations, their login sessions
-and the one-time login links e-mailed to them."""
+"""A login identity: a person who acts for one or more organizations, their login sessions,
+the one-time login links e-mailed to them and the changes of address awaiting a link."""
 from __future__ import annotations
 
 import secrets
@@ -106,3 +106,22 @@ class PendingRegistration(Base):
 
     def __repr__(self) -> str:
         return f"<PendingRegistration {self.id} {self.email!r}>"
+
+
+class EmailChange(Base):
+    """A change of a user's e-mail address waiting for the link sent to the new address: the
+    address changes only once its owner has shown they read that mailbox."""
+
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    # SHA-256 of the secret in the link: a stolen database changes nobody's address.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<EmailChange {self.id} user={self.user_id}{' used' if self.used_at else ''}>"
