@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exchange.core.accounts import clean_email, find_user_by_email, verify_password
-from exchange.core.errors import Errors, Msg, NotFound, ValidationError
+from exchange.core.errors import Conflict, Errors, Msg, NotFound, ValidationError
 from models import EmailChange, User
 
 LINK_LIFETIME = timedelta(hours=24)
@@ -74,8 +74,8 @@ def check_email_change(session: Session, secret: str, now: datetime) -> tuple[Em
     """The change the link SECRET would make, and its user; say why it would not.
 
     NotFound for an unknown link (or one a newer request replaced); a ValidationError with
-    no field for a used or expired one, a deactivated account, or an address another account
-    has taken since."""
+    no field for a used or expired one or a deactivated account; a Conflict when another
+    account has taken the address since."""
     change = session.scalar(select(EmailChange).where(EmailChange.token_hash == _hash(secret))) \
         if isinstance(secret, str) and len(secret) <= _MAX_SECRET_LENGTH else None
     user = session.get(User, change.user_id) if change is not None else None
@@ -93,7 +93,7 @@ def check_email_change(session: Session, secret: str, now: datetime) -> tuple[Em
         raise ValidationError.single(None, Msg("This account is deactivated."))
     other = find_user_by_email(session, change.new_email)
     if other is not None and other.id != user.id:
-        raise ValidationError.single(None, _TAKEN)
+        raise Conflict(_TAKEN)
     return change, user
 
 
@@ -112,5 +112,5 @@ def confirm_email_change(session: Session, secret: str, now: datetime) -> tuple[
             user.email = change.new_email
             session.flush()
     except IntegrityError:
-        raise ValidationError.single(None, _TAKEN) from None
+        raise Conflict(_TAKEN) from None
     return user, old_email

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core import email_change, logins
-from exchange.core.errors import NotFound, ValidationError
+from exchange.core.errors import Conflict, NotFound, ValidationError
 from models import EmailChange, User, UserSession
 from tests.conftest import TEST_PASSWORD
 
@@ -130,7 +130,7 @@ def test_an_address_taken_meanwhile_is_refused_and_the_link_left_unspent(session
                                                                           make_user, now):
     _email, _existing, secret = ask(session, anna, now)
     make_user(NEW)
-    with pytest.raises(ValidationError, match="Another account now uses"):
+    with pytest.raises(Conflict, match="Another account now uses"):
         email_change.confirm_email_change(session, secret, now)
     session.rollback()
     assert session.get(User, anna.id).email == "anna@example.org"
@@ -144,7 +144,7 @@ def test_an_address_taken_a_moment_before_the_update_is_refused(session, engine,
     seen = email_change.check_email_change(session, secret, now)
     make_user(NEW)
     monkeypatch.setattr(email_change, "check_email_change", lambda *args: seen)
-    with pytest.raises(ValidationError, match="Another account now uses"):
+    with pytest.raises(Conflict, match="Another account now uses"):
         email_change.confirm_email_change(session, secret, now)
     session.rollback()
     assert session.get(User, anna.id).email == "anna@example.org"
