@@ -41,12 +41,13 @@ def mail_now(to: str, subject: str, body: str, *, after: Response | None = None)
 
 
 def mail_user(user: Any, subject: Any, paragraphs: list[Any], *,
-              after: Response | None = None) -> None:
+              after: Response | None = None, to: str | None = None) -> None:
     """E-mail USER in their own language (not the visitor's): a greeting, then PARAGRAPHS.
 
     SUBJECT and PARAGRAPHS are lazy strings (lazy_gettext), translated here, in that
-    language; a link is a plain string."""
+    language; a link is a plain string. TO sends it to another address of theirs than the
+    one on the account (a new address not confirmed yet, or the one just replaced)."""
     with force_locale(reader_language(user)):
-        mail_now(user.email, str(subject), "\n\n".join(
+        mail_now(to or user.email, str(subject), "\n\n".join(
             [gettext("Hello %(name)s,", name=user.name)] + [str(p) for p in paragraphs]),
             after=after)

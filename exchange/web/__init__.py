@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         contracts,
+        email_change,
         events,
         listings,
         main,
@@ -34,7 +35,7 @@ def register_blueprints(app: Flask) -> None:
         proposals,
     )
 
-    for module in (main, auth, password_reset, organizations, listings, proposals, contracts,
+    for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)

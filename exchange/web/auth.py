@@ -92,6 +92,14 @@ class TokenForm(FlaskForm):
                        description=_l("What will use it, e.g. “event spreadsheet”."))
 
 
+class EmailForm(FlaskForm):
+    """A new e-mail address (handled in exchange/web/email_change.py)."""
+    new_email = EmailField(_l("New e-mail address"), validators=[
+        DataRequired(), Length(max=accounts.EMAIL_MAX_LENGTH)], render_kw={"autocomplete": "email"})
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+
+
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
@@ -102,7 +110,9 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-def _logged_in_by_link() -> bool:
+def logged_in_by_link() -> bool:
+    """Whether this session began with an e-mailed link moments ago: it then stands in for
+    the current password (a new password, a new e-mail address)."""
     try:
         at = datetime.fromisoformat(session.get("link_login_at", ""))
     except ValueError:
@@ -285,7 +295,7 @@ def login_by_link(secret: str):
 def account():
     profile = ProfileForm(obj=current_user, prefix="profile")
     password = PasswordForm(prefix="password")
-    by_link = _logged_in_by_link()
+    by_link = logged_in_by_link()
     if by_link:
         password.current_password.validators = [Optional()]
     status = 200
@@ -311,7 +321,7 @@ def account():
                 changed = save(password, change)[0]
             except RateLimited as limited:
                 password.current_password.errors = [rate_limited_message(limited)]
-                response = make_response(*_render_account(profile, password, status=429))
+                response = make_response(*render_account(profile, password, status=429))
                 response.headers["Retry-After"] = str(limited.retry_after)
                 return response
             if changed:
@@ -321,15 +331,17 @@ def account():
                               "else."), "success")
                 return redirect(url_for("auth.account"))
         status = 422
-    return _render_account(profile, password, status=status)
+    return render_account(profile, password, status=status)
 
 
-def _render_account(profile=None, password=None, *, token_form=None, new_token=None,
-                    status: int = 200):
+def render_account(profile=None, password=None, *, token_form=None, new_token=None,
+                   email_form=None, status: int = 200):
+    """The account page, with the forms given (each other one empty) and STATUS."""
     return render_template(
-        "auth/account.html", status=status, by_link=_logged_in_by_link(),
+        "auth/account.html", status=status, by_link=logged_in_by_link(),
         profile=profile or ProfileForm(obj=current_user, prefix="profile"),
         password=password or PasswordForm(prefix="password"),
+        email_form=email_form or EmailForm(prefix="email"),
         token_form=token_form or TokenForm(prefix="token"), new_token=new_token,
         api_tokens=tokens.tokens_of(db.session, current_user)), status
 
@@ -339,11 +351,11 @@ def _render_account(profile=None, password=None, *, token_form=None, new_token=N
 def create_token():
     form = TokenForm(prefix="token")
     if not form.validate():
-        return _render_account(token_form=form, status=422)
+        return render_account(token_form=form, status=422)
     with unit_of_work():
         _token, plain = tokens.issue_token(db.session, current_user, form.name.data, utcnow())
     # Shown in this response only: it is never stored in plain text, nor put in a cookie.
-    return _render_account(new_token=plain, status=201)
+    return render_account(new_token=plain, status=201)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

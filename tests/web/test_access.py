@@ -93,6 +93,11 @@ MATRIX = {
     ("auth.account", "POST"): (lambda w: "/account", lambda w: {
         "profile-name": "Nowe imię", "profile-locale": "en"},
         {**USER, "outsider": 302, "member": 302, "owner": 302, "admin": 302}),
+    ("email_change.request_change", "POST"): (lambda w: "/account/email", lambda w: {
+        "email-new_email": "nowy@example.org",
+        "email-current_password": "correct horse battery staple"}, USER_ACTION),
+    ("email_change.confirm", "GET"): (lambda w: "/account/email/unknown", None, everyone(404)),
+    ("email_change.confirm", "POST"): (lambda w: "/account/email/unknown", None, everyone(404)),
     ("organizations.directory", "GET"): (lambda w: "/organizations/", None, PUBLIC),
     ("organizations.detail", "GET"): (lambda w: f"/organizations/{w.org.id}", None, PUBLIC),
     ("organizations.create", "GET"): (lambda w: "/organizations/new", None, USER),
