@@ -3,14 +3,16 @@ the new address confirms, and the old address hears of both.
 
 The answer to the request is the same whether or not another account uses the new address
 (that account's owner gets a note instead of the link), and the mails go once the answer has
-gone, so it takes as long either way. The link's page shows a button without spending the
+gone, so it takes as long either way. Links sent to one address are counted with the login
+links sent there (3 an hour), so nobody fills a stranger's inbox. The link's page shows a button without spending the
 link (mail scanners open links too); the button spends it."""
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,12 +20,12 @@ from wtforms.validators import Optional
 
 from exchange.core import email_change
 from exchange.core.errors import DomainError
-from exchange.http import access
+from exchange.http import access, ratelimit
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.http.mailing import mail_user
-from exchange.http.passwords import password_check, rate_limited_message
+from exchange.http.passwords import link_asked, password_check, rate_limited_message
 from exchange.http.ratelimit import RateLimited
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url
@@ -46,13 +48,20 @@ def request_change():
 
     def ask():
         with nullcontext() if by_link else password_check(user, "current_password"):
-            return email_change.request_email_change(
+            result = email_change.request_email_change(
                 db.session, user, new_email=form.new_email.data,
                 password=form.current_password.data, now=utcnow(), logged_in_by_link=by_link)
+        # Counted with the login links mailed to that address (and from this client), once
+        # the password is right: nobody fills a stranger's inbox; over the limit, rolled back.
+        link_asked(result[0], request.remote_addr or "")
+        return result
     try:
         saved, result = save(form, ask)
     except RateLimited as limited:
-        form.current_password.errors = [rate_limited_message(limited)]
+        if limited.kind == ratelimit.PASSWORD:
+            form.current_password.errors = [rate_limited_message(limited)]
+        else:
+            form.new_email.errors = [_too_many_links(limited)]
         response = make_response(*render_account(email_form=form, status=429))
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
@@ -76,6 +85,14 @@ def request_change():
            link=external_url("auth.account")),
     ], after=response)
     return response
+
+
+def _too_many_links(limited: RateLimited) -> str:
+    minutes = max(1, math.ceil(limited.retry_after / 60))
+    return ngettext("Too many links were sent to this address. Try again in %(num)d minute; "
+                    "a link already sent works for 24 hours.",
+                    "Too many links were sent to this address. Try again in %(num)d minutes; "
+                    "a link already sent works for 24 hours.", minutes)
 
 
 def _mail_confirmation_link(user, email: str, secret: str, response) -> None:

@@ -214,3 +214,17 @@ def test_the_pages_in_polish(app, make_user, outbox):
     ask(client)
     page = client.get(path_in(outbox()[0])).get_data(as_text=True)
     assert "Potwierdź nowy adres" in page
+
+
+def test_links_to_one_address_are_limited_and_wrong_passwords_do_not_count(logged_in, session,
+                                                                           outbox):
+    ask(logged_in, password="not my password")  # refused before any link is counted
+    for _ in range(3):
+        assert ask(logged_in).status_code == 302
+    blocked = ask(logged_in)
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert "Too many links were sent to this address" in blocked.get_data(as_text=True)
+    assert [mail["To"] for mail in outbox()].count(NEW) == 3
+    # The last link sent still works: the refused request changed nothing.
+    assert logged_in.get(path_in(outbox()[-2])).status_code == 200
+    assert ask(logged_in, "inny@example.org").status_code == 302  # another address is not held
