@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,35 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class RunningClock:
+    """A clock that reads START when made and then moves on in real time: a live server's
+    pages tick (countdowns, the board) while the app and the test data agree on the date,
+    whatever today's is."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.started = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.started)
+
+
 @pytest.fixture
-def live_server(database_url, session, tmp_path):
-    """The app served over HTTP on a free loopback port, with CSRF protection on; its mail
-    goes to the test's ``tmp_path / "outbox"``."""
+def server_clock():
+    """The live server's clock, running from the test data's NOW."""
+    from tests.conftest import NOW
+
+    return RunningClock(NOW)
+
+
+@pytest.fixture
+def live_server(database_url, session, tmp_path, server_clock):
+    """The app served over HTTP on a free loopback port, with CSRF protection on, its clock
+    running from NOW (``server_clock``); its mail goes to the test's ``tmp_path / "outbox"``."""
     from app import create_app
     from exchange.http.extensions import db
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True,
-                     MAIL_OUTBOX=str(tmp_path / "outbox"))
+                     MAIL_OUTBOX=str(tmp_path / "outbox"), CLOCK=server_clock)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -9,7 +9,6 @@ and each page's script running under the Content-Security-Policy.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -39,12 +38,13 @@ def log_in(page, live_server: str, email: str, *, polish: bool = False) -> None:
 
 
 @pytest.fixture
-def small_event(session, make_user, make_org):
-    """Today's event, published, registration open; the school is admitted already."""
+def small_event(session, make_user, make_org, server_clock):
+    """Today's event (by the live server's clock), published, registration open; the school
+    is admitted already."""
     from exchange.core import events
     from exchange.core.listings import create_listing
 
-    now = datetime.now(timezone.utc)
+    now = server_clock()
     organiser = make_user("organiser@example.org", name="Olga Organizatorka")
     host = make_org(organiser, name="Centrum Kultury", sector="public", municipality="Tczew")
     librarian = make_user("lib@example.org", name="Ewa Bibliotekarka", locale="pl")
@@ -69,8 +69,8 @@ def small_event(session, make_user, make_org):
         "attendees": ["Szymon Informatyk"], "listing_ids": [lab.id]}, now)
     events.decide(session, organiser, event.id, application.id, True, "", now)
     session.commit()
-    return {"event": event, "organiser": organiser, "library": library, "school": school,
-            "need": need, "room": room, "lab": lab}
+    return {"event": event, "clock": server_clock, "organiser": organiser, "library": library,
+            "school": school, "need": need, "room": room, "lab": lab}
 
 
 def register_deal(page, first: str, first_person: str, second: str, second_person: str,
@@ -179,14 +179,14 @@ def start_the_session(session, small_event) -> None:
     from exchange.core import events
 
     events.start_session(session, small_event["organiser"], small_event["event"].id,
-                         datetime.now(timezone.utc))
+                         small_event["clock"]())
     session.commit()
 
 
 def admit_the_library(session, small_event) -> None:
     from exchange.core import events
 
-    now = datetime.now(timezone.utc)
+    now = small_event["clock"]()
     librarian = session.scalar(select(User).where(User.email == "lib@example.org"))
     application = events.apply(session, librarian, small_event["event"].id,
                                small_event["library"].id,
