@@ -1,9 +1,7 @@
 """User accounts: registration, password checks and changes, deactivation."""
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
@@ -16,6 +14,7 @@ from zxcvbn import zxcvbn
 
 from exchange.core.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
 from exchange.core.logins import end_all_sessions
+from exchange.core.secret_hash import hash_secret, new_secret
 from models import PendingRegistration, User
 from models.user import new_session_token
 
@@ -147,10 +146,6 @@ def _clean_registration(email: str, name: str, password: str) -> tuple[str, str]
     return email, name
 
 
-def _link_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def start_registration(session: Session, *, email: str, name: str, password: str,
                        locale: str | None, now: datetime) -> tuple[User | None, str | None]:
     """Check a registration and keep it until its e-mail link is followed.
@@ -166,10 +161,10 @@ def start_registration(session: Session, *, email: str, name: str, password: str
     existing = find_user_by_email(session, email)
     if existing is not None:
         return existing, None
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     session.add(PendingRegistration(email=email, name=name, password_hash=password_hash,
                                     locale=locale if locale in LOCALES else None,
-                                    token_hash=_link_hash(secret), created_at=now))
+                                    token_hash=hash_secret(secret), created_at=now))
     session.flush()
     return None, secret
 
@@ -177,7 +172,7 @@ def start_registration(session: Session, *, email: str, name: str, password: str
 def pending_registration(session: Session, secret: str, now: datetime) -> PendingRegistration:
     """The registration whose link holds SECRET, while it is valid; NotFound otherwise."""
     pending = session.scalar(select(PendingRegistration).where(
-        PendingRegistration.token_hash == _link_hash(secret or ""))) \
+        PendingRegistration.token_hash == hash_secret(secret or ""))) \
         if isinstance(secret, str) and len(secret) <= 100 else None
     if pending is None or now - pending.created_at > REGISTRATION_LINK_VALID \
             or find_user_by_email(session, pending.email) is not None:

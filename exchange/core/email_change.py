@@ -10,8 +10,6 @@ replaces the older link. Other sessions stay: only the address changes.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from exchange.core.accounts import clean_email, find_user_by_email, verify_password
 from exchange.core.errors import Conflict, Errors, Msg, NotFound, ValidationError
+from exchange.core.secret_hash import hash_secret, new_secret
 from models import EmailChange, User
 
 LINK_LIFETIME = timedelta(hours=24)
@@ -29,10 +28,6 @@ _USED = Msg("This link to change your e-mail address has already been used. Each
             "works once.")
 _TAKEN = Msg("Another account now uses this e-mail address, so yours was not changed. Ask "
              "for the change again with another address.")
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def mask_email(email: str) -> str:
@@ -63,8 +58,8 @@ def request_email_change(session: Session, user: User, *, new_email: str,
     existing = find_user_by_email(session, email)
     if existing is not None:
         return email, existing, None
-    secret = secrets.token_urlsafe(32)
-    session.add(EmailChange(user_id=user.id, new_email=email, token_hash=_hash(secret),
+    secret = new_secret()
+    session.add(EmailChange(user_id=user.id, new_email=email, token_hash=hash_secret(secret),
                             created_at=now, expires_at=now + LINK_LIFETIME))
     session.flush()
     return email, None, secret
@@ -76,7 +71,7 @@ def check_email_change(session: Session, secret: str, now: datetime) -> tuple[Em
     NotFound for an unknown link (or one a newer request replaced); a ValidationError with
     no field for a used or expired one or a deactivated account; a Conflict when another
     account has taken the address since."""
-    change = session.scalar(select(EmailChange).where(EmailChange.token_hash == _hash(secret))) \
+    change = session.scalar(select(EmailChange).where(EmailChange.token_hash == hash_secret(secret))) \
         if isinstance(secret, str) and len(secret) <= _MAX_SECRET_LENGTH else None
     user = session.get(User, change.user_id) if change is not None else None
     if change is None or user is None:

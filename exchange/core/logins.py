@@ -9,14 +9,13 @@ session at once.
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import Msg, NotFound, ValidationError
+from exchange.core.secret_hash import hash_secret, new_secret
 from models import LoginLink, User, UserSession
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -30,10 +29,6 @@ NEW_PASSWORD_AFTER_LINK = timedelta(minutes=15)
 _MAX_ID_LENGTH = 200
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def start_session(session: Session, user: User, now: datetime, *,
                   lifetime: timedelta = SESSION_LIFETIME) -> str:
     """Record a new login of USER; return the session's id, which is never stored in plain."""
@@ -41,8 +36,8 @@ def start_session(session: Session, user: User, now: datetime, *,
     session.execute(delete(UserSession).where(
         UserSession.user_id == user.id,
         or_(UserSession.revoked_at.is_not(None), UserSession.expires_at <= now)))
-    secret = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, token_hash=_hash(secret), created_at=now,
+    secret = new_secret()
+    session.add(UserSession(user_id=user.id, token_hash=hash_secret(secret), created_at=now,
                             expires_at=now + lifetime))
     session.flush()
     return f"{user.session_token}.{secret}"
@@ -56,7 +51,7 @@ def user_for_session(session: Session, login_id: str, now: datetime) -> User | N
     return session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.session_token == token, User.is_active.is_(True),
-               UserSession.token_hash == _hash(secret), UserSession.revoked_at.is_(None),
+               UserSession.token_hash == hash_secret(secret), UserSession.revoked_at.is_(None),
                UserSession.expires_at > now))
 
 
@@ -65,7 +60,7 @@ def end_session(session: Session, login_id: str, now: datetime) -> None:
     _token, _, secret = (login_id or "").partition(".")
     if secret:
         session.execute(update(UserSession).where(
-            UserSession.token_hash == _hash(secret), UserSession.revoked_at.is_(None))
+            UserSession.token_hash == hash_secret(secret), UserSession.revoked_at.is_(None))
             .values(revoked_at=now))
 
 
@@ -94,8 +89,8 @@ def issue_link(session: Session, user: User | None, now: datetime, *, purpose: s
         return None
     session.execute(delete(LoginLink).where(LoginLink.user_id == user.id,
                                             LoginLink.expires_at <= now))
-    secret = secrets.token_urlsafe(32)
-    session.add(LoginLink(user_id=user.id, token_hash=_hash(secret), created_at=now,
+    secret = new_secret()
+    session.add(LoginLink(user_id=user.id, token_hash=hash_secret(secret), created_at=now,
                           expires_at=now + lifetime, purpose=purpose))
     session.flush()
     return secret
@@ -112,7 +107,7 @@ def find_link(session: Session, secret: str, purpose: str) -> tuple[LoginLink | 
     link made for another purpose is not found."""
     if not isinstance(secret, str) or len(secret) > _MAX_ID_LENGTH:
         return None, None
-    link = session.scalar(select(LoginLink).where(LoginLink.token_hash == _hash(secret),
+    link = session.scalar(select(LoginLink).where(LoginLink.token_hash == hash_secret(secret),
                                                   LoginLink.purpose == purpose))
     return link, session.get(User, link.user_id) if link is not None else None
 
@@ -122,7 +117,7 @@ def spend_link(session: Session, secret: str, purpose: str, now: datetime) -> bo
 
     A conditional update, so two requests racing with one link cannot both win."""
     spent = session.execute(update(LoginLink).where(
-        LoginLink.token_hash == _hash(secret), LoginLink.purpose == purpose,
+        LoginLink.token_hash == hash_secret(secret), LoginLink.purpose == purpose,
         LoginLink.used_at.is_(None), LoginLink.expires_at > now).values(used_at=now))
     return spent.rowcount == 1
 

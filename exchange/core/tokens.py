@@ -1,14 +1,13 @@
 """Personal API tokens: issued once in plain text, stored as a hash, revocable."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import Errors, Msg, NotFound, clean_text
+from exchange.core.secret_hash import hash_secret, new_secret
 from models import ApiToken, User
 
 PREFIX = "gz_"
@@ -17,17 +16,13 @@ NAME_MAX = 100
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(session: Session, user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Create a token for USER; return it with its plain text, which is never shown again."""
     errors = Errors()
     name = clean_text(name, "name", errors, max_length=NAME_MAX) or "API"
     errors.raise_if_any()
-    plain = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_hash(plain),
+    plain = PREFIX + new_secret()
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(plain),
                      prefix=plain[:len(PREFIX) + 6], created_at=now)
     session.add(token)
     session.flush()
@@ -38,7 +33,7 @@ def user_for_token(session: Session, plain: str, now: datetime) -> User | None:
     """The active user a valid, unrevoked token belongs to, or None."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 100:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain),
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(plain),
                                                   ApiToken.revoked_at.is_(None)))
     if token is None or not token.user.is_active:
         return None
