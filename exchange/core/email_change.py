@@ -56,13 +56,29 @@ def request_email_change(session: Session, user: User, *, new_email: str,
         EmailChange.user_id == user.id,
         or_(EmailChange.used_at.is_(None), EmailChange.expires_at <= now)))
     existing = find_user_by_email(session, email)
-    if existing is not None:
-        return email, existing, None
     secret = new_secret()
+    # Stored either way, so the account page shows the request waiting whether or not the
+    # address is free; when it is taken, the secret is never sent and the change never made.
     session.add(EmailChange(user_id=user.id, new_email=email, token_hash=hash_secret(secret),
                             created_at=now, expires_at=now + LINK_LIFETIME))
     session.flush()
+    if existing is not None:
+        return email, existing, None
     return email, None, secret
+
+
+def waiting_change(session: Session, user: User, now: datetime) -> EmailChange | None:
+    """USER's request to change address that still waits for its link, if any."""
+    return session.scalar(select(EmailChange).where(
+        EmailChange.user_id == user.id, EmailChange.used_at.is_(None),
+        EmailChange.expires_at > now).order_by(EmailChange.id.desc()).limit(1))
+
+
+def cancel_change(session: Session, user: User, now: datetime) -> bool:
+    """Drop USER's waiting request (its link stops working); say whether there was one."""
+    result = session.execute(delete(EmailChange).where(
+        EmailChange.user_id == user.id, EmailChange.used_at.is_(None)))
+    return bool(result.rowcount)
 
 
 def check_email_change(session: Session, secret: str, now: datetime) -> tuple[EmailChange, User]:

@@ -20,9 +20,11 @@ def rate_limited_message(error: RateLimited, *, reset: bool = False) -> str:
     if error.kind == ratelimit.LOGIN:
         return ngettext(
             "Too many failed logins for this account. For its safety, try again in "
-            "%(num)d minute, or log in with a one-time link sent by e-mail.",
+            "%(num)d minute, log in with a one-time link sent by e-mail, or set a new "
+            "password (Forgot your password?).",
             "Too many failed logins for this account. For its safety, try again in "
-            "%(num)d minutes, or log in with a one-time link sent by e-mail.", minutes)
+            "%(num)d minutes, log in with a one-time link sent by e-mail, or set a new "
+            "password (Forgot your password?).", minutes)
     if error.kind == ratelimit.PASSWORD:
         return ngettext(
             "Too many wrong passwords. For your account's safety, try again in %(num)d minute.",

@@ -24,7 +24,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from exchange.core import accounts, logins, tokens
+from exchange.core import accounts, email_change, logins, tokens
 from exchange.core.errors import DomainError, NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
@@ -343,6 +343,7 @@ def render_account(profile=None, password=None, *, token_form=None, new_token=No
         password=password or PasswordForm(prefix="password"),
         email_form=email_form or EmailForm(prefix="email"),
         token_form=token_form or TokenForm(prefix="token"), new_token=new_token,
+        email_waiting=email_change.waiting_change(db.session, current_user, utcnow()),
         api_tokens=tokens.tokens_of(db.session, current_user)), status
 
 

@@ -117,6 +117,19 @@ def _mail_address_in_use(owner, response) -> None:
     ], after=response)
 
 
+@bp.route("/account/email/cancel", methods=["POST"])
+@access.user
+def cancel():
+    form = FlaskForm()
+    if form.validate_on_submit():
+        with unit_of_work():
+            cancelled = email_change.cancel_change(db.session, current_user, utcnow())
+        if cancelled:
+            flash(gettext("The change of your e-mail address is cancelled: the link sent "
+                          "for it no longer works."), "success")
+    return redirect(url_for("auth.account"))
+
+
 @bp.route("/account/email/<secret>", methods=["GET", "POST"])
 @access.public
 def confirm(secret: str):

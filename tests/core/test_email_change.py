@@ -73,12 +73,35 @@ def test_a_login_by_link_stands_in_for_the_password(session, anna, now):
     assert secret
 
 
-def test_an_address_with_an_account_stores_nothing_and_names_that_account(session, anna,
-                                                                           make_user, now):
+def test_an_address_with_an_account_names_that_account_and_hands_out_no_link(
+        session, anna, make_user, now):
     other = make_user(NEW)
     email, existing, secret = ask(session, anna, now)
     assert (email, existing.id, secret) == (NEW, other.id, None)
-    assert session.scalar(select(EmailChange)) is None
+    # The request waits like any other (the account page must not tell the two apart), but
+    # no secret of it ever leaves the server, so the address is never given away.
+    waiting = email_change.waiting_change(session, anna, now)
+    assert waiting is not None and waiting.new_email == NEW
+    assert session.get(User, anna.id).email == "anna@example.org"
+
+
+def test_the_waiting_request_is_shown_until_followed_expired_or_cancelled(session, anna, now):
+    assert email_change.waiting_change(session, anna, now) is None
+    _email, _existing, secret = ask(session, anna, now)
+    assert email_change.waiting_change(session, anna, now).new_email == NEW
+    assert email_change.waiting_change(session, anna, now + timedelta(hours=24)) is None
+
+    assert email_change.cancel_change(session, anna, now) is True
+    session.commit()
+    assert email_change.waiting_change(session, anna, now) is None
+    with pytest.raises(NotFound):  # a cancelled request's link is dead
+        email_change.confirm_email_change(session, secret, now)
+    assert email_change.cancel_change(session, anna, now) is False
+
+    _email, _existing, secret = ask(session, anna, now)
+    email_change.confirm_email_change(session, secret, now + timedelta(minutes=1))
+    session.commit()
+    assert email_change.waiting_change(session, anna, now + timedelta(minutes=1)) is None
 
 
 def test_the_link_works_once(session, anna, now):

@@ -96,6 +96,7 @@ MATRIX = {
     ("email_change.request_change", "POST"): (lambda w: "/account/email", lambda w: {
         "email-new_email": "nowy@example.org",
         "email-current_password": "correct horse battery staple"}, USER_ACTION),
+    ("email_change.cancel", "POST"): (lambda w: "/account/email/cancel", None, USER_ACTION),
     ("email_change.confirm", "GET"): (lambda w: "/account/email/unknown", None, everyone(404)),
     ("email_change.confirm", "POST"): (lambda w: "/account/email/unknown", None, everyone(404)),
     ("organizations.directory", "GET"): (lambda w: "/organizations/", None, PUBLIC),

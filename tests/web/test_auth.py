@@ -216,6 +216,9 @@ def test_failed_logins_are_limited_per_account_not_per_ip(app, client, auth, mak
     assert "try again in 5 minutes" in page
     assert 0 < int(blocked.headers["Retry-After"]) <= 300
     assert 'action="/login/link"' in page and "E-mail me a login link" in page
+    # ... or a new password: a lock is no reason to wait when the password is forgotten.
+    assert "or set a new password (Forgot your password?)" in page
+    assert 'href="/password/reset"' in page
     # Another person at the same venue (same IP) logs in normally.
     other = app.test_client()
     assert other.post("/login", data={"email": "jan@example.org",

@@ -255,3 +255,37 @@ def test_one_link_confirmed_six_times_at_once_changes_the_address_once(app, logg
             and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(to_old) == 2
+
+
+def waiting_note(client) -> str:
+    page = client.get("/account").get_data(as_text=True)
+    match = re.search(r"Waiting for you to follow the link sent to [^<]*", page)
+    return match.group(0) if match else ""
+
+
+@pytest.mark.parametrize("taken", [False, True])
+def test_the_account_page_shows_the_waiting_change_alike_whether_or_not_taken(
+        logged_in, make_user, outbox, taken):
+    if taken:
+        make_user(NEW, name="Jan Kowalski")
+    assert waiting_note(logged_in) == ""
+    ask(logged_in)
+    assert waiting_note(logged_in) == (
+        f"Waiting for you to follow the link sent to {NEW} (until 11/22/26, 1:00\u202fPM). "
+        "Until then your address stays anna@example.org.")
+
+
+def test_a_waiting_change_can_be_cancelled_and_its_link_dies(logged_in, session, anna, outbox):
+    ask(logged_in)
+    link = path_in(outbox()[0])
+    response = post(logged_in, "/account/email/cancel")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    page = logged_in.get("/account").get_data(as_text=True)
+    assert "The change of your e-mail address is cancelled" in page
+    assert waiting_note(logged_in) == ""
+    assert logged_in.get(link).status_code == 404
+    assert post(logged_in, link).status_code == 404
+    assert email_of(session, anna) == "anna@example.org"
+    # Nothing waiting: cancelling again changes nothing and says nothing.
+    post(logged_in, "/account/email/cancel")
+    assert "is cancelled" not in logged_in.get("/account").get_data(as_text=True)
