@@ -417,6 +417,70 @@ def test_the_amended_quantity_of_a_linked_offer_is_reserved_when_it_comes_into_f
     assert remaining(session, world["room"].id) == 4
 
 
+# ---------------------------------------------------------------------------- the dashboard
+
+GROUPS = ("awaiting_signature", "waiting_for_others", "drafts", "overdue", "due_soon", "active",
+          "ended")
+
+
+def groups_of(session, world, org, contract, today):
+    """The dashboard groups of ORG that hold CONTRACT (exactly one is right)."""
+    board = contracts.dashboard(session, world[org].id, today)
+    return [name for name in GROUPS if contract in getattr(board, name)]
+
+
+def sign_as(session, world, contract, org, now):
+    contracts.sign(session, world[f"{org}_owner"], world[org].id, contract.id, now,
+                   recent_login=True)
+    session.commit()
+
+
+def test_every_open_contract_is_in_exactly_one_group_for_each_party(session, world, now):
+    today = now.date()
+    cases = []  # (contract, group for the library, group for the school)
+
+    cases.append((draft(session, world, now), "drafts", "drafts"))
+    signed_by_us = draft(session, world, now)
+    sign_as(session, world, signed_by_us, "library", now)
+    cases.append((signed_by_us, "waiting_for_others", "awaiting_signature"))
+    signed_by_them = draft(session, world, now)
+    sign_as(session, world, signed_by_them, "school", now)
+    cases.append((signed_by_them, "awaiting_signature", "waiting_for_others"))
+
+    cases.append((active(session, world, now, two_party(world, due=today + timedelta(days=30))),
+                  "active", "active"))
+    cases.append((active(session, world, now, two_party(world, due=today + timedelta(days=14))),
+                  "due_soon", "due_soon"))
+    overdue = active(session, world, now, two_party(world, due=today + timedelta(days=1)))
+    cases.append((overdue, "overdue", "overdue"))
+
+    # An amendment: being drafted, the contract stays where its version in force puts it;
+    # once signed by one party, the other has to sign it first.
+    amended = active(session, world, now, two_party(world, due=today + timedelta(days=30)))
+    contracts.propose_amendment(session, world["library_owner"], world["library"].id,
+                                amended.id, now)
+    session.commit()
+    cases.append((amended, "active", "active"))
+    amending = active(session, world, now, two_party(world, due=today + timedelta(days=30)))
+    contracts.propose_amendment(session, world["library_owner"], world["library"].id,
+                                amending.id, now)
+    session.commit()
+    sign_as(session, world, amending, "library", now)
+    cases.append((amending, "active", "awaiting_signature"))
+
+    withdrawn = draft(session, world, now)
+    contracts.withdraw(session, world["school_owner"], world["school"].id, withdrawn.id, now)
+    session.commit()
+    cases.append((withdrawn, "ended", "ended"))
+
+    later = today + timedelta(days=3)  # the overdue one's due date has passed
+    for contract, ours, theirs in cases:
+        assert groups_of(session, world, "library", contract, later) == [ours], contract.number
+        assert groups_of(session, world, "school", contract, later) == [theirs], contract.number
+    board = contracts.dashboard(session, world["library"].id, later)
+    assert sum(len(getattr(board, name)) for name in GROUPS) == len(cases)
+
+
 # ---------------------------------------------------------------------------- ending early
 
 def test_withdrawing_before_everyone_signed_ends_the_contract(session, world, now):

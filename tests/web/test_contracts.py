@@ -48,6 +48,12 @@ def test_from_proposal_to_fulfilment(app, client, session, pair):
 
     client.post(contract_url(pair["library"], contract, "/sign"),
                 data={"revision": contract.revision})
+    # Signed by the library: its dashboard shows it waiting for the school, and only there.
+    ours = client.get(f"/organizations/{pair['library'].id}/contracts").get_data(as_text=True)
+    waiting = ours[ours.index('id="waiting"'):]
+    waiting = waiting[:waiting.index("</section>")]
+    assert "waiting for the other parties" in waiting and contract.number in waiting
+    assert ours.count(f"Contract {contract.number}") == 1
     school = app.test_client()
     school.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_as(school, pair["school_owner"])

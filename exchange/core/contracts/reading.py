@@ -75,36 +75,49 @@ def contracts_of(session: Session, org_id: int) -> list[Contract]:
 
 @dataclass
 class Dashboard:
+    """An organization's contracts, each in exactly one group: what it has to do first."""
+
     awaiting_signature: list[Contract]
     drafts: list[Contract]
     due_soon: list[Contract]
     overdue: list[Contract]
     active: list[Contract]
     ended: list[Contract]
+    waiting_for_others: list[Contract]
 
 
 def dashboard(session: Session, org_id: int, today: date, *, soon: int = 14) -> Dashboard:
-    """The organization's contracts, sorted the way a coordinator works through them."""
-    board = Dashboard([], [], [], [], [], [])
+    """The organization's contracts, sorted the way a coordinator works through them.
+
+    Each contract is in one group only, the first that applies: ended; terms waiting for
+    our signature (a new contract or an amendment); in force (overdue, due within SOON days,
+    or on track, an amendment pending or not); signed by us, waiting for the other parties;
+    a draft."""
+    board = Dashboard([], [], [], [], [], [], [])
     for contract in contracts_of(session, org_id):
-        if contract.status not in OPEN_STATUSES:
-            board.ended.append(contract)
-            continue
-        current = contract.current
-        if current.state is VersionState.SIGNING and current.signature_of(org_id) is None:
-            board.awaiting_signature.append(contract)
-        elif current.state is VersionState.DRAFT:
-            board.drafts.append(contract)
-        if contract.status is ContractStatus.ACTIVE:
-            open_rows = [c for c in contract.in_force.commitments
-                         if c.status in (CommitmentStatus.PENDING, CommitmentStatus.DELIVERED)]
-            if any(c.due_on < today for c in open_rows):
-                board.overdue.append(contract)
-            elif any(c.due_on <= today + timedelta(days=soon) for c in open_rows):
-                board.due_soon.append(contract)
-            else:
-                board.active.append(contract)
+        board_group(board, contract, org_id, today, soon).append(contract)
     return board
+
+
+def board_group(board: Dashboard, contract: Contract, org_id: int, today: date,
+                soon: int) -> list[Contract]:
+    """The one group of BOARD that CONTRACT belongs in, for the organization ORG_ID."""
+    if contract.status not in OPEN_STATUSES:
+        return board.ended
+    current = contract.current
+    if current.state is VersionState.SIGNING and current.signature_of(org_id) is None:
+        return board.awaiting_signature
+    if contract.status is ContractStatus.ACTIVE:
+        open_rows = [c for c in contract.in_force.commitments
+                     if c.status in (CommitmentStatus.PENDING, CommitmentStatus.DELIVERED)]
+        if any(c.due_on < today for c in open_rows):
+            return board.overdue
+        if any(c.due_on <= today + timedelta(days=soon) for c in open_rows):
+            return board.due_soon
+        return board.active
+    if current.state is VersionState.SIGNING:
+        return board.waiting_for_others
+    return board.drafts
 
 
 def history(session: Session, contract: Contract) -> list[ContractEvent]:
