@@ -42,6 +42,17 @@ function emptyRow(list) {
   list.appendChild(li);
 }
 
+// The categories with most deals (the JSON lists them so), the rest summed up in one last
+// row under "", as the page renders them (CATEGORIES_SHOWN in exchange/web/events/board.py).
+function topCategories(counts) {
+  const codes = Object.keys(counts);
+  if (codes.length <= config.categories_shown) return counts;
+  const top = {};
+  codes.slice(0, config.categories_shown - 1).forEach((code) => { top[code] = counts[code]; });
+  top[""] = codes.slice(config.categories_shown - 1).reduce((sum, code) => sum + counts[code], 0);
+  return top;
+}
+
 function drawBars(list, counts, names, classPrefix) {
   list.textContent = "";
   const codes = Object.keys(counts);
@@ -52,7 +63,7 @@ function drawBars(list, counts, names, classPrefix) {
     li.className = "board-bar-row" + (classPrefix ? " " + classPrefix + code : "");
     const label = document.createElement("span");
     label.className = "board-bar-label";
-    label.textContent = names[code] || code;
+    label.textContent = code ? (names[code] || code) : labels.other_categories;
     const bar = document.createElement("span");
     bar.className = "board-bar";
     bar.setAttribute("data-count", counts[code]);
@@ -109,8 +120,8 @@ function draw(next) {
   const note = $("board-announcement");
   note.textContent = next.announcement || "";
   note.hidden = !next.announcement;
-  drawBars($("board-categories"), next.by_category, labels.categories, "");
-  drawBars($("board-sectors"), next.by_sector, labels.sectors, "sector-");
+  drawBars($("board-categories"), topCategories(next.by_category), labels.categories, "");
+  drawBars($("board-sectors"), next.by_sector, labels.sectors, "board-sector-");
   if (JSON.stringify(before.latest) !== JSON.stringify(next.latest)) drawLatest(next.latest);
   if (next.deals > before.deals) {
     const deals = $("board-deals");
@@ -126,6 +137,32 @@ function draw(next) {
     playGong();
   }
   tick();
+  fitNumbers();
+  fitTicker();
+}
+
+// The latest deals that fit in their box, whole: the rest are hidden, never cut in half.
+function fitTicker() {
+  const list = $("board-latest");
+  const bottom = list.parentElement.getBoundingClientRect().bottom;
+  let full = false;
+  list.querySelectorAll("li").forEach((item) => {
+    item.hidden = false;
+    if (full || item.getBoundingClientRect().bottom > bottom) { item.hidden = true; full = true; }
+  });
+}
+
+// Every number whole in its tile: a number wider than its tile (a value of 1 234 560 zł)
+// gets a smaller type, and the stylesheet's size again once it fits.
+function fitNumbers() {
+  document.querySelectorAll(".board-number").forEach((number) => {
+    number.style.fontSize = "";
+    // A smaller number leaves its neighbours more room, which changes its own: a few rounds.
+    for (let round = 0; round < 4 && number.scrollWidth > number.clientWidth; round += 1) {
+      const size = parseFloat(window.getComputedStyle(number).fontSize);
+      number.style.fontSize = Math.floor(size * number.clientWidth / number.scrollWidth * 0.97) + "px";
+    }
+  });
 }
 
 let failures = 0;
@@ -180,6 +217,9 @@ if (document.documentElement.requestFullscreen) {
   });
 }
 
+fitNumbers();
+fitTicker();
+window.addEventListener("resize", () => { fitNumbers(); fitTicker(); });
 sizeBars($("board-categories"));
 sizeBars($("board-sectors"));
 everySecond(tick);

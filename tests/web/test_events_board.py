@@ -73,6 +73,23 @@ def test_an_announcement_and_closing_change_the_board(client, session, hall, now
     session.commit()
     closed = client.get(board_url(hall), headers={"If-None-Match": shown.headers["ETag"]})
     assert closed.status_code == 200 and closed.get_json()["state"] == "closed"
+    # The line spoke of the session: it goes with it, and a new one may follow.
+    assert closed.get_json()["announcement"] == ""
+    assert "Już 50 umów!" not in client.get(board_url(hall, "")).get_data(as_text=True)
+    events.announce(session, hall["organiser"], hall["event"].id, "Dziękujemy!", now)
+    session.commit()
+    assert client.get(board_url(hall)).get_json()["announcement"] == "Dziękujemy!"
+
+
+def test_the_board_shows_seven_category_rows_at_most(client, session, hall, now):
+    from exchange.web.events.board import CATEGORIES_SHOWN, top_categories
+
+    counts = {f"c{n}": 20 - n for n in range(12)}
+    rows = top_categories(counts)
+    assert len(rows) == CATEGORIES_SHOWN == 7
+    assert rows[:6] == [(f"c{n}", 20 - n) for n in range(6)]
+    assert rows[6] == ("", sum(20 - n for n in range(6, 12)))
+    assert top_categories({"rooms": 2, "catering": 1}) == [("rooms", 2), ("catering", 1)]
 
 
 def test_the_304_costs_one_small_query(client, session, hall, recorded_sql):

@@ -79,6 +79,9 @@ def close_session(session: Session, actor: User, event_id: int, now: datetime) -
     if event.session_closed_at is not None:
         raise ValidationError.single(None, Msg("The session is already closed."))
     event.session_closed_at = now
+    # The line on the board spoke of the session ("the desk takes deals until 12:30"): it
+    # would mislead under the final count. The moderator may write a new one.
+    event.announcement = ""
     if now < event.session_ends_at:
         event.session_ends_at = now
     event.updated_at = now

@@ -32,6 +32,8 @@ from models.base import MAX_ID
 from models.event import EventParticipant, EventStatus, ExchangeEvent
 
 POLL_SECONDS = 2
+# Rows of "deals by category" on the board; more categories share the last row.
+CATEGORIES_SHOWN = 7
 
 _ticks = time.monotonic  # the clock of the per-process cache (tests replace it)
 _CLOCK = (ExchangeEvent.status, ExchangeEvent.board_version, ExchangeEvent.updated_at,
@@ -132,20 +134,33 @@ def board(event_id: int):
         "sectors": {s.value: str(SECTOR_LABELS[s]) for s in Sector},
         "states": _state_labels(),
         "no_deals": gettext("No deals yet."),
+        "other_categories": gettext("Other categories"),
         "sound_on": gettext("Sound on"),
         "offline": gettext("No connection: the numbers may be out of date."),
     }
     config = {"url": url_for("events.board_json", event_id=event.id),
+              "categories_shown": CATEGORIES_SHOWN,
               "poll_ms": POLL_SECONDS * 1000,
               "server_now": int(now.timestamp() * 1000), "board": data,
               "etag": etag, "labels": labels,
               "gong": url_for("static", filename="audio/gong.wav")}
     response = Response(render_template(
         "events/board.html", event=event, board=data, config=config,
+        top_categories=top_categories(data["by_category"]),
         state_label=_state_labels()[data["state"]], staff=bool(core.roles(
             event, current_user if current_user.is_authenticated else None))))
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def top_categories(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The categories with most deals, the rest summed up under "" past CATEGORIES_SHOWN rows
+    (board.js does the same): the projector has room for that many."""
+    rows = list(counts.items())  # most deals first
+    if len(rows) <= CATEGORIES_SHOWN:
+        return rows
+    shown = rows[:CATEGORIES_SHOWN - 1]
+    return shown + [("", sum(count for _code, count in rows[len(shown):]))]
 
 
 def _state_labels() -> dict[str, str]:
