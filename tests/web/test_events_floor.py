@@ -411,3 +411,49 @@ def test_the_pages_of_the_day_open_in_polish(client, session, open_hall):
     login_as(client, hall["library_owner"])
     assert client.get(f"/events/{event.id}/organizations/{hall['library'].id}/deal"
                       ).status_code == 200
+
+
+# ---------------------------------------------------------------------------- live now
+
+def section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_a_running_session_is_listed_as_live_now_not_as_upcoming(client, session, hall, clock):
+    listing = client.get("/events/").get_data(as_text=True)
+    assert 'id="live-heading"' not in listing and "Giełda Zasobów Tczew 2026" in section(
+        listing, "upcoming-heading")
+
+    hall["start"](NOW)
+    listing = client.get("/events/").get_data(as_text=True)
+    live = section(listing, "live-heading")
+    assert "Live now" in live and "Giełda Zasobów Tczew 2026" in live
+    assert f'/events/{hall["event"].id}/board' in live
+    assert 'id="upcoming-heading"' not in listing
+
+    clock.advance(timedelta(hours=3))  # time is up and the grace is over: no longer live
+    listing = client.get("/events/").get_data(as_text=True)
+    assert 'id="live-heading"' not in listing
+
+
+def test_during_the_session_a_participant_sees_write_down_a_deal_first(client, session, hall,
+                                                                       clock):
+    login_as(client, hall["library_owner"])
+    url = f"/events/{hall['event'].id}"
+    assert 'id="deal-heading"' not in client.get(url).get_data(as_text=True)
+
+    hall["start"](NOW)
+    page = client.get(url).get_data(as_text=True)
+    panel = section(page, "deal-heading")
+    deal_url = f"/events/{hall['event'].id}/organizations/{hall['library'].id}/deal"
+    assert "The session is on: write down your deals" in panel and deal_url in panel
+    # It comes before the event's facts, the first thing on a phone's screen.
+    assert page.index('id="deal-heading"') < page.index('class="facts"')
+
+    login_as(client, hall["organiser"])  # staff without an admitted organization: no panel
+    assert 'id="deal-heading"' not in client.get(url).get_data(as_text=True)
+
+    login_as(client, hall["library_owner"])
+    clock.advance(timedelta(minutes=95))  # the desk no longer takes new deals
+    assert 'id="deal-heading"' not in client.get(url).get_data(as_text=True)

@@ -92,6 +92,7 @@ from exchange.core.events.session import (
     announce,
     close_session,
     seconds_left,
+    is_live,
     session_state,
     start_session,
 )
@@ -127,7 +128,7 @@ __all__ = [
     "registration_open", "sector_balance", "withdraw_application", "Arrow", "Exchange",
     "introductions", "mark_introduction", "prematching", "attendee_by_token", "check_in",
     "find_attendees", "presence", "ANNOUNCEMENT_MAX", "SessionState", "accepts_deals", "announce",
-    "close_session", "seconds_left", "session_state", "start_session", "Ratified", "queue",
+    "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows",
 ]

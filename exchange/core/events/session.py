@@ -39,6 +39,11 @@ def session_state(event: ExchangeEvent, now: datetime) -> SessionState:
     return SessionState.ENDED
 
 
+def is_live(event: ExchangeEvent, now: datetime) -> bool:
+    """Whether the session is going on: open, or the desk finishing its last deals."""
+    return session_state(event, now) in (SessionState.OPEN, SessionState.GRACE)
+
+
 def seconds_left(event: ExchangeEvent, now: datetime) -> int:
     if event.session_started_at is None:
         return event.session_minutes * 60

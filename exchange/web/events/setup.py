@@ -172,10 +172,14 @@ def _event(event_id: int):
 @access.public
 def index():
     actor = _actor()
-    upcoming, past, mine = core.events_list(db.session, actor, utcnow().date())
+    now = utcnow()
+    upcoming, past, mine = core.events_list(db.session, actor, now.date())
+    live = [e for e in upcoming if core.is_live(e, now)]
+    upcoming = [e for e in upcoming if e not in live]
     may_create = actor is not None and bool(core.host_choices(db.session, actor))
-    return render_template("events/index.html", upcoming=upcoming, past=past, mine=mine,
-                           may_create=may_create, today=utcnow().date(), **LABELS)
+    return render_template("events/index.html", live=live, upcoming=upcoming, past=past,
+                           mine=mine, live_ids={e.id for e in mine if core.is_live(e, now)},
+                           may_create=may_create, today=now.date(), **LABELS)
 
 
 @bp.route("/<int:event_id>")
@@ -193,7 +197,8 @@ def detail(event_id: int):
                            role_codes={r.value for r in roles},
                            registration_open=core.registration_open(event, today),
                            applications=applications, button_form=EmptyForm(),
-                           admitted=len(core.admitted(event)), **LABELS)
+                           admitted=len(core.admitted(event)),
+                           live=core.accepts_deals(event, utcnow(), None), **LABELS)
 
 
 # ---------------------------------------------------------------------------- setting up
