@@ -148,3 +148,34 @@ def test_on_a_phone_the_board_is_one_column_never_wider_than_the_screen(live_ser
     assert cut == 0
     # Nothing is hidden on a phone: it scrolls instead.
     assert phone.locator("#board-latest li:visible").count() == 8
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 768)])
+def test_the_report_draws_legible_charts_and_fits_the_screen(live_server, browser, busy_event,
+                                                            width, height):
+    from tests.conftest import TEST_PASSWORD
+
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="pl-PL")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("organiser@example.org")
+    page.get_by_label("Hasło").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url(live_server + "/")
+    page.goto(f"{live_server}/events/{busy_event['event'].id}/report")
+    page.wait_for_function("Object.keys(window.Chart.instances).length === 3")
+    charts = page.evaluate("""Object.values(window.Chart.instances).map(c => ({
+        id: c.canvas.id, font: window.Chart.defaults.font.family,
+        plugins: c.config.plugins.map(p => p.id),
+        legend: (c.legend && c.legend.legendItems || []).map(i => i.fillStyle),
+        colours: c.data.datasets.map(d => d.backgroundColor)}))""")
+    by_id = {c["id"]: c for c in charts}
+    assert "serif" not in by_id["chart-sectors"]["font"].replace("sans-serif", "")
+    assert all("datalabels" in c["plugins"] for c in charts)  # values written on the bars
+    sectors = by_id["chart-sectors"]
+    assert sectors["legend"] == sectors["colours"]  # one colour per measure, as the legend says
+    # The categories' chart grows with them: every name has its row.
+    assert page.evaluate("document.getElementById('chart-categories-box')"
+                         ".getBoundingClientRect().height") >= 12 * 30
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

@@ -40,7 +40,7 @@ def _label(labels: dict, enum, code: str) -> str:
 def _chart_data(result: core.Report) -> dict:
     """What report.js draws, in the reader's language (the tables beside it say the same)."""
     counts = result.tally
-    categories = list(counts.by_category)
+    categories = [code for code, _count in counts.by_category.most_common()]
     return {
         "labels": {"organizations": gettext("Organizations"), "people": gettext("People"),
                    "deals": gettext("Deals"), "value": gettext("Estimated value (zł)")},
