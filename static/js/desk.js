@@ -13,6 +13,7 @@ import { startCountdowns } from "./clock.js";
 import { $, csrfToken, messages, parseJSON, postForm } from "./page.js";
 
 const RESEND_MS = 10000;
+const QUEUE_MS = 2500;  /* new phone deals show at the desk within 3 seconds */
 
 startCountdowns();
 const form = $("desk-form");
@@ -508,13 +509,30 @@ function desk(form) {
     if (isEmpty() || window.confirm(msg("replace"))) reset();
   });
 
-  document.querySelectorAll("[data-open-deal]").forEach((link) => {
-    link.addEventListener("click", (event) => {
-      if (!isEmpty() && form.getAttribute("data-fresh") === "1" && !window.confirm(msg("replace"))) {
-        event.preventDefault();
-      }
-    });
+  // Opening a queued deal replaces the one being typed: ask first (the queue is redrawn
+  // from the server, so the listener sits on the page, not on each link).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-open-deal]");
+    if (link && !isEmpty() && form.getAttribute("data-fresh") === "1" && !window.confirm(msg("replace"))) {
+      event.preventDefault();
+    }
   });
+
+  /* The queue of phone deals, fetched anew every QUEUE_MS (a 304 while nothing changed);
+     not while the notary types a note in it. */
+  function refreshQueue() {
+    const queue = $("queue");
+    if (!queue || queue.contains(document.activeElement)) return;
+    fetch(queue.getAttribute("data-url"), {
+      credentials: "same-origin", headers: { "If-None-Match": "\"" + queue.getAttribute("data-etag") + "\"" }
+    }).then((r) => (r.status === 200 ? r.text() : null)).then((html) => {
+      const current = $("queue");
+      if (!html || !current || current.contains(document.activeElement)) return;
+      const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("queue");
+      if (fresh) current.replaceWith(document.adoptNode(fresh));
+    }).catch(() => { /* offline: the outbox says so; try again later */ });
+  }
+  window.setInterval(refreshQueue, QUEUE_MS);
   window.addEventListener("beforeunload", () => { if (saveTimer) saveDraft(); });
   window.addEventListener("online", flush);
   window.setInterval(flush, RESEND_MS);

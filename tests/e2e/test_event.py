@@ -209,6 +209,32 @@ def test_the_notary_desk_clock_ticks_during_the_session(live_server, laptop, ses
     assert seconds_of(clock.inner_text()) < before
 
 
+def test_a_phone_deal_shows_at_the_desk_within_three_seconds_without_a_reload(
+        live_server, laptop, session, small_event):
+    from exchange.core import events
+
+    admit_the_library(session, small_event)
+    start_the_session(session, small_event)
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(f"{live_server}/events/{small_event['event'].id}/desk")
+    laptop.get_by_label("Party 1").fill("typed, not yet ratified")
+    expect(laptop.locator(".queue-item")).to_have_count(0)
+
+    librarian = session.scalar(select(User).where(User.email == "lib@example.org"))
+    library, school = small_event["library"], small_event["school"]
+    events.submit_deal(session, librarian, small_event["event"].id, library.id, {
+        "parties": [library.id, school.id],
+        "commitments": [{"giver_id": school.id, "receiver_id": library.id,
+                         "what": "Pracownia na kurs dla seniorów", "quantity": 6,
+                         "unit": "hours", "due_on": "2027-03-31"}]},
+        small_event["clock"]())
+    session.commit()
+    item = laptop.locator(".queue-item")
+    expect(item).to_contain_text("Pracownia na kurs dla seniorów", timeout=3_000)
+    # The deal being typed stays as it was.
+    assert laptop.get_by_label("Party 1").input_value() == "typed, not yet ratified"
+
+
 def test_a_deal_ratified_offline_waits_at_the_desk_and_is_sent_when_back_online(
         live_server, laptop, session, small_event):
     admit_the_library(session, small_event)

@@ -50,6 +50,8 @@ ROWS: dict = {
                                   ORGANISER_ACTION),
     ("events.desk", "GET"): (lambda w: f"/events/{w.event.id}/desk", None, STAFF_PAGE),
     ("events.desk", "POST"): (lambda w: f"/events/{w.event.id}/desk", _desk_deal, STAFF_ACTION),
+    ("events.desk_queue", "GET"): (lambda w: f"/events/{w.event.id}/desk/queue", None,
+                                   STAFF_PAGE),
     ("events.reject_deal", "POST"): (lambda w: f"/events/{w.event.id}/desk/queue/0/reject",
                                      lambda w: {"note": "Brak"}, STAFF_NOT_FOUND),
     ("events.print_contract", "GET"): (

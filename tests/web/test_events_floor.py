@@ -457,3 +457,29 @@ def test_during_the_session_a_participant_sees_write_down_a_deal_first(client, s
     login_as(client, hall["library_owner"])
     clock.advance(timedelta(minutes=95))  # the desk no longer takes new deals
     assert 'id="deal-heading"' not in client.get(url).get_data(as_text=True)
+
+
+def test_the_desk_fetches_its_queue_anew_with_a_304_while_nothing_changed(app, client, session,
+                                                                         open_hall):
+    hall = open_hall
+    notary = app.test_client()
+    notary.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_as(notary, hall["notary"])
+    desk = notary.get(desk_url(hall)).get_data(as_text=True)
+    etag = re.search(r'id="queue"[^>]*data-etag="([0-9a-f]+)"', desk).group(1)
+    empty = notary.get(desk_url(hall, "/queue"))
+    assert empty.status_code == 200 and empty.headers["ETag"] == f'"{etag}"'
+    assert "No phone deals are waiting." in empty.get_data(as_text=True)
+    assert notary.get(desk_url(hall, "/queue"),
+                      headers={"If-None-Match": f'"{etag}"'}).status_code == 304
+
+    login_as(client, hall["library_owner"])
+    client.post(f"/events/{hall['event'].id}/organizations/{hall['library'].id}/deal",
+                data=phone_form(hall))
+    deal = session.scalar(select(EventDeal))
+    changed = notary.get(desk_url(hall, "/queue"), headers={"If-None-Match": f'"{etag}"'})
+    assert changed.status_code == 200 and changed.headers["ETag"] != f'"{etag}"'
+    fragment = changed.get_data(as_text=True)
+    assert fragment.lstrip().startswith("<section id=\"queue\"")  # only the queue, no page
+    assert f'id="queued-{deal.id}"' in fragment and "Pracownia na kurs dla seniorów" in fragment
+    assert f"/desk?deal={deal.id}" in fragment

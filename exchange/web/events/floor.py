@@ -4,11 +4,13 @@ fill in is in deal_form.
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 
 import segno
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (Response, abort, current_app, flash, g, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -206,8 +208,8 @@ def _desk_page(form: DealForm, status: int = 200):
     names = {o.id: o.name for o in form.orgs}
     recent = core.event_contracts(db.session, g.event)[-5:][::-1]
     return _page("events/desk.html", state=state, seconds_left=core.seconds_left(g.event, now),
-                 queued=queued, names=names, recent=recent, fresh=not (form.errors or
-                                                                    form.deal_id),
+                 queued=queued, queue_etag=_queue_etag(queued), names=names, recent=recent,
+                 fresh=not (form.errors or form.deal_id),
                  max_rows=MAX_COMMITMENTS, max_parties=MAX_PARTIES,  # what desk.js may add
                  **form_context(form)), status
 
@@ -270,6 +272,30 @@ def desk(event_id: int):
             201 if created else 200
     flash(message, "success")
     return redirect(print_url)
+
+
+def _queue_etag(queued) -> str:
+    """What the queue looks like: the deals in it, each as last sent."""
+    return hashlib.sha256(",".join(f"{d.id}:{d.submitted_at.isoformat()}" for d in queued)
+                          .encode()).hexdigest()[:16]
+
+
+@bp.route("/<int:event_id>/desk/queue")
+@access.staff(StaffRole.NOTARY)
+def desk_queue(event_id: int):
+    """The queue of phone deals alone, for desk.js to show new ones without a reload; 304
+    while it has not changed."""
+    queued = core.queue(db.session, g.event)
+    etag = _queue_etag(queued)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        names = {p.organization.id: p.organization.name for p in core.admitted(g.event)}
+        response = Response(render_template("events/_desk_queue.html", event=g.event,
+                                            queued=queued, queue_etag=etag, names=names))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.route("/<int:event_id>/desk/queue/<int:deal_id>/reject", methods=["POST"])
