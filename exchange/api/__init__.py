@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from exchange.api import (  # noqa: F401 (routes)
     contracts,
+    events,
     listings,
     openapi,
     organizations,

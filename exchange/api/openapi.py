@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from exchange.api import openapi_events
 from exchange.api.base import bp
 from exchange.core import contracts
 from exchange.core import listings as core
@@ -345,6 +346,9 @@ PATHS.update({
                       "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR,
                       "422": ERROR}}},
 })
+
+PATHS.update(openapi_events.paths(_json, _page, ERROR, ID_PARAMETER, PAGING))
+SCHEMAS.update(openapi_events.SCHEMAS)
 
 # Any request may be refused before its operation sees it (exchange/http/bodies.py and the NUL
 # check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.

@@ -64,6 +64,7 @@ from exchange.core.events.outcomes import (
 )
 from exchange.core.events.reading import (
     events_list,
+    published_query,
     get_event,
     host_choices,
     require_role,
@@ -120,7 +121,7 @@ from exchange.core.events.tally import (
 )
 
 __all__ = [
-    "events_list", "get_event", "host_choices", "require_role", "roles", "DEFAULT_GRACE",
+    "events_list", "published_query", "get_event", "host_choices", "require_role", "roles", "DEFAULT_GRACE",
     "DEFAULT_SESSION", "DESCRIPTION_MAX", "GRACE_MINUTES", "NAME_MAX", "PREFIX_MAX",
     "SESSION_MINUTES", "VENUE_MAX", "add_staff", "clean_event", "create_event", "publish_event",
     "remove_staff", "update_event", "MAX_ATTENDEES", "NOTE_MAX", "PERSON_MAX", "SectorBalance",

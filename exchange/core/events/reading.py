@@ -38,6 +38,16 @@ def require_role(event: ExchangeEvent, actor: User, *wanted: StaffRole) -> None:
         raise Forbidden(Msg("Only the event's staff may do this."))
 
 
+def published_query(*, since: date | None = None, until: date | None = None):
+    """Published events held in [SINCE, UNTIL], the latest first (the API pages it)."""
+    query = select(ExchangeEvent).where(ExchangeEvent.status == EventStatus.PUBLISHED)
+    if since is not None:
+        query = query.where(ExchangeEvent.held_on >= since)
+    if until is not None:
+        query = query.where(ExchangeEvent.held_on <= until)
+    return query.order_by(ExchangeEvent.held_on.desc(), ExchangeEvent.id.desc())
+
+
 def events_list(session: Session, actor: User | None, today: date) -> tuple[list, list, list]:
     """(upcoming published events, past ones, events ACTOR is staff of), nearest first."""
     published = list(session.scalars(select(ExchangeEvent).where(
