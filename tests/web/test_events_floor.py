@@ -483,3 +483,24 @@ def test_the_desk_fetches_its_queue_anew_with_a_304_while_nothing_changed(app, c
     assert fragment.lstrip().startswith("<section id=\"queue\"")  # only the queue, no page
     assert f'id="queued-{deal.id}"' in fragment and "Pracownia na kurs dla seniorów" in fragment
     assert f"/desk?deal={deal.id}" in fragment
+
+
+def test_the_session_page_has_the_interim_results_to_read_out(client, session, open_hall, now):
+    from exchange.core import events
+    from tests.conftest import desk_deal
+
+    hall = open_hall
+    events.ratify(session, hall["notary"], hall["event"].id, desk_deal(hall),
+                  now + timedelta(minutes=5), client_key="interim-1")
+    session.commit()
+    login_as(client, hall["organiser"])
+    page = client.get(f"/events/{hall['event'].id}/session").get_data(as_text=True)
+    interim = page[page.index('id="interim"'):page.index("</section>", page.index('id="interim"'))]
+    assert "Interim results" in interim
+    assert re.search(r"<dt>Deals</dt><dd>1</dd>", interim)
+    assert "Most deals:</strong>" in interim and "IT equipment (1)" in interim
+
+    events.close_session(session, hall["organiser"], hall["event"].id, now + timedelta(minutes=9))
+    session.commit()
+    page = client.get(f"/events/{hall['event'].id}/session").get_data(as_text=True)
+    assert "Final results" in page and "Interim results" not in page

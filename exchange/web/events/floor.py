@@ -166,9 +166,10 @@ def badges(event_id: int):
 def session_controls(event_id: int):
     """The clock's controls (the organiser) and the announcement line (the moderator)."""
     now = utcnow()
+    figures = core.board(db.session, g.event, now)
     return _page("events/session.html", state=core.session_state(g.event, now),
-                 seconds_left=core.seconds_left(g.event, now),
-                 deals=len(core.event_contracts(db.session, g.event)))
+                 seconds_left=core.seconds_left(g.event, now), deals=figures["deals"],
+                 figures=figures, top_categories=list(figures["by_category"].items())[:3])
 
 
 @bp.route("/<int:event_id>/session/start", methods=["POST"])
