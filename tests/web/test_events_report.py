@@ -115,3 +115,38 @@ def test_only_the_staff_reach_the_report(client, session, hall, now, make_user):
         login_as(client, staff)
         assert client.get(url).status_code == 200
         assert client.get(url + ".csv").status_code == 200
+
+
+def test_the_public_summary_has_the_figures_and_no_ones_data(client, session, hall, now):
+    two_deals(session, hall, now)
+    url = f"/events/{hall['event'].id}/summary"
+    page = client.get(url)  # nobody logged in
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Giełda Zasobów Tczew 2026" in text and "hosted by Centrum Kultury" in text
+    figures = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", text)
+    assert ("Deals", "2") in figures and ("Estimated value", "2,000 zł") in figures
+    assert ("Organizations taking part", "2") in figures and ("People present", "1") in figures
+    assert "the figures may still change" in text  # the session is not closed
+    assert 'value="1">1</meter>' in text  # a bar a category, one deal each
+    # No person's name, no contract's terms or number: the board's public figures only.
+    for private in ("Szymon Informatyk", "Ewa Bibliotekarka", "HYPERLINK", "GZ-2026/001",
+                    "Olga Organizatorka"):
+        assert private not in text
+
+    events.close_session(session, hall["organiser"], hall["event"].id, now + timedelta(minutes=9))
+    session.commit()
+    assert "may still change" not in client.get(url).get_data(as_text=True)
+    assert 'href="/events/%d/summary"' % hall["event"].id in client.get(
+        f"/events/{hall['event'].id}").get_data(as_text=True)
+
+
+def test_a_drafts_summary_is_not_public(client, session, hall, now):
+    draft = events.create_event(session, hall["organiser"], hall["host"].id, {
+        "name": "Szkic", "venue": "Tczew", "held_on": now.date().isoformat(),
+        "registration_opens_on": now.date().isoformat(),
+        "registration_closes_on": now.date().isoformat()}, now)
+    session.commit()
+    assert client.get(f"/events/{draft.id}/summary").status_code == 404
+    login_as(client, hall["organiser"])
+    assert client.get(f"/events/{draft.id}/summary").status_code == 200

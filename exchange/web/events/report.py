@@ -6,11 +6,13 @@ import csv
 import io
 import re
 
-from flask import g, render_template, send_file
+from flask import abort, g, render_template, send_file
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from exchange.core import events as core
+from exchange.core.errors import NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
@@ -71,6 +73,23 @@ def report(event_id: int):
                            deal_values={c.id: sum(row.estimated_value or 0
                                                   for row in c.versions[0].commitments)
                                         for c in result.contracts})
+
+
+@bp.route("/<int:event_id>/summary")
+@access.public
+def summary(event_id: int):
+    """The event in one public page for the press and the municipality: the figures, the
+    categories and the sectors; no person's data, no contract's terms."""
+    actor = current_user if current_user.is_authenticated else None
+    try:
+        event = core.get_event(db.session, actor, event_id)
+    except NotFound:
+        abort(404)
+    result = core.report(db.session, event)
+    return render_template("events/summary.html", event=event, report=result,
+                           state=core.session_state(event, utcnow()),
+                           organizations=sum(row.admitted for row in result.sectors),
+                           category_label=lambda c: _label(CATEGORY_LABELS, Category, c))
 
 
 CSV_COLUMNS = (
