@@ -141,9 +141,11 @@ def outbox(app):
     """The mails the app has sent so far, oldest first, as parsed messages."""
     from email import message_from_bytes, policy
 
+    from exchange.http.mailing import wait_for_mail
     from exchange.infra.mail import read_outbox
 
     def outbox() -> list:
+        wait_for_mail()  # mail sent beside an answer goes from a thread of its own
         return [message_from_bytes(p.read_bytes(), policy=policy.default)
                 for p in read_outbox(app.config["MAIL_OUTBOX"])]
 

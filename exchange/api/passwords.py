@@ -31,7 +31,7 @@ def password_reset():
         "If an account uses this address, we have sent it a link to set a new password. The "
         "link works once, within an hour.")}, 202)
     try:
-        ask_for_reset_link(email, response)
+        ask_for_reset_link(email)
     except RateLimited as limited:
         refused = make_response(*error_response(
             429, rate_limited_message(limited, reset=True), "rate_limited"))

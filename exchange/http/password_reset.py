@@ -3,7 +3,7 @@ login links, answered the same whether or not the address has an account, mailed
 account's language once the answer has gone."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
 from exchange.core import accounts, password_reset
@@ -18,19 +18,19 @@ from exchange.http.urls import external_url
 RESET_PAGE = "password.reset"
 
 
-def ask_for_reset_link(email: str, response: Response) -> None:
+def ask_for_reset_link(email: str) -> None:
     """Count the request (RateLimited past the limits), then, if EMAIL belongs to an active
-    account, make a reset link and e-mail it once RESPONSE has gone."""
+    account, make a reset link and e-mail it beside the answer."""
     link_asked(email, request.remote_addr or "")
     user = accounts.find_user_by_email(db.session, email)
     with unit_of_work():
         secret = password_reset.issue_reset_link(
             db.session, user, utcnow(), lifetime=current_app.config["LOGIN_LINK_LIFETIME"])
     if secret is not None:
-        _mail_reset_link(user, external_url(RESET_PAGE, secret=secret), response)
+        _mail_reset_link(user, external_url(RESET_PAGE, secret=secret))
 
 
-def _mail_reset_link(user, link: str, response: Response) -> None:
+def _mail_reset_link(user, link: str) -> None:
     app_name = current_app.config.get("APP_NAME", "Giełda")
     mail_user(user, _l("your link to set a new password"), [
         _l("Someone, hopefully you, asked for a link to set a new password for %(app)s. It "
@@ -38,4 +38,4 @@ def _mail_reset_link(user, link: str, response: Response) -> None:
         link,
         _l("If it was not you, ignore this e-mail: your password stays as it was, and nobody "
            "can change it without the link."),
-    ], after=response)
+    ], background=True)

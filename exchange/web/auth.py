@@ -227,7 +227,7 @@ def logout():
     return redirect(url_for("main.index"))
 
 
-def _mail_login_link(user, link: str, response) -> None:
+def _mail_login_link(user, link: str) -> None:
     """E-mail USER the login LINK once RESPONSE has gone: the answer takes as long whether or
     not an account had to be e-mailed, so it tells nobody which addresses have one."""
     app_name = current_app.config.get("APP_NAME", "Giełda")
@@ -237,7 +237,7 @@ def _mail_login_link(user, link: str, response) -> None:
         link,
         _l("If it was not you, ignore this e-mail: nobody logs in without the link, and your "
            "password stays as it was."),
-    ], after=response)
+    ], background=True)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -261,7 +261,7 @@ def request_login_link():
     response = redirect(url_for("auth.login"))
     if secret is not None:
         link = external_url("auth.login_by_link", secret=secret)
-        _mail_login_link(user, link, response)
+        _mail_login_link(user, link)
     return response
 
 

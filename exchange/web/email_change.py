@@ -74,16 +74,16 @@ def request_change():
                   old=user.email), "success")
     response = redirect(url_for("auth.account"))
     if existing is not None:
-        _mail_address_in_use(existing, response)
+        _mail_address_in_use(existing)
     else:
-        _mail_confirmation_link(user, email, secret, response)
+        _mail_confirmation_link(user, email, secret)
     mail_user(user, _l("a change of your e-mail address was asked for"), [
         _l("Someone, hopefully you, asked to change the e-mail address of your account to "
            "%(address)s. It changes only once the link sent there is followed.",
            address=email_change.mask_email(email)),
         _l("If it was not you, change your password now: %(link)s",
            link=external_url("auth.account")),
-    ], after=response)
+    ], background=True)
     return response
 
 
@@ -95,7 +95,7 @@ def _too_many_links(limited: RateLimited) -> str:
                     "a link already sent works for 24 hours.", minutes)
 
 
-def _mail_confirmation_link(user, email: str, secret: str, response) -> None:
+def _mail_confirmation_link(user, email: str, secret: str) -> None:
     app_name = current_app.config.get("APP_NAME", "Giełda")
     mail_user(user, _l("confirm your new e-mail address"), [
         _l("You asked to use this address for your %(app)s account. To confirm, open this "
@@ -103,10 +103,10 @@ def _mail_confirmation_link(user, email: str, secret: str, response) -> None:
         external_url("email_change.confirm", secret=secret),
         _l("Until then your account keeps its old address. If you did not ask for this, "
            "ignore this e-mail: nothing changes without the link."),
-    ], to=email, after=response)
+    ], to=email, background=True)
 
 
-def _mail_address_in_use(owner, response) -> None:
+def _mail_address_in_use(owner) -> None:
     """To the account already using the address asked for: a note, never a link."""
     mail_user(owner, _l("someone tried to move an account to your address"), [
         _l("Someone asked to move another account to your e-mail address, which your account "
@@ -114,7 +114,7 @@ def _mail_address_in_use(owner, response) -> None:
         _l("If it was you, log in with this address instead: %(link)s",
            link=external_url("auth.login")),
         _l("If it was not you, ignore this e-mail."),
-    ], after=response)
+    ], background=True)
 
 
 @bp.route("/account/email/cancel", methods=["POST"])
@@ -165,5 +165,5 @@ def _changed(user, old_email: str):
            address=email_change.mask_email(user.email)),
         _l("If it was not you, someone knows your password: tell the site's administrators "
            "at once."),
-    ], to=old_email, after=response)
+    ], to=old_email, background=True)
     return response

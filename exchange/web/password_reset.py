@@ -53,7 +53,7 @@ def request_reset():
                 422 if form.errors else 200)
     response = redirect(url_for("auth.login"))
     try:
-        ask_for_reset_link(form.email.data, response)
+        ask_for_reset_link(form.email.data)
     except RateLimited as limited:
         return limited_page(limited, form.email, "auth/password_reset_request.html",
                             reset=True, form=form)

@@ -232,6 +232,7 @@ def test_a_locked_out_owner_gets_in_with_an_emailed_link(worker, tmp_path, make_
     from email import message_from_bytes, policy
     from urllib.parse import urlsplit
 
+    from exchange.http.mailing import wait_for_mail
     from exchange.infra.mail import read_outbox
 
     make_user("anna@example.org")
@@ -242,6 +243,7 @@ def test_a_locked_out_owner_gets_in_with_an_emailed_link(worker, tmp_path, make_
     page = web_login(owner, TEST_PASSWORD)
     assert page.status_code == 429 and "E-mail me a login link" in page.get_data(as_text=True)
     owner.post("/login/link", data={"email": "anna@example.org"}, buffered=True).close()
+    wait_for_mail()
     [path] = read_outbox(tmp_path)
     mail = message_from_bytes(path.read_bytes(), policy=policy.default)
     link = next(word for word in mail.get_content().split() if "/login/link/" in word)
@@ -253,6 +255,7 @@ def test_a_locked_out_owner_sets_a_new_password_and_the_lock_is_lifted_everywher
         worker, tmp_path, make_user):
     from email import message_from_bytes, policy
 
+    from exchange.http.mailing import wait_for_mail
     from exchange.infra.mail import read_outbox
 
     make_user("anna@example.org")
@@ -262,6 +265,7 @@ def test_a_locked_out_owner_sets_a_new_password_and_the_lock_is_lifted_everywher
         web_login(attacker, "guess")
     assert web_login(owner, TEST_PASSWORD).status_code == 429
     owner.post("/password/reset", data={"email": "anna@example.org"}, buffered=True).close()
+    wait_for_mail()
     [path] = read_outbox(tmp_path)
     mail = message_from_bytes(path.read_bytes(), policy=policy.default)
     link = re.search(r"/password/reset/\S+", mail.get_content()).group(0)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from exchange.http.mailing import wait_for_mail
 from exchange.infra.mail import read_outbox
 from models import LoginLink
 from tests.conftest import TEST_PASSWORD
@@ -92,12 +93,12 @@ def mail_app(app, tmp_path):
 
 
 def outbox(app) -> list:
+    wait_for_mail()  # mail sent beside an answer goes from a thread of its own
     return [message_from_bytes(path.read_bytes(), policy=policy.default)
             for path in read_outbox(app.config["MAIL_OUTBOX"])]
 
 
 def ask_for_link(client, email: str, **options):
-    # buffered: the mail goes once the response is closed, as a real server closes it
     response = client.post("/login/link", data={"email": email}, buffered=True, **options)
     response.close()
     return response

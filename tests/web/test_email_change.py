@@ -28,7 +28,6 @@ def logged_in(client, auth, anna):
 
 
 def post(client, path, data=None):
-    # buffered: the mail goes once the response is closed, as a real server closes it
     response = client.post(path, data=data, buffered=True)
     response.close()
     return response
