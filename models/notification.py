@@ -30,6 +30,11 @@ class Notification(Base):
     # and may be taken again.
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the mail job instead of mailing it when its reader wants this kind in a digest
+    # ("daily", "weekly"); the digest that carried it is ``digest_id``.
+    digest: Mapped[str | None] = mapped_column(String(10), index=True)
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notification_digest.id", ondelete="SET NULL"), index=True)
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} user={self.user_id} {self.key!r}>"

@@ -7,12 +7,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import Msg
+from exchange.core.preferences import kind_of
 from models import Notification, User
 
 
 def notify(session: Session, user_id: int, key: str, message: Msg, link: str,
            now: datetime) -> bool:
-    """Send MESSAGE to the user unless a notification with KEY exists; say if it was sent."""
+    """Send MESSAGE to the user unless a notification with KEY exists; say if it was sent.
+
+    KEY's prefix must name a kind (preferences.KIND_BY_PREFIX), which says how it is e-mailed.
+    """
+    kind_of(key)
     if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
         return False
     session.add(Notification(user_id=user_id, key=key, message=message.text,
@@ -25,6 +30,12 @@ def recent_for(session: Session, user: User, limit: int = 50) -> list[Notificati
     return list(session.scalars(select(Notification).where(Notification.user_id == user.id)
                                 .order_by(Notification.created_at.desc(), Notification.id.desc())
                                 .limit(limit)))
+
+
+def query_for(user: User):
+    """The user's notifications, newest first (for a page of them)."""
+    return (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
 def unread_count(session: Session, user: User) -> int:

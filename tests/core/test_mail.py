@@ -40,7 +40,7 @@ def render(notification, user):
 @pytest.fixture
 def inbox(session, make_user, now):
     def add(user, n, *, when=None):
-        notify(session, user.id, f"test:{user.id}:{n}", Msg("Message %(n)d", n=n), f"/x/{n}",
+        notify(session, user.id, f"due:{user.id}:{n}", Msg("Message %(n)d", n=n), f"/x/{n}",
                when or now)
         session.commit()
     return add
@@ -79,13 +79,13 @@ def test_a_failed_send_is_left_for_the_next_run(session, make_user, inbox, now):
     session.commit()
     assert (summary.sent, summary.failed) == (2, 1)  # jan's failure did not stop anna's mail
     state = emailed(session)
-    assert state[f"test:{jan.id}:1"] is None and state[f"test:{anna.id}:2"] == now
+    assert state[f"due:{jan.id}:1"] is None and state[f"due:{anna.id}:2"] == now
     later = now + timedelta(minutes=1)
     retry = FakeMailer()
     assert mail.send_pending(session, retry, render, later).sent == 1
     session.commit()
     assert [m["To"] for m in retry.sent] == ["jan@example.org"]
-    assert emailed(session)[f"test:{jan.id}:1"] == later
+    assert emailed(session)[f"due:{jan.id}:1"] == later
 
 
 def test_an_unreachable_server_ends_the_run_and_nothing_is_lost(session, make_user, inbox, now):

@@ -37,7 +37,7 @@ def keys_in_outbox(app) -> Counter:
 def test_ten_send_mail_runs_at_once_email_each_notification_exactly_once(
         mail_app, session, make_user, now):
     users = [make_user(f"reader{n}@example.org") for n in range(6)]
-    keys = [f"claims:{n}" for n in range(NOTIFICATIONS)]
+    keys = [f"due:claims:{n}" for n in range(NOTIFICATIONS)]
     session.add_all(Notification(user_id=users[n % len(users)].id, key=key,
                                  message="Message %(n)d", params={"n": n}, link=f"/x/{n}",
                                  created_at=now) for n, key in enumerate(keys))

@@ -70,7 +70,7 @@ def test_the_jobs_are_in_the_table():
 
 def test_running_the_mail_job_twice_sends_each_mail_once(mail_app, session, make_user):
     anna = make_user("anna@example.org", name="Anna", locale="en")
-    notify(session, anna.id, "k:1", Msg("Contract %(number)s is signed by every party and is "
+    notify(session, anna.id, "contract-active:1:1", Msg("Contract %(number)s is signed by every party and is "
                                         "now in force.", number="2026/0001"),
            "/contracts/1", NOW)
     session.commit()
@@ -105,7 +105,7 @@ def test_each_mail_is_in_its_readers_language(mail_app, session, make_user, make
 
 
 def test_a_failed_send_waits_for_the_next_run(mail_app, session, make_user, tmp_path):
-    notify(session, make_user().id, "k:1", Msg("Hello"), "", NOW)
+    notify(session, make_user().id, "contract-active:1:1", Msg("Hello"), "", NOW)
     session.commit()
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the outbox directory should be")
@@ -139,7 +139,7 @@ def test_the_follow_up_job_reminds_once(mail_app, session, make_user, make_org, 
 
 
 def test_the_outbox_command_lists_and_prints_mails(mail_app, session, make_user):
-    notify(session, make_user("anna@example.org", name="Anna").id, "k:1", Msg("Hello"),
+    notify(session, make_user("anna@example.org", name="Anna").id, "contract-active:1:1", Msg("Hello"),
            "/x", NOW)
     session.commit()
     run_job(mail_app, job("send-mail"))
