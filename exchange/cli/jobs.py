@@ -26,7 +26,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from exchange.cli.digests import daily_digest, weekly_digest
 from exchange.core.contracts import follow_up
+from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
 from exchange.core.proposals import IndexCache, send_digest
 from exchange.http.clock import system_now, utcnow
@@ -34,6 +36,7 @@ from exchange.http.extensions import db
 from exchange.http.i18n import reader_language
 from exchange.infra.mail import Mail, absolute_link, mailer_from_config, send_pending
 from exchange.http.i18n import text_of
+from exchange.http.preferences import router, unsubscribe_headers, unsubscribe_url
 from exchange.http.unit import unit_of_work
 from models import Notification, User
 
@@ -60,6 +63,10 @@ def render_mail(notification: Notification, user: User) -> Mail:
     config = current_app.config
     language = reader_language(user)
     app_name = config.get("APP_NAME", "Giełda")
+    try:
+        unsubscribe = unsubscribe_url(user.id, [kind_of(notification.key)])
+    except UnknownNotificationKey:  # made without notify(); the page lets them choose
+        unsubscribe = absolute_link(config["BASE_URL"], "/account/notifications")
     with force_locale(language):
         message = text_of(notification)
         body = "\n\n".join([
@@ -69,17 +76,20 @@ def render_mail(notification: Notification, user: User) -> Mail:
                     link=absolute_link(config["BASE_URL"], notification.link)),
             "-- \n" + gettext("You get this e-mail because you have an account in %(app)s. "
                               "All your notifications: %(link)s", app=app_name,
-                              link=absolute_link(config["BASE_URL"], "/notifications/")),
+                              link=absolute_link(config["BASE_URL"], "/notifications/"))
+            + "\n" + gettext("Stop e-mails of this kind: %(link)s", link=unsubscribe),
         ]) + "\n"
     subject = f"{app_name}: {textwrap.shorten(message, 120, placeholder='…')}"
-    return Mail(to=user.email, subject=subject, body=body, language=language)
+    return Mail(to=user.email, subject=subject, body=body, language=language,
+                headers=unsubscribe_headers(unsubscribe) if "/unsubscribe/" in unsubscribe
+                else ())
 
 
 def send_mail(session, now):
     """E-mail the notifications not yet e-mailed; commit after each batch of them."""
     app = current_app._get_current_object()
     return send_pending(session, mailer_from_config(app.config, app.instance_path), render_mail,
-                        now, commit=session.commit)
+                        now, commit=session.commit, route=router(session))
 
 
 JOBS = (
@@ -91,7 +101,14 @@ JOBS = (
         "Remind parties of first contact and due dates, ask how contracts are going, give "
         "them their outcome."),
     Job("send-mail", send_mail, 1,
-        "E-mail new notifications, each once, in its reader's language."),
+        "E-mail new notifications their readers want at once, each once, in its reader's "
+        "language; leave the rest for the digests."),
+    # Hourly, though each sends once a day (a week): a missed run is caught up within the hour.
+    Job("daily-digest", daily_digest, 60,
+        "E-mail each user one digest a day of the notifications they chose to get daily."),
+    Job("weekly-digest", weekly_digest, 60,
+        "E-mail each user one digest a week (from Monday morning) of the notifications they "
+        "chose to get weekly."),
 )
 
 

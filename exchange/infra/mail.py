@@ -49,6 +49,7 @@ class Mail:
     subject: str
     body: str
     language: str = "pl"
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. List-Unsubscribe
 
 
 class MailError(Exception):
@@ -83,6 +84,8 @@ def build_message(mail: Mail, sender: str, now: datetime, *, key: str = "") -> E
     message["Auto-Submitted"] = "auto-generated"  # no out-of-office replies, please
     if key:
         message["X-Gielda-Notification"] = key
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.body)
     message["Content-Language"] = mail.language  # after set_content, which resets Content-*
     return message
@@ -192,14 +195,24 @@ class MailSummary:
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    deferred: int = 0  # left for the reader's digest
     failed_ids: list[int] = field(default_factory=list)
     stopped: bool = False  # the mailer gave up; the rest waits for the next run
 
     def __str__(self) -> str:
-        return f"{self.sent} sent, {self.skipped} skipped, {self.failed} failed"
+        return (f"{self.sent} sent, {self.deferred} left for digests, {self.skipped} skipped, "
+                f"{self.failed} failed")
 
 
 Renderer = Callable[[Notification, User], Mail]
+# How the reader wants a notification e-mailed: "now", "daily" or "weekly" (left for that
+# digest), or "never".
+Router = Callable[[Notification, User], str]
+DIGEST_CHANNELS = ("daily", "weekly")
+
+
+def _at_once(notification: Notification, user: User) -> str:
+    return "now"
 
 
 def _claim(session: Session, token: str, after_id: int, limit: int, now: datetime,
@@ -248,15 +261,25 @@ def _release(session: Session, token: str) -> None:
 
 def send_batch(session: Session, rows: list[tuple[Notification, User]], mailer: Mailer,
                render: Renderer, now: datetime, *, max_age: timedelta = MAX_AGE,
-               summary: MailSummary | None = None) -> MailSummary:
-    """E-mail ROWS; mark each one sent (or skipped) once the mailer took it."""
+               summary: MailSummary | None = None, route: Router = _at_once) -> MailSummary:
+    """E-mail ROWS that ROUTE says go at once; mark each one sent (or skipped, or left for
+    a digest) once the mailer took it."""
     summary = summary or MailSummary()
     with session.no_autoflush:  # no write lock held while the SMTP server answers
         for notification, user in rows:
             if summary.stopped:
                 break
-            if (notification.read_at is not None or not user.is_active or not user.email
-                    or now - notification.created_at > max_age):
+            if notification.read_at is not None or not user.is_active or not user.email:
+                notification.emailed_at = now
+                summary.skipped += 1
+                continue
+            channel = route(notification, user)
+            if channel in DIGEST_CHANNELS:
+                notification.emailed_at = now  # as far as this job goes: a digest takes it
+                notification.digest = channel
+                summary.deferred += 1
+                continue
+            if channel != "now" or now - notification.created_at > max_age:
                 notification.emailed_at = now
                 summary.skipped += 1
                 continue
@@ -284,7 +307,8 @@ def send_batch(session: Session, rows: list[tuple[Notification, User]], mailer: 
 def send_pending(session: Session, mailer: Mailer, render: Renderer, now: datetime, *,
                  batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES,
                  max_age: timedelta = MAX_AGE, lease: timedelta = CLAIM_LEASE,
-                 commit: Callable[[], None] | None = None) -> MailSummary:
+                 commit: Callable[[], None] | None = None,
+                 route: Router = _at_once) -> MailSummary:
     """E-mail the notifications not yet e-mailed, oldest first, BATCH_SIZE at a time.
 
     COMMIT (the job's) is called once a batch is claimed and again once it is sent: runs at
@@ -296,7 +320,8 @@ def send_pending(session: Session, mailer: Mailer, render: Renderer, now: dateti
     try:
         for number, (token, rows) in enumerate(
                 _claimed_batches(session, batch_size, now, lease, commit)):
-            send_batch(session, rows, mailer, render, now, max_age=max_age, summary=summary)
+            send_batch(session, rows, mailer, render, now, max_age=max_age, summary=summary,
+                       route=route)
             _release(session, token)
             if commit is not None:
                 commit()
