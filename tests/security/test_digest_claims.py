@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from exchange.cli.jobs import JOBS, run_job
 from exchange.infra.mail import read_outbox
 from models import Notification, NotificationDigest
-from tests.security.test_mail_claims import mail_app  # noqa: F401 (fixture)
+from tests.security import test_mail_claims
+
+mail_app = test_mail_claims.mail_app  # the app on the test database, with its own outbox
 
 RUNS = 8
 USERS = 25

@@ -12,7 +12,11 @@ from exchange.core.errors import Msg
 from exchange.core.notifications import notify
 from models import Notification, NotificationDigest
 from tests.conftest import NOW
-from tests.web.test_mail import job, mail_app, outbox, translations  # noqa: F401 (fixtures)
+from tests.web import test_mail
+from tests.web.test_mail import job, outbox
+
+# The mail tests' fixtures: the app with a fresh Polish catalogue and an outbox of its own.
+translations, mail_app = test_mail.translations, test_mail.mail_app
 
 SIGNED = "Contract %(number)s is signed by every party and is now in force."
 PROPOSALS = "Giełda found %(count)d strong proposals for “%(title)s”."
