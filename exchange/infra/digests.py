@@ -81,13 +81,14 @@ def _release(session: Session, digest: NotificationDigest) -> None:
 def _contents(session: Session, user: User, cadence: str,
               route: Router) -> list[Notification]:
     """What the user's digest carries: what waits for it, less kinds they have since stopped
-    or moved to another channel (the first still show in the app)."""
+    (those still show in the app). A kind moved to another channel meanwhile still comes: it
+    was wanted by e-mail, and this is its first chance."""
     rows = list(session.scalars(select(Notification).where(
         Notification.user_id == user.id, *_waiting(cadence))
         .order_by(Notification.created_at, Notification.id)))
     kept = []
     for notification in rows:
-        if user.is_active and user.email and route(notification, user) == cadence:
+        if user.is_active and user.email and route(notification, user) != "never":
             kept.append(notification)
         else:
             notification.digest = None

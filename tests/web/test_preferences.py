@@ -163,3 +163,16 @@ def test_api_refuses_unknown_kinds_and_channels_with_clear_errors(client, sessio
     assert client.get("/api/v1/me/preferences").status_code == 401
     session.rollback()
     assert session.scalar(select(NotificationPreference.id)) is None
+
+
+def test_one_click_needs_no_csrf_token_but_the_settings_page_does(app, client, session,
+                                                                  make_user):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production
+    anna = make_user("anna@example.org")
+    link = f"/unsubscribe/{token_of(app, anna.id, ['events'])}"
+    assert client.post(link, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    sign_in(client, anna)
+    assert client.post("/account/notifications", data={"news": "never"}).status_code == 400
+    session.rollback()
+    chosen = preferences.preferences_of(session, anna.id)
+    assert chosen["events"] == "never" and chosen["news"] == "weekly"
