@@ -111,12 +111,16 @@ def _send_one(session: Session, user: User, cadence: str, period: str, mailer: M
         return
     try:
         with session.no_autoflush:  # no write lock held while the SMTP server answers
-            mailer.send(build_message(render(user, rows), mailer.sender, now,
-                                      key=f"digest:{cadence}:{period}:{user.id}"))
-    except MailError as error:
-        log.warning("%s digest of user %s not sent: %s", cadence, user.id, error)
+            message = build_message(render(user, rows), mailer.sender, now,
+                                    key=f"digest:{cadence}:{period}:{user.id}")
+            mailer.send(message)
+    except Exception as error:  # a broken digest must not hold up everyone else's
+        if isinstance(error, MailError):
+            log.warning("%s digest of user %s not sent: %s", cadence, user.id, error)
+            summary.stopped = error.stop
+        else:
+            log.exception("%s digest of user %s could not be rendered", cadence, user.id)
         summary.failed += 1
-        summary.stopped = error.stop
         _release(session, digest)
         commit()
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from exchange.core.errors import Msg
 from exchange.core.notifications import notify
@@ -44,8 +45,8 @@ def test_choosing_and_one_click_unsubscribe(live_server, phone, browser, make_us
     assert proposals.get_by_label("Codzienne podsumowanie").is_checked()  # the default
     proposals.get_by_label("Cotygodniowe podsumowanie").check()
     page.get_by_role("button", name="Zapisz ustawienia").click()
-    page.wait_for_url(live_server + "/account/notifications")
-    assert page.get_by_role("status").filter(has_text="Ustawienia zostały zapisane").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Ustawienia zostały zapisane")
+           ).to_be_visible()
     assert page.get_by_role("group", name="Propozycje wymiany").get_by_label(
         "Cotygodniowe podsumowanie").is_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -65,11 +66,11 @@ def test_choosing_and_one_click_unsubscribe(live_server, phone, browser, make_us
     stranger.goto(link)
     assert stranger.get_by_text("Kontrakty, podpisy i terminy").is_visible()
     stranger.get_by_role("button", name="Zrezygnuj z tych e-maili").click()
-    assert stranger.get_by_role("status").filter(
-        has_text="E-maile w tych sprawach nie będą już wysyłane").is_visible()
+    expect(stranger.get_by_role("status").filter(
+        has_text="E-maile w tych sprawach nie będą już wysyłane")).to_be_visible()
     assert "Powiadomienia e-mailem" in stranger.content()
     stranger.context.close()
 
     page.reload()
-    assert page.get_by_role("group", name="Kontrakty, podpisy i terminy").get_by_label(
-        "Bez e-maili (tylko w aplikacji)").is_checked()
+    expect(page.get_by_role("group", name="Kontrakty, podpisy i terminy").get_by_label(
+        "Bez e-maili (tylko w aplikacji)")).to_be_checked()

@@ -195,3 +195,18 @@ def test_a_weekly_digest_goes_once_a_week(mail_app, session, make_user):
     session.rollback()
     assert session.scalar(select(Notification.digest_id).where(
         Notification.key == f"member-added:{anna.id + 100}")) is not None
+
+
+def test_a_failed_digest_is_sent_by_the_next_run(mail_app, session, make_user, tmp_path):
+    anna = make_user("anna@example.org")
+    tell(session, anna, f"proposals:5:abc:{anna.id}", Msg(PROPOSALS, count=3, title="Sala"),
+         "/listings/5")
+    run(mail_app, "send-mail")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the outbox directory should be")
+    mail_app.config["MAIL_OUTBOX"] = str(blocked)
+    summary = run(mail_app, "daily-digest")
+    assert (summary.sent, summary.failed) == (0, 1)
+    mail_app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+    assert run(mail_app, "daily-digest").sent == 1
+    assert len(outbox(mail_app)) == 1
