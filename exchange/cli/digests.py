@@ -9,6 +9,7 @@ from exchange.core import preferences
 from exchange.http.i18n import reader_language, text_of
 from exchange.http.preferences import (KIND_LABELS, router, unsubscribe_headers,
                                        unsubscribe_url)
+from exchange.http.urls import external_url
 from exchange.infra.digests import send_digests
 from exchange.infra.mail import Mail, absolute_link, mailer_from_config
 from models import Notification, User
@@ -41,7 +42,7 @@ def render_digest(cadence: str, user: User, rows: list[Notification]) -> Mail:
             lines.append(gettext("Stop e-mails of this kind: %(link)s",
                                  link=unsubscribe_url(user.id, [kind])))
         lines += ["", "-- ", gettext("Choose what reaches you and how often: %(link)s",
-                                     link=absolute_link(base, "/account/notifications"))]
+                                     link=external_url("preferences.edit"))]
         subject = (gettext("%(app)s: your daily digest", app=app_name) if cadence == "daily"
                    else gettext("%(app)s: your weekly digest", app=app_name))
     return Mail(to=user.email, subject=subject, body="\n".join(lines) + "\n",

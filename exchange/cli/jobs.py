@@ -38,6 +38,7 @@ from exchange.infra.mail import Mail, absolute_link, mailer_from_config, send_pe
 from exchange.http.i18n import text_of
 from exchange.http.preferences import router, unsubscribe_headers, unsubscribe_url
 from exchange.http.unit import unit_of_work
+from exchange.http.urls import external_url
 from models import Notification, User
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,9 @@ def render_mail(notification: Notification, user: User) -> Mail:
     app_name = config.get("APP_NAME", "Giełda")
     try:
         unsubscribe = unsubscribe_url(user.id, [kind_of(notification.key)])
+        headers = unsubscribe_headers(unsubscribe)
     except UnknownNotificationKey:  # made without notify(); the page lets them choose
-        unsubscribe = absolute_link(config["BASE_URL"], "/account/notifications")
+        unsubscribe, headers = external_url("preferences.edit"), ()
     with force_locale(language):
         message = text_of(notification)
         body = "\n\n".join([
@@ -80,9 +82,7 @@ def render_mail(notification: Notification, user: User) -> Mail:
             + "\n" + gettext("Stop e-mails of this kind: %(link)s", link=unsubscribe),
         ]) + "\n"
     subject = f"{app_name}: {textwrap.shorten(message, 120, placeholder='…')}"
-    return Mail(to=user.email, subject=subject, body=body, language=language,
-                headers=unsubscribe_headers(unsubscribe) if "/unsubscribe/" in unsubscribe
-                else ())
+    return Mail(to=user.email, subject=subject, body=body, language=language, headers=headers)
 
 
 def send_mail(session, now):

@@ -8,6 +8,10 @@ accepted it, and gives back the claims it could not send, so a failed send is tr
 the next run. A notification its reader has already seen in the app, one older than
 ``max_age``, or one for a deactivated account is marked without sending: the in-app inbox
 stays the record, and the first run after an outage does not flood anyone.
+
+Which notifications go at once is the reader's choice, asked of a ``route`` the job passes
+in: one left for a digest is marked with it (``digest``) and e-mailed by the digest job
+(exchange/infra/digests.py); one the reader wants no e-mail of is marked without sending.
 """
 from __future__ import annotations
 
