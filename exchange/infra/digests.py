@@ -138,7 +138,11 @@ def send_digests(session: Session, cadence: str, period: str, mailer: Mailer,
     """Send each user with notifications left for the CADENCE digest their digest for
     PERIOD, unless one was sent (or is being sent) already; COMMIT is the job's."""
     summary = DigestSummary()
-    user_ids = list(session.scalars(select(Notification.user_id).where(*_waiting(cadence))
+    sent = select(NotificationDigest.id).where(
+        NotificationDigest.user_id == Notification.user_id, NotificationDigest.cadence == cadence,
+        NotificationDigest.period == period, NotificationDigest.sent_at.is_not(None))
+    user_ids = list(session.scalars(select(Notification.user_id)
+                                    .where(*_waiting(cadence), ~sent.exists())
                                     .distinct().order_by(Notification.user_id)))
     try:
         for user_id in user_ids:

@@ -31,11 +31,12 @@ def test_digest_runs_at_once_send_each_users_digest_once(mail_app, session, make
     daily = next(job for job in JOBS if job.id == "daily-digest")
     barrier = threading.Barrier(RUNS)
     errors: list[BaseException] = []
+    summaries: list = []
 
     def run() -> None:
         barrier.wait()
         try:
-            run_job(mail_app, daily, now=now)  # its own app context, session and connection
+            summaries.append(run_job(mail_app, daily, now=now))  # its own app context and session
         except BaseException as error:
             errors.append(error)
 
@@ -46,6 +47,7 @@ def test_digest_runs_at_once_send_each_users_digest_once(mail_app, session, make
         thread.join(timeout=300)
     assert not any(thread.is_alive() for thread in threads), "a digest run hung"
     assert errors == []
+    assert sum(summary.sent for summary in summaries) == USERS
     sent = Counter(message_from_bytes(path.read_bytes(), policy=default_policy)["To"]
                    for path in read_outbox(mail_app.config["MAIL_OUTBOX"]))
     assert sent == Counter({user.email: 1 for user in users})
