@@ -56,21 +56,24 @@ def _claim(session: Session, user_id: int, cadence: str, period: str, token: str
               "claimed_at": now, "count": 0}
     # INSERT … ON CONFLICT DO NOTHING: PostgreSQL makes a second insert of the key wait for
     # the first one's transaction and then do nothing; SQLite has one writer at a time.
-    got = session.execute(insert(NotificationDigest).values(**values).on_conflict_do_nothing(
-        index_elements=["user_id", "cadence", "period"])).rowcount
-    if not got:
-        got = session.execute(
+    # RETURNING says whether this run inserted it (a rowcount is not reliable here).
+    digest_id = session.scalar(insert(NotificationDigest).values(**values)
+                               .on_conflict_do_nothing(
+                                   index_elements=["user_id", "cadence", "period"])
+                               .returning(NotificationDigest.id))
+    if digest_id is None:
+        digest_id = session.scalar(
             update(NotificationDigest)
             .where(NotificationDigest.user_id == user_id, NotificationDigest.cadence == cadence,
                    NotificationDigest.period == period, NotificationDigest.sent_at.is_(None),
                    NotificationDigest.claimed_at < now - lease)
             .values(claim_token=token, claimed_at=now)
-            .execution_options(synchronize_session=False)).rowcount
-    if not got:
+            .returning(NotificationDigest.id)
+            .execution_options(synchronize_session=False))
+    if digest_id is None:
         return None
-    return session.scalar(select(NotificationDigest).where(
-        NotificationDigest.claim_token == token, NotificationDigest.user_id == user_id,
-        NotificationDigest.period == period).execution_options(populate_existing=True))
+    return session.scalar(select(NotificationDigest).where(NotificationDigest.id == digest_id)
+                          .execution_options(populate_existing=True))
 
 
 def _release(session: Session, digest: NotificationDigest) -> None:

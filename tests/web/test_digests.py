@@ -210,3 +210,18 @@ def test_a_failed_digest_is_sent_by_the_next_run(mail_app, session, make_user, t
     mail_app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
     assert run(mail_app, "daily-digest").sent == 1
     assert len(outbox(mail_app)) == 1
+
+
+def test_a_crashed_runs_claim_is_taken_over_after_the_lease(mail_app, session, make_user):
+    anna = make_user("anna@example.org")
+    tell(session, anna, f"proposals:5:abc:{anna.id}", Msg(PROPOSALS, count=3, title="Sala"),
+         "/listings/5")
+    run(mail_app, "send-mail")
+    claim = NotificationDigest(user_id=anna.id, cadence="daily", period="2026-11-21",
+                               claim_token="crashed", claimed_at=NOW - timedelta(minutes=5),
+                               count=0)
+    session.add(claim)
+    session.commit()
+    assert run(mail_app, "daily-digest").taken == 1  # a run may still be sending it
+    assert run(mail_app, "daily-digest", NOW + timedelta(minutes=11)).sent == 1
+    assert len(outbox(mail_app)) == 1
