@@ -32,11 +32,12 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         organizations,
         password_reset,
+        privacy,
         proposals,
     )
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
-                   events, notifications, admin):
+                   events, notifications, admin, privacy):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

@@ -246,6 +246,11 @@ from tests.web.access_events import EVENT_MATRIX  # noqa: E402
 assert not MATRIX.keys() & EVENT_MATRIX.keys()
 MATRIX.update(EVENT_MATRIX)
 
+from tests.web.access_privacy import PRIVACY_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & PRIVACY_MATRIX.keys()
+MATRIX.update(PRIVACY_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
