@@ -98,14 +98,17 @@ def publish_notice(session: Session, actor: User, *, text_pl: str, text_en: str,
     if not texts["text_pl"]:
         errors.add("text_pl", Msg("Enter the text of the notice."))
     errors.raise_if_any()
-    latest = session.scalar(select(func.max(PrivacyNotice.version))) or 0
-    if latest != (based_on or 0):
-        raise Conflict(_PUBLISHED_MEANWHILE)
-    notice = PrivacyNotice(version=latest + 1, text_pl=texts["text_pl"],
-                           text_en=texts["text_en"], published_at=now,
-                           published_by_id=actor.id)
     try:
-        with session.begin_nested():  # another admin may take this number a moment before
+        # Read and written under a savepoint (on SQLite the write lock is taken first); on
+        # PostgreSQL another admin may still take the number a moment before: the unique
+        # version then refuses ours.
+        with session.begin_nested():
+            latest = session.scalar(select(func.max(PrivacyNotice.version))) or 0
+            if latest != (based_on or 0):
+                raise Conflict(_PUBLISHED_MEANWHILE)
+            notice = PrivacyNotice(version=latest + 1, text_pl=texts["text_pl"],
+                                   text_en=texts["text_en"], published_at=now,
+                                   published_by_id=actor.id)
             session.add(notice)
             session.flush()
     except IntegrityError:

@@ -15,13 +15,14 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Text
 from wtforms.validators import DataRequired, Length, Optional
 
 from exchange.core import personal_data, privacy
-from exchange.core.errors import NotFound
+from exchange.core.errors import Conflict, NotFound, ValidationError
 from exchange.http import access, ratelimit
 from exchange.http.clock import utcnow
 from exchange.http.extensions import attempts, db
-from exchange.http.i18n import translate
+from exchange.http.i18n import apply_errors, translate
 from exchange.http.passwords import password_check, rate_limited_message
 from exchange.http.ratelimit import RateLimited
+from exchange.http.unit import unit_of_work
 from exchange.http.urls import safe_next
 from exchange.web.sessions import clear_session
 from exchange.web.util import act, save
@@ -104,19 +105,36 @@ def edit():
         form.text_pl.data = current.text_pl if current else privacy.DEFAULT_TEXT_PL
         form.text_en.data = current.text_en if current else privacy.DEFAULT_TEXT_EN
         form.based_on.data = current.version if current else None
-    elif form.validate_on_submit():
-        saved, published = save(form, lambda: privacy.publish_notice(
-            db.session, current_user, text_pl=form.text_pl.data, text_en=form.text_en.data,
-            based_on=form.based_on.data, now=utcnow()))
-        if saved:
-            flash(gettext("Version %(version)s of the privacy notice is published. Users who "
-                          "accepted an earlier one are asked to read it.",
-                          version=published.version), "success")
+    status = 200
+    if request.method == "POST":
+        status = _publish(form)
+        if status == 302:
             return redirect(url_for("privacy.edit"))
         current = privacy.current_notice(db.session)
-    status = 422 if request.method == "POST" else 200
     return render_template("privacy/edit.html", form=form, current=current,
                            versions=privacy.notice_versions(db.session)), status
+
+
+def _publish(form: NoticeForm) -> int:
+    """Publish the form's text; the status to answer (302 when published, 409 when another
+    version was published meanwhile or at the same moment)."""
+    if not form.validate_on_submit():
+        return 422
+    try:
+        with unit_of_work():
+            published = privacy.publish_notice(
+                db.session, current_user, text_pl=form.text_pl.data, text_en=form.text_en.data,
+                based_on=form.based_on.data, now=utcnow())
+    except ValidationError as error:
+        for text in apply_errors(form, error):
+            flash(text, "error")
+        return 422
+    except Conflict as error:
+        flash(translate(error.message), "error")
+        return 409
+    flash(gettext("Version %(version)s of the privacy notice is published. Users who accepted "
+                  "an earlier one are asked to read it.", version=published.version), "success")
+    return 302
 
 
 @bp.route("/account/data", methods=["POST"])
