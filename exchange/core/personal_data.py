@@ -124,6 +124,10 @@ def deletion_blockers(session: Session, user: User) -> list[Msg]:
         if not any(s.role is StaffRole.ORGANISER and s.user_id != user.id for s in event.staff):
             problems.append(Msg("You are the only organiser of the event %(event)s. Name "
                                 "another organiser first.", event=event.name))
+    if user.is_admin and not session.scalar(select(func.count()).select_from(User).where(
+            User.is_admin.is_(True), User.is_active.is_(True), User.id != user.id)):
+        problems.append(Msg("You are the site's only administrator. Make another user an "
+                            "administrator first (flask create-admin)."))
     return problems
 
 

@@ -230,3 +230,10 @@ def test_the_only_organiser_of_an_event_must_name_another_first(session, signed,
     session.commit()
     assert session.scalars(select(EventStaff.user_id)).all() == [
         accounts.find_user_by_email(session, "ewa@example.org").id]
+
+
+def test_the_only_administrator_cannot_delete_their_account(session, admin, make_user, now):
+    [problem] = personal_data.deletion_blockers(session, admin)
+    assert "only administrator" in problem.text
+    make_user("second@example.org", is_admin=True)
+    assert personal_data.deletion_blockers(session, admin) == []
