@@ -61,15 +61,14 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('signature', schema=None) as batch_op:
-        batch_op.drop_column('signer_name')
-    with op.batch_alter_table('pending_registration', schema=None) as batch_op:
-        batch_op.drop_column('privacy_accepted_at')
-        batch_op.drop_column('privacy_version')
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('deleted_at')
-        batch_op.drop_column('privacy_accepted_at')
-        batch_op.drop_column('privacy_version')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): batch mode would copy and drop "user",
+    # which the foreign keys pointing to it refuse.
+    op.drop_column('signature', 'signer_name')
+    op.drop_column('pending_registration', 'privacy_accepted_at')
+    op.drop_column('pending_registration', 'privacy_version')
+    op.drop_column('user', 'deleted_at')
+    op.drop_column('user', 'privacy_accepted_at')
+    op.drop_column('user', 'privacy_version')
     with op.batch_alter_table('privacy_consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_privacy_consent_user_id'))
     op.drop_table('privacy_consent')
