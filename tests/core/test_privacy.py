@@ -237,3 +237,10 @@ def test_the_only_administrator_cannot_delete_their_account(session, admin, make
     assert "only administrator" in problem.text
     make_user("second@example.org", is_admin=True)
     assert personal_data.deletion_blockers(session, admin) == []
+
+
+def test_a_signature_keeps_the_name_the_signer_had_when_signing(session, signed):
+    accounts.update_profile(session, signed["anna"], name="Anna Kowalska", locale="pl")
+    session.commit()
+    version = signed["contract"].current
+    assert version.signature_of(signed["library"].id).signer_name == "Anna Nowak"
