@@ -18,6 +18,7 @@ TEXT_MAX_LENGTH = 50_000
 _PUBLISHED_MEANWHILE = Msg("Someone else published a new version of the privacy notice at the "
                            "same moment. Nothing was saved: reload the page, read their "
                            "version and publish yours again if it is still needed.")
+CONSENT_REQUIRED = Msg("To register, confirm that you have read the privacy notice.")
 
 # A sensible first version (demo data publishes it; the admin form starts from it).
 DEFAULT_TEXT_PL = """\
@@ -123,8 +124,7 @@ def registration_consent(session: Session, accepted: bool, errors: Errors) -> in
     if notice is None:
         return None
     if not accepted:
-        errors.add("privacy", Msg("To register, confirm that you have read the privacy "
-                                  "notice."))
+        errors.add("privacy", CONSENT_REQUIRED)
     return notice.version
 
 

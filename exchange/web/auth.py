@@ -144,8 +144,11 @@ def register():
             flash(gettext("We have sent an e-mail to %(email)s. Follow the link in it to "
                           "finish registering.", email=email), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/register.html", form=form,
-                           notice=privacy.current_notice(db.session)), \
+    notice = privacy.current_notice(db.session)
+    if form.errors and notice and not form.privacy.data and not form.privacy.errors:
+        # Said with the other fields' errors, not only once they are right.
+        form.privacy.errors = [translate(privacy.CONSENT_REQUIRED)]
+    return render_template("auth/register.html", form=form, notice=notice), \
         422 if form.errors else 200
 
 

@@ -97,6 +97,13 @@ def test_registration_asks_for_consent_in_polish_and_records_the_version(
     assert user.privacy_version == 1 and user.privacy_accepted_at is not None
 
 
+def test_the_consent_error_comes_with_the_other_fields_errors(admin_client, client):
+    publish(admin_client)
+    page = client.post("/register", data={**GOOD, "name": ""}).get_data(as_text=True)
+    assert "This field is required." in page
+    assert "To register, confirm that you have read the privacy notice." in page
+
+
 def test_without_a_notice_registration_asks_nothing(client):
     assert 'name="privacy"' not in client.get("/register").get_data(as_text=True)
     assert client.post("/register", data=GOOD).status_code == 302
