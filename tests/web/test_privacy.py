@@ -156,6 +156,17 @@ def logged_in(app, email):
     return client
 
 
+def logged_in_admin(app, session):
+    from exchange.core import accounts
+    from tests.conftest import NOW
+
+    admin = accounts.register_user(session, email="root@example.org", name="Admin",
+                                   password=TEST_PASSWORD, locale="en", now=NOW)
+    admin.is_admin = True
+    session.commit()
+    return logged_in(app, "root@example.org")
+
+
 def test_download_gives_a_json_file_of_ones_own_data_only(app, signed):
     client = logged_in(app, "anna@example.org")
     page = client.get("/account").get_data(as_text=True)
@@ -208,6 +219,10 @@ def test_deleting_an_account_says_what_happens_and_keeps_the_signature_name(
                                        "password": TEST_PASSWORD}).status_code == 401
     session.rollback()
     assert session.get(User, anna.id).name == "—"
+    # The administrators see it deleted, with no button to bring it back.
+    make_admin = logged_in_admin(app, session)
+    users = make_admin.get("/admin/users").get_data(as_text=True)
+    assert "deleted by its owner on" in users
     # The other party still sees who signed for the library.
     piotr = logged_in(app, "piotr@example.org")
     contract_page = piotr.get(f"/organizations/{signed['school'].id}/contracts/"
