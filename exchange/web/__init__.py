@@ -17,6 +17,7 @@ from exchange.http.labels import (
     SECTOR_LABELS,
     STATUS_LABELS,
     UNIT_LABELS,
+    format_quantity,
 )
 
 
@@ -53,6 +54,7 @@ def _template_helpers() -> dict:
         "CATEGORY_LABELS": CATEGORY_LABELS,
         "KIND_LABELS": KIND_LABELS,
         "UNIT_LABELS": UNIT_LABELS,
+        "format_quantity": format_quantity,
         "STATUS_LABELS": STATUS_LABELS,
         "TRANSITIONS": TRANSITIONS,
         "current_locale": str(get_locale()),

@@ -6,6 +6,7 @@ import segno
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exchange.core import events as core
@@ -35,11 +36,13 @@ from exchange.http.labels import (
     SECTOR_LABELS,
     STAFF_ROLE_LABELS,
     UNIT_LABELS,
+    format_quantity,
 )
 from exchange.web.events.blueprint import bp
 from exchange.web.organizations import EmptyForm
 from exchange.http.matching import current_index
 from exchange.web.util import act, invitation_to_register, mail_now, save
+from exchange.web.validators import Between
 from exchange.http.urls import external_url
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
@@ -61,7 +64,7 @@ class Checkboxes(SelectMultipleField):
 # ---------------------------------------------------------------------------- forms
 
 class EventForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=core.NAME_MAX)],
+    name = StringField(lazy_pgettext("event", "Name"), validators=[Length(max=core.NAME_MAX)],
                        description=_l("e.g. “Giełda Zasobów Tczew 2026”"))
     host_id = SelectField(_l("Hosted by"), coerce=str, validate_choice=False)
     held_on = DateField(_l("Date"), validators=[Optional()])
@@ -74,10 +77,10 @@ class EventForm(FlaskForm):
                                 validators=[Length(max=core.DESCRIPTION_MAX)])
     session_minutes = IntegerField(_l("Length of the session (minutes)"),
                                    default=core.DEFAULT_SESSION,
-                                   validators=[Optional(), NumberRange(*core.SESSION_MINUTES)],
+                                   validators=[Optional(), Between(*core.SESSION_MINUTES)],
                                    description=_l("Usually 60 to 120 minutes, between two gongs."))
     grace_minutes = IntegerField(_l("Grace period (minutes)"), default=core.DEFAULT_GRACE,
-                                 validators=[Optional(), NumberRange(*core.GRACE_MINUTES)],
+                                 validators=[Optional(), Between(*core.GRACE_MINUTES)],
                                  description=_l("After the final gong, deals already at the "
                                                 "notary desk are still ratified this long."))
     registration_opens_on = DateField(_l("Registration opens on"), validators=[Optional()],
@@ -101,7 +104,7 @@ class EventForm(FlaskForm):
 
 for _sector in Sector:
     setattr(EventForm, f"cap_{_sector.value}", IntegerField(
-        SECTOR_LABELS[_sector], validators=[Optional(), NumberRange(min=1, max=10_000)]))
+        SECTOR_LABELS[_sector], validators=[Optional(), Between(1, 10_000)]))
 
 
 def _event_data(form: EventForm) -> dict:
@@ -263,7 +266,7 @@ def _open_listings(event, org_id: int) -> tuple[list[Listing], list[Listing]]:
 
 def _listing_label(listing: Listing) -> str:
     return (f"{KIND_LABELS[listing.kind]}: {listing.title} · {CATEGORY_LABELS[listing.category]}"
-            f" · {listing.remaining} {UNIT_LABELS[listing.unit]}")
+            f" · {format_quantity(listing.remaining, listing.unit)}")
 
 
 @bp.route("/<int:event_id>/organizations/<int:org_id>/apply", methods=["GET", "POST"])
