@@ -209,3 +209,15 @@ def test_a_job_replayed_with_now_runs_at_that_moment(runner, session, member_org
 def test_run_job_refuses_an_unknown_job(runner):
     result = runner.invoke(args=["run-job", "launch-rockets"])
     assert result.exit_code != 0 and "expire-listings" in result.output
+
+
+def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(client, member_org):
+    page = client.post(f"/organizations/{member_org.id}/listings/new",
+                       data={**FORM, "title": "", "quantity": "0", "action": "publish"}
+                       ).get_data(as_text=True)
+    summary = re.search(r'<div class="form-errors"[^>]*>(.*?)</div>', page, re.S)
+    assert summary and "autofocus" in summary.group(0)  # the page opens on it
+    links = re.findall(r'<li><a href="#(\w+)">([^<]+)</a>: ([^<]+)</li>', summary.group(1))
+    assert [(field, error) for field, _label, error in links] == [
+        ("title", "This field is required."), ("quantity", "Enter a number from 1 to 1,000,000.")]
+    assert 'id="title" ' in page and 'aria-invalid="true"' in page
