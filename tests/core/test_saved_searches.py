@@ -148,3 +148,19 @@ def test_only_the_owner_removes_a_search(session, world, now):
         searches.remove_search(session, world["librarian"], search.id)
     searches.remove_search(session, world["reader"], search.id)
     assert session.scalar(select(SavedSearch)) is None
+
+
+def test_imported_listings_are_published_when_imported_and_stay_so(session, now):
+    import json
+
+    from exchange.core import transfer
+    from models import Listing, ListingStatus
+    from tests.core.test_transfer import example
+
+    transfer.import_file(session, "import-example.json", example("json"), now)
+    hall = session.scalar(select(Listing).where(Listing.ref == "LST-01"))
+    assert hall.status is ListingStatus.OPEN and hall.published_at == now
+    document = json.loads(example("json"))
+    document["listings"][0]["title"] = "Sala widowiskowa na 80 osób"
+    transfer.import_file(session, "a.json", json.dumps(document).encode(), now + LATER)
+    assert hall.updated_at == now + LATER and hall.published_at == now
