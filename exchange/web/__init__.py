@@ -34,10 +34,11 @@ def register_blueprints(app: Flask) -> None:
         organizations,
         password_reset,
         proposals,
+        searches,
     )
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
-                   events, notifications, admin):
+                   events, notifications, admin, searches):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

@@ -36,6 +36,7 @@ class World:
     event: object = None
     badge_token: str = ""
     school: object = None
+    saved_search_id: int = 0  # the member's
 
 
 def everyone(status):
@@ -245,6 +246,10 @@ from tests.web.access_events import EVENT_MATRIX  # noqa: E402
 
 assert not MATRIX.keys() & EVENT_MATRIX.keys()
 MATRIX.update(EVENT_MATRIX)
+from tests.web.access_searches import ROWS as SEARCH_ROWS  # noqa: E402
+
+assert not MATRIX.keys() & SEARCH_ROWS.keys()
+MATRIX.update(SEARCH_ROWS)
 
 
 def test_every_route_has_a_rule_and_a_row(app):
@@ -308,11 +313,15 @@ def world(session, make_user, make_org, add_member, now):
     # The app's clock is frozen at NOW too: the session is open for every request.
     events.start_session(session, owner, event.id, NOW)
     badge = event.participants[0].attendees[0].badge_token
+    from exchange.core.saved_searches import save_search
+
+    saved_search, _ = save_search(session, member, {"category": "rooms"}, "Sale", now)
     session.commit()
     return World(org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,
-                 event=event, badge_token=badge, school=school)
+                 event=event, badge_token=badge, school=school,
+                 saved_search_id=saved_search.id)
 
 
 def snapshot(session) -> dict:
