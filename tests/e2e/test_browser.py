@@ -147,7 +147,10 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     assert "Przyjęto. Oto projekt kontraktu" in page.content()
 
     # The library signs the draft; the school signs, delivers; the library confirms.
-    page.get_by_role("button", name="Podpisz za: Miejska Biblioteka Publiczna").click()
+    # Signing asks once more, showing what is being signed.
+    page.locator("#sign-confirm summary").click()
+    assert "Pracownia komputerowa na 20 stanowisk" in page.locator(".signing-terms").inner_text()
+    page.get_by_role("button", name="Tak, podpisuję za: Miejska Biblioteka Publiczna").click()
     assert "Podpisano." in page.content()
     contract_path = re.sub(r"^https?://[^/]+", "", page.url)
 
@@ -158,7 +161,8 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     awaiting = school_page.locator("#awaiting")
     assert "Pracownia komputerowa na 20 stanowisk" in awaiting.inner_text()
     awaiting.get_by_role("link", name=re.compile("^Kontrakt ")).click()
-    school_page.get_by_role("button", name="Podpisz za: Szkoła Podstawowa nr 3").click()
+    school_page.get_by_text("Podpisz za: Szkoła Podstawowa nr 3…").click()
+    school_page.get_by_role("button", name="Tak, podpisuję za: Szkoła Podstawowa nr 3").click()
     assert "obowiązuje" in school_page.locator("h1").inner_text()
     school_page.get_by_role("button", name="Oznacz jako wykonane").click()
     assert "wykonane, czeka na potwierdzenie" in school_page.locator("#commitments").inner_text()

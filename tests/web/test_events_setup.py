@@ -267,6 +267,8 @@ def test_admission_respects_the_cap_of_the_sector(app, client, session, fair, ma
     assert client.post(decide % (first.id, "admit"), data={"note": "Witamy"}).status_code == 302
     response = client.post(decide % (later.id, "admit"), follow_redirects=True)
     page = response.get_data(as_text=True)
+    # Declining the admitted one asks once more; the one waiting is declined in one click.
+    assert page.count("is admitted. Declining takes its place away") == 1
     assert "The cap for this sector (1) is reached" in page
     assert "sector-full-flag" in page  # the balance flags the full sector
     session.rollback()

@@ -208,6 +208,9 @@ def test_members_page_lists_members_and_hides_owner_controls_from_members(client
     page = client.get(f"/organizations/{org.id}/members").get_data(as_text=True)
     assert "Halina Dąbrowska" in page and "Piotr Lewandowski" in page
     assert "Add a member" not in page and "Remove" not in page
+    # Leaving asks once more, saying what is lost.
+    leave = page[page.index('<details class="confirm">'):]
+    assert "You will no longer see" in leave and "Yes, leave" in leave
     login_as(client, owner)
     page = client.get(f"/organizations/{org.id}/members").get_data(as_text=True)
     assert "Add a member" in page and "Remove" in page
