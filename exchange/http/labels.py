@@ -143,6 +143,7 @@ HISTORY_LABELS = {
     "not_feasible": _l("said a commitment is not feasible"),
     "check-in": _l("answered a follow-up"),
     "outcome": _l("closed the contract"),
+    "value": _l("set an estimated value (valuer)"),
 }
 
 # ---- exchange events

@@ -14,6 +14,12 @@ ROWS: dict = {
     # exchanges are the brokers' (organisers act in every staff role).
     ("events.export", "GET"): (lambda w: f"/events/{w.event.id}/export/attendees.xlsx", None,
                                ORGANISER_PAGE),
+    # The valuers' screen: valuers and organisers (the member is notary and broker only);
+    # the world's event has no deal, so the organiser passes the rule and finds nothing.
+    ("events.values", "GET"): (lambda w: f"/events/{w.event.id}/values", None, ORGANISER_PAGE),
+    ("events.set_value", "POST"): (lambda w: f"/events/{w.event.id}/values/0",
+                                   lambda w: {"value": "100", "was": ""},
+                                   {**ORGANISER_PAGE, "owner": 404}),
     ("events.export_brokers", "GET"): (lambda w: f"/events/{w.event.id}/export/brokers.csv",
                                        None, STAFF_PAGE),
 }

@@ -27,7 +27,8 @@ The parts, each a module of this package:
 - ``desk``: ratifying deals into contracts, the queue of phone deals;
 - ``tally``: the count of ratified deals, the live board;
 - ``outcomes``: what became of the deals, the report and its CSV rows;
-- ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows.
+- ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows;
+- ``values``: the valuers' estimated values of the deals' commitments.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
@@ -121,6 +122,7 @@ from exchange.core.events.tally import (
     event_contracts,
     tally,
 )
+from exchange.core.events.values import set_value, valuation_rows
 
 __all__ = [
     "events_list", "published_query", "get_event", "host_choices", "require_role", "roles", "DEFAULT_GRACE",
@@ -134,5 +136,5 @@ __all__ = [
     "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
-    "broker_rows", "participant_rows",
+    "broker_rows", "participant_rows", "set_value", "valuation_rows",
 ]
