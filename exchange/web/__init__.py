@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
         contracts,
         email_change,
         events,
+        invitations,
         listings,
         main,
         notifications,
@@ -36,7 +37,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
-                   events, notifications, admin):
+                   events, invitations, notifications, admin):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 
