@@ -235,15 +235,15 @@ def accept_invitation(session: Session, secret: str, user: User, now: datetime) 
 def _join(session: Session, invitation: Invitation, user: User, now: datetime) -> None:
     target = {"organization_id": invitation.organization_id, "event_id": invitation.event_id}
     if invitation.organization_id is not None:
-        session.add(Membership(organization_id=invitation.organization_id, user_id=user.id,
-                               role=MemberRole(invitation.role), can_sign=invitation.can_sign,
-                               created_at=now))
+        invitation.organization.memberships.append(Membership(
+            user=user, role=MemberRole(invitation.role), can_sign=invitation.can_sign,
+            created_at=now))
         name, link = invitation.organization.name, f"/organizations/{invitation.organization_id}/members"
         message = Msg("%(person)s accepted the invitation to %(name)s.", person=user.name,
                       name=name)
     else:
-        session.add(EventStaff(event_id=invitation.event_id, user_id=user.id,
-                               role=StaffRole(invitation.role), created_at=now))
+        invitation.event.staff.append(EventStaff(user_id=user.id, role=StaffRole(invitation.role),
+                                                 created_at=now))
         link = f"/events/{invitation.event_id}/staff"
         message = Msg("%(person)s accepted the invitation to the staff of %(name)s.",
                       person=user.name, name=invitation.event.name)

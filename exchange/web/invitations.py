@@ -13,7 +13,7 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -41,17 +41,23 @@ bp = Blueprint("invitations", __name__)
 
 HISTORY_PER_PAGE = 20
 
-CHANGE_LABELS = {
-    ChangeKind.INVITED: _l("invitation sent"),
-    ChangeKind.INVITATION_RESENT: _l("invitation sent again"),
-    ChangeKind.INVITATION_REVOKED: _l("invitation withdrawn"),
-    ChangeKind.JOINED: _l("joined"),
-    ChangeKind.ROLE_CHANGED: _l("role changed"),
-    ChangeKind.SIGNING_GRANTED: _l("right to sign granted"),
-    ChangeKind.SIGNING_REVOKED: _l("right to sign taken away"),
-    ChangeKind.REMOVED: _l("removed"),
-    ChangeKind.LEFT: _l("left"),
-}
+def change_label(kind: ChangeKind) -> str:
+    """What a history row records, as a noun phrase ("joined"; Polish "dołączenie")."""
+    return {
+        ChangeKind.INVITED: lambda: pgettext("membership change", "invitation sent"),
+        ChangeKind.INVITATION_RESENT: lambda: pgettext("membership change",
+                                                       "invitation sent again"),
+        ChangeKind.INVITATION_REVOKED: lambda: pgettext("membership change",
+                                                        "invitation withdrawn"),
+        ChangeKind.JOINED: lambda: pgettext("membership change", "joined"),
+        ChangeKind.ROLE_CHANGED: lambda: pgettext("membership change", "role changed"),
+        ChangeKind.SIGNING_GRANTED: lambda: pgettext("membership change",
+                                                     "right to sign granted"),
+        ChangeKind.SIGNING_REVOKED: lambda: pgettext("membership change",
+                                                     "right to sign taken away"),
+        ChangeKind.REMOVED: lambda: pgettext("membership change", "removed"),
+        ChangeKind.LEFT: lambda: pgettext("membership change", "left"),
+    }[kind]()
 
 
 class ButtonForm(FlaskForm):
@@ -140,7 +146,7 @@ def roster_context(*, org_id: int | None = None, event_id: int | None = None) ->
                                                        event_id=event_id),
         "history": db.paginate(history_query(organization_id=org_id, event_id=event_id),
                                page=page_number(), per_page=HISTORY_PER_PAGE, error_out=False),
-        "now": utcnow(), "role_label": role_label, "CHANGE_LABELS": CHANGE_LABELS,
+        "now": utcnow(), "role_label": role_label, "change_label": change_label,
         "invitation_button": ButtonForm(),
     }
 
