@@ -186,9 +186,11 @@ def accept(secret: str):
         with unit_of_work():
             invitation = invitations.accept_invitation(db.session, secret, current_user,
                                                        utcnow())
-    except (ValidationError, Forbidden) as error:
+    except Forbidden:  # another account: the page says whose invitation it is
+        return _page(secret, status=403)
+    except ValidationError as error:  # used, expired or withdrawn meanwhile, or a member already
         flash(translate(error.message), "error")
-        return _page(secret, status=403 if isinstance(error, Forbidden) else 410)
+        return _page(secret, status=409)
     except NotFound:
         return _page(secret)
     return _joined(invitation)

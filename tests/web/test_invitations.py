@@ -226,3 +226,44 @@ def test_one_link_used_at_once_makes_one_account_and_joins_once(
     assert sorted(a.status for a in answers) == [302] + [410] * (tries - 1)
     assert count(session, User, User.email == "nowa@example.org") == 1
     assert count(session, Membership, Membership.organization_id == org.id) == 2
+
+
+def _session_cookie(base: str, email: str) -> str:
+    """Log EMAIL in over HTTP; the cookies to send as that user."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit as split
+
+    from tests.conftest import TEST_PASSWORD
+
+    address = split(base)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    body = urlencode({"email": email, "password": TEST_PASSWORD})
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    cookies = [value.split(";", 1)[0] for name, value in response.getheaders()
+               if name.lower() == "set-cookie"]
+    connection.close()
+    assert response.status == 302 and cookies
+    return "; ".join(cookies)
+
+
+def test_one_link_accepted_at_once_by_its_account_joins_once(
+        app, client, session, make_user, make_org, outbox):
+    owner = make_user("owner@example.org")
+    org = make_org(owner)
+    make_user("jan@example.org", name="Jan Kowalski")
+    login_as(client, owner)
+    invite(client, org, email="jan@example.org")
+    path = link_in(outbox()[0]) + "/accept"
+    tries = 5
+    with served(app) as base:
+        cookie = _session_cookie(base, "jan@example.org")
+        answers = all_at_once(base, [Request("POST", path, b"", {
+            "Cookie": cookie, "Accept-Language": "en",
+            "Content-Type": "application/x-www-form-urlencoded"}) for _ in range(tries)],
+            timeout=60)
+    statuses = sorted(a.status for a in answers)
+    assert statuses[0] == 302 and statuses[1:] == [410] * (tries - 1), statuses
+    assert count(session, Membership, Membership.organization_id == org.id) == 2
