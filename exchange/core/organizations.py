@@ -179,11 +179,11 @@ def _member(session: Session, org_id: int, membership_id: int) -> Membership:
 
 def add_member(session: Session, actor: User, org_id: int, *, email: str, role: str | MemberRole,
                can_sign: bool, now: datetime) -> Membership | None:
-    """Add the user with EMAIL to the organization and tell them; only owners may.
+    """Add the user with EMAIL to the organization at once and tell them; only owners may.
 
-    None when no active account has EMAIL: the adapter invites the address to register,
-    and answers the owner alike either way, so that adding members tells nobody who has an
-    account. Nothing is recorded for the invitation (invitations are issue #15)."""
+    None when no active account has EMAIL. The web invites instead (exchange/core/
+    invitations.py), so that the person agrees and nobody learns who has an account; this
+    direct way is for the demo data."""
     own = get_membership(session, actor, org_id, role=MemberRole.OWNER, for_update=True)
     errors = Errors()
     email = clean_email(email, "email", errors)

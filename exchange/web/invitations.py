@@ -41,6 +41,7 @@ bp = Blueprint("invitations", __name__)
 
 HISTORY_PER_PAGE = 20
 
+
 def change_label(kind: ChangeKind) -> str:
     """What a history row records, as a noun phrase ("joined"; Polish "dołączenie")."""
     return {
@@ -151,8 +152,6 @@ def roster_context(*, org_id: int | None = None, event_id: int | None = None) ->
     }
 
 
-# ---------------------------------------------------------------- the e-mailed link
-
 def _page(secret: str, form: InvitedAccountForm | None = None, status: int = 200):
     invitation, problem = None, None
     try:
@@ -234,8 +233,6 @@ def _joined(invitation: Invitation):
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
-
-# ---------------------------------------------------------------- managing invitations
 
 @bp.route("/organizations/<int:org_id>/invitations/<int:invitation_id>/resend",
           methods=["POST"])

@@ -185,10 +185,10 @@ def publish_event(session: Session, actor: User, event_id: int, now: datetime) -
 
 def add_staff(session: Session, actor: User, event_id: int, email: Any, role: Any,
               now: datetime) -> EventStaff | None:
-    """Put the user with EMAIL on the event's staff and tell them; organisers only.
+    """Put the user with EMAIL on the event's staff at once and tell them; organisers only.
 
-    None when no active account has EMAIL: the adapter invites the address to register and
-    answers alike either way (see organizations.add_member)."""
+    None when no active account has EMAIL. The web invites instead (see
+    organizations.add_member)."""
     event = get_event(session, actor, event_id)
     require_role(event, actor, StaffRole.ORGANISER)
     errors = Errors()
