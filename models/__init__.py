@@ -7,10 +7,11 @@ from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatu
 from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
                           EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
                           StaffRole)
-from models.invitation import ChangeKind, Invitation, MembershipChange
+from models.invitation import Invitation
 from models.listing import Category, Listing, ListingKind, ListingStatus, Unit
 from models.notification import Notification
 from models.proposal import Proposal, ProposalStatus
+from models.membership_change import ChangeKind, MembershipChange
 from models.organization import MemberRole, Membership, Organization, Sector
 from models.user import EmailChange, LoginLink, PendingRegistration, User, UserSession
 

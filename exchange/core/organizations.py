@@ -107,6 +107,8 @@ def create_organization(session: Session, actor: User, data: Mapping[str, Any],
                                       created_at=now))
     session.add(org)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=actor, organization_id=org.id,
+                  role=MemberRole.OWNER, now=now)
     return org
 
 

@@ -70,7 +70,9 @@ def test_a_new_person_registers_through_the_link_and_joins_once(session, library
     # The inviter hears of it.
     assert session.scalar(select(Notification.key).where(Notification.user_id == owner.id)) \
         == f"invitation-accepted:{invitation.id}"
-    assert kinds(session, organization_id=org.id) == [ChangeKind.JOINED, ChangeKind.INVITED]
+    # The founder joined first, as owner, by creating the organization.
+    assert kinds(session, organization_id=org.id) == [ChangeKind.JOINED, ChangeKind.INVITED,
+                                                      ChangeKind.JOINED]
 
 
 def test_a_weak_password_leaves_the_link_unspent(session, library, now):
@@ -118,7 +120,8 @@ def test_inviting_again_resends_and_kills_the_old_link(session, library, now):
         invitations.open_invitation(session, new, later)
     assert invitations.open_invitation(session, newest, later) is resent
     assert kinds(session, organization_id=org.id) == [
-        ChangeKind.INVITATION_RESENT, ChangeKind.INVITATION_RESENT, ChangeKind.INVITED]
+        ChangeKind.INVITATION_RESENT, ChangeKind.INVITATION_RESENT, ChangeKind.INVITED,
+        ChangeKind.JOINED]
 
 
 def test_an_expired_invitation_can_be_resent(session, library, now):
@@ -143,7 +146,7 @@ def test_a_revoked_invitation_says_so_and_cannot_be_resent(session, library, now
     with pytest.raises(Conflict):
         invitations.revoke_invitation(session, owner, invitation.id, org_id=org.id, now=now)
     assert invitations.pending_invitations(session, org_id=org.id) == []
-    [change, _] = session.scalars(history_query(organization_id=org.id))
+    [change, _, _] = session.scalars(history_query(organization_id=org.id))
     assert change.kind is ChangeKind.INVITATION_REVOKED and change.actor_id == owner.id
     assert change.subject_email == "nowa@example.org"
 
@@ -229,6 +232,7 @@ def test_membership_changes_are_recorded_with_actor_and_subject(session, library
         (ChangeKind.ROLE_CHANGED, owner.id, jan.id, "owner"),
         (ChangeKind.JOINED, owner.id, ewa.id, "member"),
         (ChangeKind.JOINED, owner.id, jan.id, "member"),
+        (ChangeKind.JOINED, owner.id, owner.id, "owner"),  # founded it
     ]
 
 

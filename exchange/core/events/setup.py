@@ -150,6 +150,8 @@ def create_event(session: Session, actor: User, host_id: int, data: Mapping[str,
     event.staff.append(EventStaff(user_id=actor.id, role=StaffRole.ORGANISER, created_at=now))
     session.add(event)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=actor, event_id=event.id,
+                  role=StaffRole.ORGANISER, now=now)
     return event
 
 
