@@ -28,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
         contracts,
         email_change,
         events,
+        invitations,
         listings,
         main,
         notifications,
@@ -38,7 +39,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
-                   events, notifications, admin, searches):
+                   events, invitations, notifications, admin, searches):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

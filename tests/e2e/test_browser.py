@@ -1,5 +1,5 @@
 """End to end, in a real browser on a phone-sized screen: register, create an organization,
-add a member."""
+invite a member who has an account."""
 from __future__ import annotations
 
 import re
@@ -58,11 +58,24 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     assert page.get_by_role("heading", name="Miejska Biblioteka Publiczna w Tczewie").is_visible()
     page.get_by_role("link", name="Członkowie").click()
 
-    page.get_by_label("Adres e-mail dodawanej osoby").fill("jan.kowalski@example.org")
+    page.get_by_label("E-mail osoby, którą zapraszasz").fill("jan.kowalski@example.org")
     page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
-    page.get_by_role("button", name="Dodaj członka").click()
+    page.get_by_role("button", name="Wyślij zaproszenie").click()
     assert page.get_by_role("status").filter(has_text="jan.kowalski@example.org").is_visible()
-    assert page.get_by_role("cell", name="jan.kowalski@example.org").is_visible()
+
+    # Jan has an account: he accepts the e-mailed invitation in one click.
+    [invitation] = [m for m in (message_from_bytes(p.read_bytes(), policy=policy.default)
+                                for p in read_outbox(tmp_path / "outbox"))
+                    if "/invitations/" in m.get_content()]
+    jan = page.context.browser.new_context(viewport={"width": 390, "height": 844},
+                                           locale="pl-PL", is_mobile=True).new_page()
+    log_in(jan, live_server, "jan.kowalski@example.org")
+    jan.goto(live_server + re.search(r"/invitations/\S+", invitation.get_content()).group(0))
+    jan.locator("form[action$='/accept'] button").click()  # Jan reads English
+    jan.wait_for_url(re.compile(r"/organizations/\d+$"))
+    jan.context.close()
+    page.reload()
+    assert page.get_by_role("cell", name="jan.kowalski@example.org").first.is_visible()
 
     session.rollback()
     org = session.scalar(select(Organization))
