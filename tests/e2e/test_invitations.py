@@ -82,7 +82,8 @@ def test_a_new_person_invited_by_email_registers_and_signs_for_the_organization(
     awaiting = newcomer.locator("#awaiting")
     assert "Pracownia komputerowa na kurs dla seniorów" in awaiting.inner_text()
     awaiting.get_by_role("link", name=re.compile("^Kontrakt ")).click()
-    newcomer.get_by_role("button", name="Podpisz za: Miejska Biblioteka Publiczna").click()
+    newcomer.locator("#sign-confirm summary").click()  # signing shows the terms first
+    newcomer.get_by_role("button", name="Tak, podpisuję za: Miejska Biblioteka Publiczna").click()
     assert "obowiązuje" in newcomer.locator("h1").inner_text()
     newcomer.context.close()
 
