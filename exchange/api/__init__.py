@@ -10,6 +10,7 @@ from exchange.api import (  # noqa: F401 (routes)
     openapi,
     organizations,
     passwords,
+    searches,
     tokens,
 )
 from exchange.api.base import bp

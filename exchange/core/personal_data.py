@@ -4,7 +4,8 @@ their account.
 Deleting does not remove the user's row: contracts, their history and events point to it.
 The row is anonymised instead (no name, no address, no password, no way to log in) and every
 row that is only about the person goes: sessions, tokens, links, memberships, notifications,
-pending e-mail changes, consents, places on event staff. Signatures keep ``signer_name``, the
+pending e-mail changes, consents, places on event staff, saved searches; the history of who
+approved whom keeps its rows without the person's address. Signatures keep ``signer_name``, the
 name recorded when signing: a contract is a record both parties rely on. The address is free
 to register again at once.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core.accounts import verify_password
@@ -25,9 +26,9 @@ from exchange.core.errors import Msg, ValidationError
 from exchange.core.logins import end_all_sessions
 from exchange.core.privacy import consents_of
 from models import (ApiToken, Contract, ContractVersion, EmailChange, EventStaff,
-                    ExchangeEvent, Listing, ListingStatus, LoginLink, MemberRole, Membership,
-                    Notification, PendingRegistration, PrivacyConsent, Signature, StaffRole,
-                    User, UserSession)
+                    ExchangeEvent, Invitation, Listing, ListingStatus, LoginLink, MemberRole,
+                    Membership, MembershipChange, Notification, PendingRegistration,
+                    PrivacyConsent, SavedSearch, Signature, StaffRole, User, UserSession)
 from models.event import EventStatus
 from models.user import new_session_token
 
@@ -87,6 +88,35 @@ def personal_data(session: Session, user: User, now: datetime) -> dict[str, Any]
              "expires_at": _when(c.expires_at), "used_at": _when(c.used_at)}
             for c in session.scalars(select(EmailChange).where(EmailChange.user_id == user.id)
                                      .order_by(EmailChange.id))],
+        "saved_searches": [
+            {"label": s.label, "filters": s.filters, "created_at": _when(s.created_at)}
+            for s in session.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id)
+                                     .order_by(SavedSearch.id))],
+        **_invitations_and_changes(session, user),
+    }
+
+
+def _invitations_and_changes(session: Session, user: User) -> dict[str, Any]:
+    """The invitations USER sent or was sent, and the membership and staff changes they made
+    or were the subject of."""
+    def invitation(i: Invitation) -> dict[str, Any]:
+        return {"email": i.email, "organization_id": i.organization_id, "event_id": i.event_id,
+                "role": i.role, "sent_at": _when(i.sent_at), "expires_at": _when(i.expires_at),
+                "accepted_at": _when(i.accepted_at), "revoked_at": _when(i.revoked_at)}
+    return {
+        "invitations_sent": [invitation(i) for i in session.scalars(
+            select(Invitation).where(Invitation.invited_by_id == user.id).order_by(Invitation.id))],
+        "invitations_received": [invitation(i) for i in session.scalars(
+            select(Invitation).where(or_(Invitation.email == user.email,
+                                         Invitation.accepted_by_id == user.id))
+            .order_by(Invitation.id))],
+        "membership_changes": [
+            {"kind": c.kind.value, "organization_id": c.organization_id, "event_id": c.event_id,
+             "role": c.role, "by_me": c.actor_id == user.id, "about_me": c.subject_id == user.id,
+             "at": _when(c.created_at)}
+            for c in session.scalars(select(MembershipChange).where(or_(
+                MembershipChange.actor_id == user.id, MembershipChange.subject_id == user.id))
+                .order_by(MembershipChange.id))],
     }
 
 
@@ -140,8 +170,12 @@ def delete_account(session: Session, user: User, *, password: str | None,
     if problems:
         raise ValidationError({None: problems})
     _leave_organizations(session, user)
-    for table in (EmailChange, LoginLink, ApiToken, Notification, PrivacyConsent, EventStaff):
+    for table in (EmailChange, LoginLink, ApiToken, Notification, PrivacyConsent, EventStaff,
+                  SavedSearch):
         session.execute(delete(table).where(table.user_id == user.id))
+    # Who approved whom stays (the organization's record), without the person's address.
+    session.execute(update(MembershipChange).where(MembershipChange.subject_id == user.id)
+                    .values(subject_email=""))
     session.execute(delete(PendingRegistration).where(PendingRegistration.email == user.email))
     end_all_sessions(session, user, now)
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))

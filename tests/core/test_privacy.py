@@ -244,3 +244,31 @@ def test_a_signature_keeps_the_name_the_signer_had_when_signing(session, signed)
     session.commit()
     version = signed["contract"].current
     assert version.signature_of(signed["library"].id).signer_name == "Anna Nowak"
+
+
+def test_saved_searches_and_invitations_are_in_the_download_and_go_with_the_account(
+        session, signed, make_user, make_org, now):
+    from exchange.core import invitations
+    from exchange.core.saved_searches import save_search
+    from models import MembershipChange, SavedSearch
+
+    anna = signed["anna"]
+    save_search(session, anna, {"category": "rooms"}, "Sale", now)
+    owner = make_user("olga@example.org", name="Olga Właścicielka")
+    org = make_org(owner, name="Dom Kultury")
+    invitation, secret = invitations.invite_member(session, owner, org.id,
+                                                   email="anna@example.org", role="member",
+                                                   can_sign=False, now=now)
+    invitations.accept_invitation(session, secret, anna, now)
+    session.commit()
+    data = personal_data.personal_data(session, anna, now)
+    assert [s["label"] for s in data["saved_searches"]] == ["Sale"]
+    assert [i["organization_id"] for i in data["invitations_received"]] == [org.id]
+    assert data["membership_changes"] and all(c["about_me"] or c["by_me"]
+                                              for c in data["membership_changes"])
+    personal_data.delete_account(session, anna, password=TEST_PASSWORD, now=now)
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(SavedSearch)) == 0
+    about_anna = session.scalars(select(MembershipChange).where(
+        MembershipChange.subject_id == anna.id)).all()
+    assert about_anna and all(c.subject_email == "" for c in about_anna)
