@@ -63,6 +63,8 @@ class Config:
     LOGIN_LINK_LIMIT_PER_EMAIL = "3 per hour"
     LOGIN_LINK_LIMIT_PER_IP = "30 per hour"
     LOGIN_LINK_LIFETIME = timedelta(hours=1)
+    # Downloads of one's own data (a JSON of everything about the user), per user.
+    PERSONAL_DATA_LIMIT = "5 per hour"
     # Where the counters live. memory:// counts in each worker alone; production needs a
     # store all workers share (redis://host:6379/0).
     RATELIMIT_STORAGE_URI = "memory://"

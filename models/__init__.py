@@ -7,11 +7,15 @@ from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatu
 from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
                           EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
                           StaffRole)
+from models.invitation import Invitation
 from models.listing import Category, Listing, ListingKind, ListingStatus, Unit
 from models.notification import Notification
 from models.preference import NotificationDigest, NotificationPreference
+from models.privacy import PrivacyConsent, PrivacyNotice
 from models.proposal import Proposal, ProposalStatus
+from models.membership_change import ChangeKind, MembershipChange
 from models.organization import MemberRole, Membership, Organization, Sector
+from models.saved_search import SavedSearch
 from models.user import EmailChange, LoginLink, PendingRegistration, User, UserSession
 
-__all__ = ["ApiToken", "ApplicationStatus", "DealStatus", "EmailChange", "EventAttendee", "EventDeal", "EventListing", "EventParticipant", "EventStaff", "EventStatus", "ExchangeEvent", "Introduction", "StaffRole", "Base", "Category", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "LoginLink", "Notification", "NotificationDigest", "NotificationPreference", "PendingRegistration", "Proposal", "ProposalStatus", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UserSession", "UTCDateTime"]
+__all__ = ["ApiToken", "ApplicationStatus", "DealStatus", "EmailChange", "EventAttendee", "EventDeal", "EventListing", "EventParticipant", "EventStaff", "EventStatus", "ExchangeEvent", "Introduction", "StaffRole", "Base", "Category", "ChangeKind", "Invitation", "MembershipChange", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "LoginLink", "Notification", "PendingRegistration", "Proposal", "ProposalStatus", "SavedSearch", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UserSession", "UTCDateTime", "PrivacyConsent", "PrivacyNotice", "NotificationDigest", "NotificationPreference"]

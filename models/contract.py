@@ -237,6 +237,9 @@ class Signature(Base):
     # copies in front of the notary, who is then ``user_id`` and records the name here).
     method: Mapped[str] = mapped_column(String(20), default="online")
     representative: Mapped[str] = mapped_column(String(120), default="")
+    # The signing user's name as it was then: it stays on the contract when the user renames
+    # or deletes their account (a contract is a record both parties rely on).
+    signer_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     version: Mapped[ContractVersion] = relationship(back_populates="signatures")
     organization: Mapped[Organization] = relationship()

@@ -83,6 +83,9 @@ class Listing(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When it first went on the marketplace (a draft has none): saved searches tell about
+    # listings published since they last looked.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Indexed: the matching index catches up with listings changed since it last looked.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -31,6 +31,12 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The version of the privacy notice last accepted, and when (None: never asked).
+    privacy_version: Mapped[int | None] = mapped_column(Integer)
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the user deleted their account: the row stays, anonymised, for the records
+    # (contracts, history) that point to it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
@@ -100,6 +106,9 @@ class PendingRegistration(Base):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
+    # The privacy notice accepted on the form, carried to the account when it is made.
+    privacy_version: Mapped[int | None] = mapped_column(Integer)
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # SHA-256 of the secret in the link: a stolen database does not confirm anyone.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

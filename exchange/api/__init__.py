@@ -11,6 +11,7 @@ from exchange.api import (  # noqa: F401 (routes)
     organizations,
     passwords,
     preferences,
+    searches,
     tokens,
 )
 from exchange.api.base import bp

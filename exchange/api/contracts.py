@@ -57,7 +57,7 @@ def version_json(version: ContractVersion) -> dict:
             "created_at": _moment(version.created_at), "frozen_at": _moment(version.frozen_at),
             "signed_at": _moment(version.signed_at),
             "commitments": [commitment_json(row) for row in version.commitments],
-            "signatures": [{"organization_id": s.organization_id, "signed_by": s.user.name,
+            "signatures": [{"organization_id": s.organization_id, "signed_by": s.signer_name,
                             "signed_at": _moment(s.signed_at)} for s in version.signatures]}
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core import events
+from exchange.core import privacy
 from exchange.core.accounts import find_user_by_email, register_user
 from exchange.core.contracts import create_contract, set_value_default, sign
 from exchange.core.listings import change_status, create_listing
@@ -595,6 +596,11 @@ def load_demo_data(session: Session, now: datetime) -> bool:
              for email, name in USERS.items()}
     admin = users[DEMO_ADMIN_EMAIL]
     admin.is_admin = True
+    # A fresh install has a privacy notice; the demo people accepted it when registering.
+    notice = privacy.publish_notice(session, admin, text_pl=privacy.DEFAULT_TEXT_PL,
+                                    text_en=privacy.DEFAULT_TEXT_EN, based_on=None, now=now)
+    for user in users.values():
+        privacy.record_consent(session, user, notice.version, now)
     orgs: dict[str, tuple[Organization, User]] = {}
     for entry in ORGANIZATIONS:
         owner = users[entry["owner"]]

@@ -31,6 +31,7 @@ from exchange.core.contracts import follow_up
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
 from exchange.core.proposals import IndexCache, send_digest
+from exchange.core.saved_searches import send_alerts
 from exchange.http.clock import system_now, utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import reader_language
@@ -100,6 +101,8 @@ JOBS = (
     Job("contract-follow-up", follow_up, 60,
         "Remind parties of first contact and due dates, ask how contracts are going, give "
         "them their outcome."),
+    Job("saved-search-alerts", send_alerts, 15,
+        "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,
         "E-mail new notifications their readers want at once, each once, in its reader's "
         "language; leave the rest for the digests."),

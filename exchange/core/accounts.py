@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from exchange.core.errors import Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
+from exchange.core import privacy
 from exchange.core.logins import end_all_sessions
 from exchange.core.secret_hash import hash_secret, new_secret
 from models import PendingRegistration, User
@@ -136,24 +137,29 @@ def register_user(session: Session, *, email: str, name: str, password: str,
     return user
 
 
-def _clean_registration(email: str, name: str, password: str) -> tuple[str, str]:
+def _clean_registration(session: Session, email: str, name: str, password: str,
+                        privacy_accepted: bool) -> tuple[str, str, int | None]:
     errors = Errors()
     email = clean_email(email, "email", errors)
     name = clean_text(name, "name", errors, max_length=NAME_MAX_LENGTH, required=True)
     for problem in password_problems(password, user_inputs=[email, name]):
         errors.add("password", problem)
+    privacy_version = privacy.registration_consent(session, privacy_accepted, errors)
     errors.raise_if_any()
-    return email, name
+    return email, name, privacy_version
 
 
 def start_registration(session: Session, *, email: str, name: str, password: str,
-                       locale: str | None, now: datetime) -> tuple[User | None, str | None]:
+                       locale: str | None, now: datetime,
+                       privacy_accepted: bool = False) -> tuple[User | None, str | None]:
     """Check a registration and keep it until its e-mail link is followed.
 
     Returns (the account that already has EMAIL, None), or (None, the secret of the link
     to e-mail). The adapter answers both alike, so nobody learns who has an account: the
-    link proves the address is the registrant's before any account exists for it."""
-    email, name = _clean_registration(email, name, password)
+    link proves the address is the registrant's before any account exists for it. When a
+    privacy notice is published, PRIVACY_ACCEPTED must say its current version was read."""
+    email, name, privacy_version = _clean_registration(session, email, name, password,
+                                                       privacy_accepted)
     # Hashed either way, so that both answers take as long.
     password_hash = hash_password(password)
     session.execute(delete(PendingRegistration).where(
@@ -164,7 +170,9 @@ def start_registration(session: Session, *, email: str, name: str, password: str
     secret = new_secret()
     session.add(PendingRegistration(email=email, name=name, password_hash=password_hash,
                                     locale=locale if locale in LOCALES else None,
-                                    token_hash=hash_secret(secret), created_at=now))
+                                    token_hash=hash_secret(secret), created_at=now,
+                                    privacy_version=privacy_version,
+                                    privacy_accepted_at=now if privacy_version else None))
     session.flush()
     return None, secret
 
@@ -190,6 +198,9 @@ def confirm_registration(session: Session, secret: str, now: datetime) -> User:
         PendingRegistration.email == pending.email))
     session.add(user)
     session.flush()
+    if pending.privacy_version is not None:
+        privacy.record_consent(session, user, pending.privacy_version,
+                               pending.privacy_accepted_at or now)
     return user
 
 
@@ -250,6 +261,8 @@ def set_active(session: Session, actor: User, user: User, *, active: bool, now: 
         raise Forbidden(Msg("Only a site administrator may do this."))
     if user.id == actor.id and not active:
         raise ValidationError.single(None, Msg("You cannot deactivate your own account."))
+    if user.deleted_at is not None and active:
+        raise ValidationError.single(None, Msg("This account was deleted by its owner."))
     if user.is_active == active:
         return
     user.is_active = active

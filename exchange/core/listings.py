@@ -124,7 +124,8 @@ def create_listing(session: Session, actor: User, org_id: int, data: Mapping[str
     clean = clean_listing(session, org, data, now.date())
     listing = Listing(organization=org, **clean, remaining=clean["quantity"],
                       status=ListingStatus.OPEN if publish else ListingStatus.DRAFT,
-                      created_by_id=actor.id, created_at=now, updated_at=now)
+                      created_by_id=actor.id, created_at=now, updated_at=now,
+                      published_at=now if publish else None)
     reindex(listing)
     session.add(listing)
     session.flush()
@@ -171,6 +172,8 @@ def change_status(session: Session, actor: User, org_id: int, listing_id: int, a
             "The expiry date has passed; set a later one before reopening."))
     listing.status = target
     listing.updated_at = now
+    if listing.published_at is None and target is ListingStatus.OPEN:
+        listing.published_at = now
     session.flush()
     return listing
 

@@ -19,8 +19,9 @@ from exchange.core.errors import (
     clean_choice,
     clean_text,
 )
+from exchange.core.member_history import record_change, record_signing
 from exchange.core.notifications import notify
-from models import MemberRole, Membership, Organization, Sector, User
+from models import ChangeKind, MemberRole, Membership, Organization, Sector, User
 from models.base import MAX_ID
 
 NAME_MAX = 200
@@ -106,6 +107,8 @@ def create_organization(session: Session, actor: User, data: Mapping[str, Any],
                                       created_at=now))
     session.add(org)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=actor, organization_id=org.id,
+                  role=MemberRole.OWNER, now=now)
     return org
 
 
@@ -178,11 +181,11 @@ def _member(session: Session, org_id: int, membership_id: int) -> Membership:
 
 def add_member(session: Session, actor: User, org_id: int, *, email: str, role: str | MemberRole,
                can_sign: bool, now: datetime) -> Membership | None:
-    """Add the user with EMAIL to the organization and tell them; only owners may.
+    """Add the user with EMAIL to the organization at once and tell them; only owners may.
 
-    None when no active account has EMAIL: the adapter invites the address to register,
-    and answers the owner alike either way, so that adding members tells nobody who has an
-    account. Nothing is recorded for the invitation (invitations are issue #15)."""
+    None when no active account has EMAIL. The web invites instead (exchange/core/
+    invitations.py), so that the person agrees and nobody learns who has an account; this
+    direct way is for the demo data."""
     own = get_membership(session, actor, org_id, role=MemberRole.OWNER, for_update=True)
     errors = Errors()
     email = clean_email(email, "email", errors)
@@ -198,6 +201,8 @@ def add_member(session: Session, actor: User, org_id: int, *, email: str, role: 
                             can_sign=bool(can_sign), created_at=now)
     session.add(membership)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=user, organization_id=org_id,
+                  role=role, now=now)
     notify(session, user.id, f"member-added:{membership.id}", Msg(
         "%(organization)s added you as a member.", organization=own.organization.name),
         f"/organizations/{org_id}", now)
@@ -205,7 +210,7 @@ def add_member(session: Session, actor: User, org_id: int, *, email: str, role: 
 
 
 def update_member(session: Session, actor: User, org_id: int, membership_id: int, *,
-                  role: str | MemberRole, can_sign: bool) -> Membership:
+                  role: str | MemberRole, can_sign: bool, now: datetime) -> Membership:
     """Set a member's role and signing right; an organization never loses its last owner."""
     get_membership(session, actor, org_id, role=MemberRole.OWNER, for_update=True)
     membership = _member(session, org_id, membership_id)
@@ -215,13 +220,19 @@ def update_member(session: Session, actor: User, org_id: int, membership_id: int
     if membership.is_owner and role is not MemberRole.OWNER and _owner_count(session, org_id) == 1:
         raise Conflict(Msg("An organization needs at least one owner. "
                            "Make someone else an owner first."))
+    if membership.role is not role:
+        record_change(session, ChangeKind.ROLE_CHANGED, actor=actor, subject=membership.user,
+                      organization_id=org_id, role=role, now=now)
+    record_signing(session, actor=actor, subject=membership.user, organization_id=org_id,
+                   was=bool(membership.can_sign), now_is=bool(can_sign), now=now)
     membership.role = role
     membership.can_sign = bool(can_sign)
     session.flush()
     return membership
 
 
-def remove_member(session: Session, actor: User, org_id: int, membership_id: int) -> None:
+def remove_member(session: Session, actor: User, org_id: int, membership_id: int, *,
+                  now: datetime) -> None:
     """Remove a member (an owner removing someone, or a member leaving)."""
     own = get_membership(session, actor, org_id, for_update=True)
     membership = _member(session, org_id, membership_id)
@@ -230,14 +241,16 @@ def remove_member(session: Session, actor: User, org_id: int, membership_id: int
     if membership.is_owner and _owner_count(session, org_id) == 1:
         raise Conflict(Msg("An organization needs at least one owner. "
                            "Make someone else an owner first."))
+    record_change(session, ChangeKind.LEFT if membership.id == own.id else ChangeKind.REMOVED,
+                  actor=actor, subject=membership.user, organization_id=org_id, now=now)
     session.delete(membership)
     session.flush()
 
 
-def leave_organization(session: Session, actor: User, org_id: int) -> None:
+def leave_organization(session: Session, actor: User, org_id: int, *, now: datetime) -> None:
     """Leave the organization; the last owner cannot."""
     own = get_membership(session, actor, org_id)
-    remove_member(session, actor, org_id, own.id)
+    remove_member(session, actor, org_id, own.id, now=now)
 
 
 def set_verified(session: Session, actor: User, org_id: int, *, verified: bool,

@@ -51,6 +51,7 @@ KIND_BY_PREFIX = {
     "event-decided": EVENTS,
     "listing-expiring": LISTINGS,
     "member-added": NEWS,
+    "invitation-accepted": NEWS,  # the inviter: the person joined
     "saved-search": SAVED_SEARCHES,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, request, session
-from flask_babel import format_date, gettext
+from flask_babel import format_date, gettext, ngettext
 from flask_login import current_user
 
 from exchange.core.errors import Msg, ValidationError
@@ -43,8 +43,17 @@ def translate(message: Msg | str) -> str:
                 params["category"] = CATEGORY_LABELS[Category(params["category"])]
             except ValueError:
                 pass
-        return gettext(message.text, **params)
+        return _gettext(message.text, params)
     return gettext(message)
+
+
+def _gettext(text: str, params: dict) -> str:
+    """TEXT in the reader's language; a message with a ``plural`` msgid takes the plural form
+    its ``num`` needs (Polish has three: 1 ogłoszenie, 2 ogłoszenia, 5 ogłoszeń)."""
+    plural = params.pop("plural", None)
+    if plural is not None and isinstance(params.get("num"), int):
+        return ngettext(text, plural, params.pop("num"), **params)
+    return gettext(text, **params)
 
 
 def _field(form, name: str):
@@ -78,4 +87,4 @@ def text_of(notification: Notification) -> str:
     for name in ("date", "due"):   # ISO dates in the core's messages
         if isinstance(params.get(name), str):
             params[name] = format_date(date.fromisoformat(params[name]), "long")
-    return gettext(notification.message, **params)
+    return _gettext(notification.message, params)

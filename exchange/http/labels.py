@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -61,6 +62,30 @@ UNIT_LABELS = {
     Unit.OTHER: _l("other units"),
 }
 
+
+def format_quantity(quantity: int, unit: Unit | str | None) -> str:
+    """QUANTITY of UNIT as a reader says it: "1 dzień", "2 dni", "5 godzin" (a number meeting
+    a noun takes the noun's plural form for that number)."""
+    try:
+        unit = Unit(unit) if unit else None
+    except ValueError:
+        unit = None
+    num = format_number(quantity)
+    if unit is Unit.HOURS:
+        return ngettext("%(amount)s hour", "%(amount)s hours", quantity, amount=num)
+    if unit is Unit.DAYS:
+        return ngettext("%(amount)s day", "%(amount)s days", quantity, amount=num)
+    if unit is Unit.SESSIONS:
+        return ngettext("%(amount)s session", "%(amount)s sessions", quantity, amount=num)
+    if unit is Unit.PEOPLE:
+        return ngettext("%(amount)s person", "%(amount)s people", quantity, amount=num)
+    if unit is Unit.PIECES:
+        return ngettext("%(amount)s piece", "%(amount)s pieces", quantity, amount=num)
+    if unit is Unit.OTHER:
+        return ngettext("%(amount)s unit", "%(amount)s units", quantity, amount=num)
+    return num
+
+
 STATUS_LABELS = {
     ListingStatus.DRAFT: _l("draft"),
     ListingStatus.OPEN: _l("open"),
@@ -118,6 +143,7 @@ HISTORY_LABELS = {
     "not_feasible": _l("said a commitment is not feasible"),
     "check-in": _l("answered a follow-up"),
     "outcome": _l("closed the contract"),
+    "value": _l("set an estimated value (valuer)"),
 }
 
 # ---- exchange events

@@ -22,6 +22,7 @@ LOGIN = "login"          # per e-mail address: the web login and POST /api/v1/to
 PASSWORD = "password"    # per user: the password typed again to sign or to change it
 LINK_EMAIL = "link-email"  # login and password reset links asked for, per e-mail address
 LINK_IP = "link-ip"        # login and password reset links asked for, per client address
+DATA_EXPORT = "data-export"  # downloads of one's own data (RODO/GDPR), per user
 
 
 class RateLimited(Exception):

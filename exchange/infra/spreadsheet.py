@@ -1,6 +1,9 @@
 """Cells written for spreadsheets: text a spreadsheet would run as a formula stays text."""
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date, datetime
 from typing import Any
 
 # A cell starting with one of these is a formula (or, after a tab or CR, may become one) to
@@ -21,3 +24,63 @@ def unescape_cell(cell: str) -> str:
     if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_STARTS:
         return cell[1:]
     return cell
+
+
+def csv_file(header: list[str], rows: list[list[Any]]) -> bytes:
+    """HEADER and ROWS as a CSV file Polish Excel opens as it is: ";" between cells (the comma
+    is the decimal sign there), UTF-8 with a BOM, CRLF; formulas defused."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
+def xlsx_file(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    """HEADER and ROWS as one sheet named TITLE of an .xlsx workbook: a bold, frozen header
+    with a filter, columns as wide as their text (within reason), dates as dates, numbers as
+    numbers, formulas defused. Datetimes must be naive (a spreadsheet knows no time zones)."""
+    from openpyxl import Workbook  # loaded only by exports
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(str(value)) if value is not None else 0)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 8) + 2, 60)
+        for cell in sheet[get_column_letter(i)][1:]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip() or "Sheet"

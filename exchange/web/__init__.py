@@ -17,6 +17,7 @@ from exchange.http.labels import (
     SECTOR_LABELS,
     STATUS_LABELS,
     UNIT_LABELS,
+    format_quantity,
 )
 
 
@@ -27,17 +28,21 @@ def register_blueprints(app: Flask) -> None:
         contracts,
         email_change,
         events,
+        invitations,
         listings,
         main,
         notifications,
         organizations,
         password_reset,
         preferences,
+        privacy,
         proposals,
+        searches,
     )
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
-                   events, notifications, preferences, admin):
+                   events, invitations, notifications, preferences, admin, privacy,
+                   searches):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 
@@ -54,6 +59,7 @@ def _template_helpers() -> dict:
         "CATEGORY_LABELS": CATEGORY_LABELS,
         "KIND_LABELS": KIND_LABELS,
         "UNIT_LABELS": UNIT_LABELS,
+        "format_quantity": format_quantity,
         "STATUS_LABELS": STATUS_LABELS,
         "TRANSITIONS": TRANSITIONS,
         "current_locale": str(get_locale()),

@@ -24,7 +24,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from exchange.core import accounts, email_change, logins, tokens
+from exchange.core import accounts, email_change, logins, privacy, tokens
 from exchange.core.errors import DomainError, NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
@@ -60,6 +60,8 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"})
+    # Shown, and required by the core, only while a privacy notice is published.
+    privacy = BooleanField(_l("I have read the privacy notice"))
 
 
 class ConfirmForm(FlaskForm):
@@ -129,7 +131,8 @@ def register():
     if form.validate_on_submit():
         saved, result = save(form, lambda: accounts.start_registration(
             db.session, email=form.email.data, name=form.name.data,
-            password=form.password.data, locale=select_locale(), now=utcnow()))
+            password=form.password.data, locale=select_locale(), now=utcnow(),
+            privacy_accepted=bool(form.privacy.data)))
         if saved:
             email = accounts.normalise_email(form.email.data)
             existing, secret = result
@@ -141,7 +144,12 @@ def register():
             flash(gettext("We have sent an e-mail to %(email)s. Follow the link in it to "
                           "finish registering.", email=email), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+    notice = privacy.current_notice(db.session)
+    if form.errors and notice and not form.privacy.data and not form.privacy.errors:
+        # Said with the other fields' errors, not only once they are right.
+        form.privacy.errors = [translate(privacy.CONSENT_REQUIRED)]
+    return render_template("auth/register.html", form=form, notice=notice), \
+        422 if form.errors else 200
 
 
 def _mail_registration_link(email: str, name: str, secret: str) -> None:

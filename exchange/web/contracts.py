@@ -41,7 +41,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
 from exchange.core import contracts as core
 from exchange.http import access
@@ -55,11 +55,13 @@ from exchange.http.labels import (
     HISTORY_LABELS,
     UNIT_LABELS,
     VERSION_STATE_LABELS,
+    format_quantity,
 )
 from exchange.http.ratelimit import RateLimited
 from exchange.http.passwords import password_check, rate_limited_message
 from exchange.web.organizations import EmptyForm
 from exchange.web.util import act, save
+from exchange.web.validators import Between
 from exchange.http.urls import external_url
 from exchange.http.unit import unit_of_work
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Unit
@@ -73,13 +75,13 @@ class CommitmentForm(Form):
     what = StringField(_l("What"), validators=[Length(max=core.WHAT_MAX)],
                        description=_l("e.g. “3 × 2 h of the computer lab”"))
     quantity = IntegerField(_l("Quantity"), validators=[Optional(),
-                                                        NumberRange(min=1, max=core.QUANTITY_MAX)])
+                                                        Between(1, core.QUANTITY_MAX)])
     unit = SelectField(_l("Unit"))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     listing_id = SelectField(_l("From the offer"), coerce=str)
     need_id = SelectField(_l("For the need"), coerce=str)
     estimated_value = IntegerField(
-        _l("Estimated value (zł)"), validators=[Optional(), NumberRange(min=0, max=core.VALUE_MAX)],
+        _l("Estimated value (zł)"), validators=[Optional(), Between(0, core.VALUE_MAX)],
         description=_l("For statistics only, never a price. Leave empty for the suggested value."))
 
     def is_blank(self) -> bool:
@@ -154,7 +156,7 @@ def _fill_choices(form: ContractForm, org_id: int, party_ids: list[int]) -> None
         .order_by(Listing.title)).all()
     names = {o.id: o.name for o in parties}
     offers = [("", "—")] + [(str(x.id), f"{names[x.organization_id]}: {x.title} "
-                                        f"({x.remaining} {UNIT_LABELS[x.unit]})")
+                                        f"({format_quantity(x.remaining, x.unit)})")
                             for x in listings if x.kind is ListingKind.OFFER]
     needs = [("", "—")] + [(str(x.id), f"{names[x.organization_id]}: {x.title}")
                            for x in listings if x.kind is ListingKind.NEED]
@@ -433,7 +435,7 @@ def feed(token: str):
         event.add("dtstart", row.due_on)
         event.add("summary", f"{contract.number}: {row.giver.name} → "
                              f"{row.receiver.name}: {row.what}")
-        event.add("description", f"{row.quantity} × {UNIT_LABELS[row.unit]} · "
+        event.add("description", f"{format_quantity(row.quantity, row.unit)} · "
                                  f"{COMMITMENT_STATUS_LABELS[row.status]}")
         event.add("url", external_url("contracts.find", contract_id=contract.id))
         cal.add_component(event)

@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from exchange.core import events
 from exchange.core import listings as core
@@ -32,6 +32,7 @@ from exchange.http.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UN
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import proposals_for
 from exchange.web.util import act, save
+from exchange.web.validators import Between
 from exchange.http.urls import page_number
 from models import ListingKind, ListingStatus
 
@@ -56,14 +57,14 @@ class ListingForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=core.DESCRIPTION_MAX)],
                                 description=_l("Details: equipment, conditions, when it suits you."))
     quantity = IntegerField(_l("Quantity"), validators=[
-        InputRequired(), NumberRange(min=1, max=core.QUANTITY_MAX)])
+        InputRequired(), Between(1, core.QUANTITY_MAX)])
     unit = SelectField(_l("Unit"), validators=[DataRequired()])
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(_l("Available until"), validators=[Optional()])
     municipality = StringField(_l("Municipality"), validators=[Length(max=120)],
                                description=_l("Leave empty for your organization's municipality."))
-    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
-    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), Between(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), Between(-180, 180)])
     expires_on = DateField(_l("Expires on"), validators=[Optional()],
                            description=_l("Leave empty to keep the listing up for six months."))
     cost_contribution = StringField(

@@ -15,8 +15,11 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from exchange.core.organizations import memberships_of
+from exchange.core.todo import todo
 from exchange.http import access
+from exchange.http.clock import utcnow
 from exchange.http.extensions import db
+from exchange.http.matching import current_index
 from exchange.http.urls import safe_next
 from exchange.http.unit import unit_of_work
 from models import Organization
@@ -29,8 +32,10 @@ bp = Blueprint("main", __name__)
 def index():
     memberships = memberships_of(db.session, current_user) if current_user.is_authenticated else []
     organizations = db.session.scalar(select(func.count()).select_from(Organization))
+    things = (todo(db.session, current_index(), current_user, utcnow().date())
+              if current_user.is_authenticated else None)
     return render_template("main/index.html", memberships=memberships,
-                           organization_count=organizations)
+                           organization_count=organizations, todo=things)
 
 
 @bp.route("/language", methods=["POST"])

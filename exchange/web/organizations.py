@@ -20,16 +20,16 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from exchange.core import listings
+from exchange.core import invitations, listings
 from exchange.core import organizations as orgs
-from exchange.core.accounts import normalise_email
 from exchange.core.errors import NotFound, ValidationError
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.http.labels import ROLE_LABELS, SECTOR_LABELS
-from exchange.web.util import act, invitation_to_register, mail_now, save
+from exchange.web.invitations import invite, roster_context
+from exchange.web.util import act, save
 from exchange.http.urls import page_number
 from models import MemberRole, Sector
 
@@ -64,7 +64,7 @@ class OrganizationForm(FlaskForm):
 
 
 class MemberAddForm(FlaskForm):
-    email = EmailField(_l("Email of the person to add"),
+    email = EmailField(_l("Email of the person to invite"),
                        validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[], default=MemberRole.MEMBER.value)
     can_sign = BooleanField(_l("May sign contracts for the organization"))
@@ -159,9 +159,10 @@ def _render_members(add_form: MemberAddForm, status: int = 200):
     org = membership.organization
     edit_forms = {m.id: MemberEditForm(prefix=f"m{m.id}", role=m.role.value, can_sign=m.can_sign)
                   for m in org.memberships}
+    roster = roster_context(org_id=org.id) if membership.is_owner else {}
     return render_template("organizations/members.html", org=org, membership=membership,
                            add_form=add_form, edit_forms=edit_forms,
-                           button_form=EmptyForm()), status
+                           button_form=EmptyForm(), **roster), status
 
 
 @bp.route("/<int:org_id>/members")
@@ -173,30 +174,12 @@ def members(org_id: int):
 @bp.route("/<int:org_id>/members/add", methods=["POST"])
 @access.owner
 def add_member(org_id: int):
+    """Invite a person by e-mail, with or without an account: they join by the link."""
     form = MemberAddForm()
-    if form.validate_on_submit():
-        saved, added = save(form, lambda: orgs.add_member(
+    if form.validate_on_submit() and invite(lambda: invitations.invite_member(
             db.session, current_user, org_id, email=form.email.data, role=form.role.data,
-            can_sign=form.can_sign.data, now=utcnow()))
-        if saved:
-            email = normalise_email(form.email.data)
-            if added is None:
-                org = g.membership.organization
-                mail_now(email, gettext("%(organization)s invites you", organization=org.name),
-                         "\n\n".join([
-                             gettext("Hello,"),
-                             gettext("%(person)s would like to add you to %(organization)s in "
-                                     "%(app)s, where organizations exchange what they have "
-                                     "and need.", person=current_user.name,
-                                     organization=org.name, app=current_app.config.get(
-                                         "APP_NAME", "Giełda")),
-                             invitation_to_register(),
-                         ]))
-            # The same answer whether or not the address has an account.
-            flash(gettext("We have e-mailed %(email)s. If the address has an account, its "
-                          "owner is a member now; if not, we invited them to register: add "
-                          "them again once they have.", email=email), "success")
-            return redirect(url_for("organizations.members", org_id=org_id))
+            can_sign=form.can_sign.data, now=utcnow()), form):
+        return redirect(url_for("organizations.members", org_id=org_id))
     return _render_members(form, 422)
 
 
@@ -206,7 +189,8 @@ def update_member(org_id: int, membership_id: int):
     form = MemberEditForm(prefix=f"m{membership_id}")
     if form.validate_on_submit():
         if act(lambda: orgs.update_member(db.session, current_user, org_id, membership_id,
-                                          role=form.role.data, can_sign=form.can_sign.data)):
+                                          role=form.role.data, can_sign=form.can_sign.data,
+                                          now=utcnow())):
             flash(gettext("The member's role is saved."), "success")
     else:
         flash(gettext("Choose a valid role."), "error")
@@ -217,7 +201,8 @@ def update_member(org_id: int, membership_id: int):
 @access.owner
 def remove_member(org_id: int, membership_id: int):
     removing_self = g.membership.id == membership_id
-    if act(lambda: orgs.remove_member(db.session, current_user, org_id, membership_id)):
+    if act(lambda: orgs.remove_member(db.session, current_user, org_id, membership_id,
+                                      now=utcnow())):
         flash(gettext("The member is removed."), "success")
         if removing_self:
             return redirect(url_for("main.index"))
@@ -228,7 +213,7 @@ def remove_member(org_id: int, membership_id: int):
 @access.member
 def leave(org_id: int):
     name = g.membership.organization.name
-    if not act(lambda: orgs.leave_organization(db.session, current_user, org_id)):
+    if not act(lambda: orgs.leave_organization(db.session, current_user, org_id, now=utcnow())):
         return redirect(url_for("organizations.members", org_id=org_id))
     flash(gettext("You have left %(name)s.", name=name), "success")
     return redirect(url_for("main.index"))

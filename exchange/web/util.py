@@ -10,9 +10,8 @@ from exchange.core.errors import Conflict, NotFound, ValidationError
 from exchange.http.i18n import apply_errors, translate
 from exchange.http.mailing import mail_now
 from exchange.http.unit import unit_of_work
-from exchange.http.urls import external_url
 
-__all__ = ["act", "invitation_to_register", "mail_now", "save"]
+__all__ = ["act", "mail_now", "save"]
 
 
 def save(form, action: Callable[[], Any]) -> tuple[bool, Any]:
@@ -49,11 +48,3 @@ def act(action: Callable[[], Any]) -> bool:
         flash(translate(error.message), "error")
         return False
     return True
-
-
-def invitation_to_register() -> str:
-    """The paragraph of an invitation that says how to take it up."""
-    from flask_babel import gettext
-
-    return gettext("To accept, create an account with this e-mail address: %(link)s — then "
-                   "ask them to add you again.", link=external_url("auth.register"))

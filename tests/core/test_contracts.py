@@ -227,6 +227,25 @@ def test_accepting_a_proposal_drafts_the_contract(session, world, now):
     assert again.id == contract.id
 
 
+def test_a_need_in_another_unit_keeps_its_quantity_and_unit_in_the_draft(session, world, now):
+    """"8 sessions" asked of an offer counted in hours once became "1 day": nothing converts
+    one unit into another, so the draft says what the need asks for."""
+    sessions = listings.create_listing(session, world["school_owner"], world["school"].id,
+                                       {**NEED, "title": "Zajęcia w pracowni",
+                                        "quantity": 8, "unit": "sessions"}, now)
+    session.commit()
+    index = proposals.IndexCache().sync(session)
+    proposals.decide(session, index, world["school_owner"], world["school"].id, sessions.id,
+                     world["room"].id, accept=True, now=now)
+    session.commit()
+    [contract] = session.scalars(select(Contract))
+    [commitment] = contract.current.commitments
+    assert (commitment.quantity, commitment.unit.value) == (8, "sessions")
+    assert (commitment.listing_id, commitment.need_id) == (None, sessions.id)
+    assert commitment.what == ROOM["title"]
+    assert remaining(session, world["room"].id) == 10  # hours are not sessions
+
+
 # ---------------------------------------------------------------------------- reservations
 
 def test_a_linked_offer_reserves_capacity_and_withdrawing_gives_it_back(session, world, now):

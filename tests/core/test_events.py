@@ -68,7 +68,7 @@ def test_only_organisers_change_the_event_and_name_staff(session, hall, now):
         events.add_staff(session, hall["organiser"], event.id, "notary@example.org", "notary", now)
     organiser_row = next(s for s in event.staff if s.role is StaffRole.ORGANISER)
     with pytest.raises(ValidationError):  # the last organiser stays
-        events.remove_staff(session, hall["organiser"], event.id, organiser_row.id)
+        events.remove_staff(session, hall["organiser"], event.id, organiser_row.id, now=now)
     assert events.roles(event, notary) == {StaffRole.NOTARY}
 
 

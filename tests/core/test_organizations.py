@@ -121,18 +121,18 @@ def test_the_last_owner_cannot_leave_be_demoted_or_removed(session, now, person)
     org = orgs.create_organization(session, owner, PROFILE, now)
     own = org.memberships[0]
     with pytest.raises(Conflict):
-        orgs.leave_organization(session, owner, org.id)
+        orgs.leave_organization(session, owner, org.id, now=now)
     with pytest.raises(Conflict):
-        orgs.update_member(session, owner, org.id, own.id, role="member", can_sign=True)
+        orgs.update_member(session, owner, org.id, own.id, role="member", can_sign=True, now=now)
     with pytest.raises(Conflict):
-        orgs.remove_member(session, owner, org.id, own.id)
+        orgs.remove_member(session, owner, org.id, own.id, now=now)
     assert own.role is MemberRole.OWNER
 
     second = orgs.add_member(session, owner, org.id, email=other.email, role="owner",
                              can_sign=False, now=now)
-    orgs.update_member(session, owner, org.id, own.id, role="member", can_sign=False)
+    orgs.update_member(session, owner, org.id, own.id, role="member", can_sign=False, now=now)
     assert own.role is MemberRole.MEMBER
-    orgs.leave_organization(session, owner, org.id)
+    orgs.leave_organization(session, owner, org.id, now=now)
     assert [m.id for m in session.scalars(select(Membership))] == [second.id]
 
 
@@ -142,12 +142,12 @@ def test_members_leave_but_only_owners_remove_others(session, now, person):
     ma = orgs.add_member(session, owner, org.id, email=a.email, role="member", can_sign=False, now=now)
     mb = orgs.add_member(session, owner, org.id, email=b.email, role="member", can_sign=False, now=now)
     with pytest.raises(Forbidden):
-        orgs.remove_member(session, a, org.id, mb.id)
-    orgs.leave_organization(session, a, org.id)
-    orgs.remove_member(session, owner, org.id, mb.id)
+        orgs.remove_member(session, a, org.id, mb.id, now=now)
+    orgs.leave_organization(session, a, org.id, now=now)
+    orgs.remove_member(session, owner, org.id, mb.id, now=now)
     assert count(session, Membership) == 1
     with pytest.raises(NotFound):
-        orgs.remove_member(session, owner, org.id, ma.id)
+        orgs.remove_member(session, owner, org.id, ma.id, now=now)
 
 
 def test_members_of_one_organization_cannot_touch_another(session, now, person):
@@ -156,10 +156,10 @@ def test_members_of_one_organization_cannot_touch_another(session, now, person):
     b = orgs.create_organization(session, owner_b, {**PROFILE, "name": "Szkoła nr 1"}, now)
     b_membership = b.memberships[0]
     with pytest.raises(NotFound):
-        orgs.remove_member(session, owner_a, b.id, b_membership.id)
+        orgs.remove_member(session, owner_a, b.id, b_membership.id, now=now)
     # A membership id of organization B addressed through organization A is not found either.
     with pytest.raises(NotFound):
-        orgs.update_member(session, owner_a, a.id, b_membership.id, role="member", can_sign=False)
+        orgs.update_member(session, owner_a, a.id, b_membership.id, role="member", can_sign=False, now=now)
 
 
 def test_only_admins_verify(session, now, person):

@@ -1,5 +1,5 @@
 """End to end, in a real browser on a phone-sized screen: register, create an organization,
-add a member."""
+invite a member who has an account."""
 from __future__ import annotations
 
 import re
@@ -58,11 +58,24 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     assert page.get_by_role("heading", name="Miejska Biblioteka Publiczna w Tczewie").is_visible()
     page.get_by_role("link", name="Członkowie").click()
 
-    page.get_by_label("Adres e-mail dodawanej osoby").fill("jan.kowalski@example.org")
+    page.get_by_label("E-mail osoby, którą zapraszasz").fill("jan.kowalski@example.org")
     page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
-    page.get_by_role("button", name="Dodaj członka").click()
+    page.get_by_role("button", name="Wyślij zaproszenie").click()
     assert page.get_by_role("status").filter(has_text="jan.kowalski@example.org").is_visible()
-    assert page.get_by_role("cell", name="jan.kowalski@example.org").is_visible()
+
+    # Jan has an account: he accepts the e-mailed invitation in one click.
+    [invitation] = [m for m in (message_from_bytes(p.read_bytes(), policy=policy.default)
+                                for p in read_outbox(tmp_path / "outbox"))
+                    if "/invitations/" in m.get_content()]
+    jan = page.context.browser.new_context(viewport={"width": 390, "height": 844},
+                                           locale="pl-PL", is_mobile=True).new_page()
+    log_in(jan, live_server, "jan.kowalski@example.org")
+    jan.goto(live_server + re.search(r"/invitations/\S+", invitation.get_content()).group(0))
+    jan.locator("form[action$='/accept'] button").click()  # Jan reads English
+    jan.wait_for_url(re.compile(r"/organizations/\d+$"))
+    jan.context.close()
+    page.reload()
+    assert page.get_by_role("cell", name="jan.kowalski@example.org").first.is_visible()
 
     session.rollback()
     org = session.scalar(select(Organization))
@@ -147,7 +160,10 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     assert "Przyjęto. Oto projekt kontraktu" in page.content()
 
     # The library signs the draft; the school signs, delivers; the library confirms.
-    page.get_by_role("button", name="Podpisz za: Miejska Biblioteka Publiczna").click()
+    # Signing asks once more, showing what is being signed.
+    page.locator("#sign-confirm summary").click()
+    assert "Pracownia komputerowa na 20 stanowisk" in page.locator(".signing-terms").inner_text()
+    page.get_by_role("button", name="Tak, podpisuję za: Miejska Biblioteka Publiczna").click()
     assert "Podpisano." in page.content()
     contract_path = re.sub(r"^https?://[^/]+", "", page.url)
 
@@ -158,7 +174,8 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     awaiting = school_page.locator("#awaiting")
     assert "Pracownia komputerowa na 20 stanowisk" in awaiting.inner_text()
     awaiting.get_by_role("link", name=re.compile("^Kontrakt ")).click()
-    school_page.get_by_role("button", name="Podpisz za: Szkoła Podstawowa nr 3").click()
+    school_page.get_by_text("Podpisz za: Szkoła Podstawowa nr 3…").click()
+    school_page.get_by_role("button", name="Tak, podpisuję za: Szkoła Podstawowa nr 3").click()
     assert "obowiązuje" in school_page.locator("h1").inner_text()
     school_page.get_by_role("button", name="Oznacz jako wykonane").click()
     assert "wykonane, czeka na potwierdzenie" in school_page.locator("#commitments").inner_text()

@@ -36,6 +36,12 @@ class World:
     event: object = None
     badge_token: str = ""
     school: object = None
+    saved_search_id: int = 0  # the member's
+    # Pending invitations of invited@example.org (no account): to the organization (its link's
+    # secret below) and to the event's staff.
+    org_invitation: object = None
+    invitation_secret: str = ""
+    staff_invitation: object = None
 
 
 def everyone(status):
@@ -120,6 +126,28 @@ MATRIX = {
         None, OWNER_ACTION),
     ("organizations.leave", "POST"): (lambda w: f"/organizations/{w.org.id}/leave", None,
                                       {**MEMBER, "member": 302, "owner": 302}),
+    ("invitations.show", "GET"): (lambda w: f"/invitations/{w.invitation_secret}", None, PUBLIC),
+    # The invitation is for an address none of the roles has.
+    ("invitations.accept", "POST"): (
+        lambda w: f"/invitations/{w.invitation_secret}/accept", None,
+        {**everyone(403), "anonymous": 302}),
+    # A visitor registers and joins; a signed-in user is sent back to the invitation's page.
+    ("invitations.register", "POST"): (
+        lambda w: f"/invitations/{w.invitation_secret}/register",
+        lambda w: {"name": "Iza Zaproszona", "password": "correct horse battery staple",
+                   "confirm": "correct horse battery staple"}, everyone(302)),
+    ("invitations.resend_member", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/invitations/{w.org_invitation.id}/resend", None,
+        OWNER_ACTION),
+    ("invitations.revoke_member", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/invitations/{w.org_invitation.id}/revoke", None,
+        OWNER_ACTION),
+    ("invitations.resend_staff", "POST"): (
+        lambda w: f"/events/{w.event.id}/invitations/{w.staff_invitation.id}/resend", None,
+        {**OWNER_ACTION, "outsider": 403, "admin": 403}),
+    ("invitations.revoke_staff", "POST"): (
+        lambda w: f"/events/{w.event.id}/invitations/{w.staff_invitation.id}/revoke", None,
+        {**OWNER_ACTION, "outsider": 403, "admin": 403}),
     ("admin.index", "GET"): (lambda w: "/admin/", None, {**ADMIN_PAGE, "admin": 302}),
     ("admin.organizations", "GET"): (lambda w: "/admin/organizations", None, ADMIN_PAGE),
     ("admin.verify", "POST"): (lambda w: f"/admin/organizations/{w.org.id}/verify",
@@ -253,6 +281,15 @@ from tests.web.access_events import EVENT_MATRIX  # noqa: E402
 
 assert not MATRIX.keys() & EVENT_MATRIX.keys()
 MATRIX.update(EVENT_MATRIX)
+from tests.web.access_searches import ROWS as SEARCH_ROWS  # noqa: E402
+
+assert not MATRIX.keys() & SEARCH_ROWS.keys()
+MATRIX.update(SEARCH_ROWS)
+
+from tests.web.access_privacy import PRIVACY_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & PRIVACY_MATRIX.keys()
+MATRIX.update(PRIVACY_MATRIX)
 
 
 def test_every_route_has_a_rule_and_a_row(app):
@@ -316,11 +353,22 @@ def world(session, make_user, make_org, add_member, now):
     # The app's clock is frozen at NOW too: the session is open for every request.
     events.start_session(session, owner, event.id, NOW)
     badge = event.participants[0].attendees[0].badge_token
+    from exchange.core.saved_searches import save_search
+
+    saved_search, _ = save_search(session, member, {"category": "rooms"}, "Sale", now)
+    from exchange.core import invitations
+
+    org_invitation, secret = invitations.invite_member(
+        session, owner, org.id, email="invited@example.org", role="member", can_sign=False, now=now)
+    staff_invitation, _ = invitations.invite_staff(
+        session, owner, event.id, email="invited@example.org", role="valuer", now=now)
     session.commit()
-    return World(org=org, member=member, member_membership=membership,
+    return World(org_invitation=org_invitation, invitation_secret=secret,
+                 staff_invitation=staff_invitation, org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,
-                 event=event, badge_token=badge, school=school)
+                 event=event, badge_token=badge, school=school,
+                 saved_search_id=saved_search.id)
 
 
 def snapshot(session) -> dict:

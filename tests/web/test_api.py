@@ -34,7 +34,7 @@ def test_openapi_document_describes_every_api_route(app, client):
     import re
 
     routes = {re.sub(r"<int:(\w+)>", r"{\1}",
-                     re.sub(r"<[^>]*:(?:org_id|listing_id|token_id|contract_id|event_id)>", "{id}",
+                     re.sub(r"<[^>]*:(?:org_id|listing_id|token_id|contract_id|event_id|search_id)>", "{id}",
                             re.sub(r"<any\([^)]*\):action>", "{action}", rule.rule)))
               .removeprefix("/api/v1")
               for rule in app.url_map.iter_rules()

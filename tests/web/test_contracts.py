@@ -1,6 +1,8 @@
 """Contracts on the web: from an accepted proposal to fulfilment, drafting, access, print, calendar."""
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -75,6 +77,18 @@ def test_from_proposal_to_fulfilment(app, client, session, pair):
     assert "fulfilled" in page
     actions = session.scalars(select(ContractEvent.action).order_by(ContractEvent.id)).all()
     assert actions == ["create", "sign", "sign", "activate", "deliver", "confirm", "outcome"]
+
+
+def test_signing_asks_once_more_showing_what_is_signed(client, session, pair):
+    accept(client, pair)
+    session.rollback()
+    contract = session.scalar(select(Contract))
+    page = client.get(contract_url(pair["library"], contract)).get_data(as_text=True)
+    confirm = re.search(r'<details class="confirm" id="sign-confirm">(.*?)</details>', page, re.S)
+    assert confirm, "the sign button opens the terms first"
+    terms = re.search(r'<ul class="signing-terms">(.*?)</ul>', confirm.group(1), re.S).group(1)
+    assert "Pracownia komputerowa na 20 stanowisk — 6 hours" in " ".join(terms.split())
+    assert "Yes, sign for Biblioteka" in confirm.group(1)
 
 
 def test_signing_after_15_minutes_asks_for_the_password(client, session, pair):

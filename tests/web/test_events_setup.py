@@ -2,6 +2,7 @@
 confirmations with QR codes, staff, and the brokers' pre-matching list."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -267,6 +268,8 @@ def test_admission_respects_the_cap_of_the_sector(app, client, session, fair, ma
     assert client.post(decide % (first.id, "admit"), data={"note": "Witamy"}).status_code == 302
     response = client.post(decide % (later.id, "admit"), follow_redirects=True)
     page = response.get_data(as_text=True)
+    # Declining the admitted one asks once more; the one waiting is declined in one click.
+    assert page.count("is admitted. Declining takes its place away") == 1
     assert "The cap for this sector (1) is reached" in page
     assert "sector-full-flag" in page  # the balance flags the full sector
     session.rollback()
@@ -309,12 +312,17 @@ def test_the_confirmation_has_qr_codes_only_once_admitted(client, session, fair)
 
 # ---------------------------------------------------------------------------- staff
 
-def test_the_organiser_names_staff_by_email(client, session, fair, make_user):
+def test_the_organiser_names_staff_by_email(client, session, fair, make_user, outbox):
     notary = make_user("norbert@example.org", name="Norbert Notariusz")
     login_as(client, fair["organiser"])
     url = f"/events/{fair['event'].id}/staff"
     response = client.post(url + "/add", data={"email": "NORBERT@example.org", "role": "notary"})
     assert response.status_code == 302
+    # Norbert has an account: he joins by accepting the e-mailed invitation in one click.
+    link = re.search(r"https?://\S+(/invitations/\S+)", outbox()[0].get_content()).group(1)
+    login_as(client, notary)
+    assert client.post(link + "/accept").status_code == 302
+    login_as(client, fair["organiser"])
     session.rollback()
     row = session.scalar(select(EventStaff).where(EventStaff.user_id == notary.id))
     assert row.role is StaffRole.NOTARY
@@ -324,7 +332,8 @@ def test_the_organiser_names_staff_by_email(client, session, fair, make_user):
     # Without an account: invited, not added, and told alike (tests/security/test_tenancy.py).
     response = client.post(url + "/add", data={"email": "nobody@example.org", "role": "broker"})
     assert response.status_code == 302
-    assert "We have e-mailed nobody@example.org" in client.get(url).get_data(as_text=True)
+    assert "We have e-mailed an invitation to nobody@example.org" in client.get(url).get_data(
+        as_text=True)
     assert count(session, EventStaff) == 2
 
     client.post(f"{url}/{row.id}/remove")

@@ -1,6 +1,7 @@
 """Polish by default, English on request; every message translated; locale-aware formats."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,24 @@ def test_dates_and_numbers_follow_the_locale(app, make_user):
     assert "21 listopada 2026" in client.get("/account").get_data(as_text=True)
 
 
+def test_a_number_meets_its_noun_in_the_right_form(app):
+    from flask_babel import force_locale
+
+    from exchange.http.labels import format_quantity
+
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert [format_quantity(n, "days") for n in (1, 2, 5, 22)] == [
+                "1 dzień", "2 dni", "5 dni", "22 dni"]
+            assert [format_quantity(n, "sessions") for n in (1, 3, 8, 12, 24)] == [
+                "1 spotkanie", "3 spotkania", "8 spotkań", "12 spotkań", "24 spotkania"]
+            assert format_quantity(1_000_000, "pieces") == "1\xa0000\xa0000 sztuk"
+            assert format_quantity(2, "people") == "2 osoby"
+        with force_locale("en"):
+            assert format_quantity(1, "hours") == "1 hour"
+            assert format_quantity(1200, "hours") == "1,200 hours"
+
+
 def test_every_message_has_a_polish_translation():
     catalogue = read_po(CATALOGUE.open("rb"))
     missing = [m.id for m in catalogue if m.id and (
@@ -98,3 +117,23 @@ def test_the_catalogue_holds_every_string_in_the_code(tmp_path):
     in_code = {m.id for m in read_po(pot.open("rb")) if m.id}
     in_catalogue = {m.id for m in read_po(CATALOGUE.open("rb")) if m.id}
     assert in_code - in_catalogue == set(), "run `make messages` and translate the new strings"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    """A Polish string that drops, renames or adds a %(name)s shows a raw placeholder or
+    loses a value (and a KeyError at run time for a renamed one)."""
+    wrong = []
+    for message in read_po(CATALOGUE.open("rb")):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for string in strings:
+            found = set(PLACEHOLDER.findall(string))
+            if found - expected or (len(strings) == 1 and found != expected):
+                wrong.append((ids[0], string))
+    assert wrong == []

@@ -1,12 +1,14 @@
 """Listings on the web: posting, editing, the lifecycle buttons, the marketplace and org pages."""
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import Listing, ListingStatus
+from models import Listing, ListingStatus, User
 from tests.conftest import login_id
 
 FORM = {"kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 80 osób",
@@ -58,7 +60,7 @@ def test_a_draft_stays_out_of_sight_until_published(app, client, session, member
 
 @pytest.mark.parametrize("field, value, message", [
     ("title", "", "This field is required."),
-    ("quantity", "0", "Number must be between 1 and 1000000."),
+    ("quantity", "0", "Enter a number from 1 to 1,000,000."),
     ("category", "cash", "Not a valid choice"),
     ("title", "Sala 100 zł/h", "never money: remove “100 zł”"),
     ("description", "Wynajmiemy za opłatą", "never money"),
@@ -72,6 +74,32 @@ def test_bad_listing_is_explained_at_the_field_and_nothing_is_saved(client, sess
     assert response.status_code == 422
     assert message in page and f'id="{field}-error"' in page
     assert listings_in_db(session) == []
+
+
+def test_a_number_out_of_range_or_no_number_at_all_is_told_once_in_polish(
+        client, session, member_org):
+    for user in session.scalars(select(User)):
+        user.locale = "pl"  # the logged-in member reads Polish
+    session.commit()
+    url = f"/organizations/{member_org.id}/listings/new"
+    page = client.post(url, data={**FORM, "quantity": "0", "action": "publish"}).get_data(
+        as_text=True)
+    assert "Wpisz liczbę od 1 do 1\xa0000\xa0000." in page
+    page = client.post(url, data={**FORM, "quantity": "dużo", "action": "publish"}).get_data(
+        as_text=True)
+    [error] = re.findall(r'<p class="field-error" id="quantity-error">(.*?)</p>', page)
+    assert "Wpisz liczbę" not in error  # one message, not two run together
+    assert listings_in_db(session) == []
+
+
+def test_one_day_reads_as_one_day_in_polish(app, client, session, member_org):
+    client.post(f"/organizations/{member_org.id}/listings/new",
+                data={**FORM, "quantity": "1", "unit": "days", "action": "publish"})
+    [listing] = listings_in_db(session)
+    page = app.test_client().get(f"/listings/{listing.id}", headers={"Accept-Language": "pl"})
+    polish = page.get_data(as_text=True)
+    assert "1 dzień" in polish
+    assert not re.search(r"\b1 (dni|godzin|spotkań|osób|sztuk|jednostek)\b", polish)
 
 
 def test_the_contribution_to_costs_is_shown_as_such(client, session, member_org):
@@ -181,3 +209,15 @@ def test_a_job_replayed_with_now_runs_at_that_moment(runner, session, member_org
 def test_run_job_refuses_an_unknown_job(runner):
     result = runner.invoke(args=["run-job", "launch-rockets"])
     assert result.exit_code != 0 and "expire-listings" in result.output
+
+
+def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(client, member_org):
+    page = client.post(f"/organizations/{member_org.id}/listings/new",
+                       data={**FORM, "title": "", "quantity": "0", "action": "publish"}
+                       ).get_data(as_text=True)
+    summary = re.search(r'<div class="form-errors"[^>]*>(.*?)</div>', page, re.S)
+    assert summary and "autofocus" in summary.group(0)  # the page opens on it
+    links = re.findall(r'<li><a href="#(\w+)">([^<]+)</a>: ([^<]+)</li>', summary.group(1))
+    assert [(field, error) for field, _label, error in links] == [
+        ("title", "This field is required."), ("quantity", "Enter a number from 1 to 1,000,000.")]
+    assert 'id="title" ' in page and 'aria-invalid="true"' in page

@@ -1,6 +1,8 @@
 """Organizations on the web: registering one, the directory, profiles and members."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -127,7 +129,7 @@ def test_unknown_organization_is_404(client):
     assert client.get("/organizations/999").status_code == 404
 
 
-def test_owner_adds_a_member_who_may_sign(client, session, make_user, make_org):
+def test_owner_adds_a_member_who_may_sign(client, session, make_user, make_org, outbox):
     owner = make_user()
     org = make_org(owner)
     jan = make_user("jan@example.org", name="Jan Kowalski")
@@ -136,7 +138,11 @@ def test_owner_adds_a_member_who_may_sign(client, session, make_user, make_org):
                            data={"email": "JAN@example.org", "role": "member", "can_sign": "y"})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "We have e-mailed jan@example.org." in page and "Jan Kowalski" in page
+    assert "We have e-mailed an invitation to jan@example.org." in page
+    # Jan has an account: he joins by accepting the e-mailed invitation in one click.
+    path = re.search(r"https?://\S+(/invitations/\S+)", outbox()[0].get_content()).group(1)
+    login_as(client, jan)
+    assert client.post(path + "/accept").status_code == 302
     session.rollback()
     membership = session.scalar(select(Membership).where(Membership.user_id == jan.id))
     assert membership.organization_id == org.id and membership.can_sign
@@ -207,10 +213,13 @@ def test_members_page_lists_members_and_hides_owner_controls_from_members(client
     login_as(client, member)
     page = client.get(f"/organizations/{org.id}/members").get_data(as_text=True)
     assert "Halina Dąbrowska" in page and "Piotr Lewandowski" in page
-    assert "Add a member" not in page and "Remove" not in page
+    assert "Invite a member" not in page and "Remove" not in page
+    # Leaving asks once more, saying what is lost.
+    leave = page[page.index('<details class="confirm">'):]
+    assert "You will no longer see" in leave and "Yes, leave" in leave
     login_as(client, owner)
     page = client.get(f"/organizations/{org.id}/members").get_data(as_text=True)
-    assert "Add a member" in page and "Remove" in page
+    assert "Invite a member" in page and "Remove" in page
 
 
 def test_owner_removes_a_member(client, make_user, make_org, add_member, count):

@@ -138,21 +138,28 @@ def create_contract(session: Session, actor: User, org_id: int, data: Mapping[st
 
 def draft_from_proposal(session: Session, actor: User, org_id: int, proposal: Proposal,
                         now: datetime) -> Contract:
-    """The draft an accepted proposal starts: the offer's organization gives to the need's."""
+    """The draft an accepted proposal starts: the offer's organization gives to the need's.
+
+    In one unit, it gives what the need asks for, as far as the offer has it left, and takes
+    that from the offer. In different units ("8 sessions" asked of an offer counted in days)
+    nothing converts one into the other: the commitment keeps what the need asks for, in its
+    unit, and is linked to the need only (the parties link the offer, in its unit, if they
+    want its capacity reserved)."""
     existing = session.scalar(select(Contract).where(Contract.proposal_id == proposal.id,
                                                      Contract.status.in_(OPEN_STATUSES)))
     if existing is not None:
         return existing
     need, offer = proposal.need, proposal.offer
-    quantity = max(1, min(need.quantity, offer.remaining) if need.unit == offer.unit
-                   else min(1, offer.remaining))
+    same_unit = need.unit == offer.unit
+    quantity = max(1, min(need.quantity, offer.remaining)) if same_unit else need.quantity
     due = need.available_until or offer.available_until or now.date() + DEFAULT_TERM
     due = min(max(due, now.date()), now.date() + LONGEST_TERM)
     data = {"parties": [offer.organization_id, need.organization_id],
             "commitments": [{"giver_id": offer.organization_id,
                              "receiver_id": need.organization_id, "what": offer.title,
-                             "quantity": quantity, "unit": offer.unit.value,
-                             "due_on": due.isoformat(), "listing_id": offer.id,
+                             "quantity": quantity, "unit": need.unit.value,
+                             "due_on": due.isoformat(),
+                             "listing_id": offer.id if same_unit else None,
                              "need_id": need.id}]}
     return create_contract(session, actor, org_id, data, now, proposal=proposal)
 

@@ -57,7 +57,8 @@ def sign(session: Session, actor: User, org_id: int, contract_id: int, now: date
         version.frozen_at = now
         if contract.in_force is None:
             contract.status = ContractStatus.SIGNING
-    version.signatures.append(Signature(organization_id=org_id, user_id=actor.id, signed_at=now))
+    version.signatures.append(Signature(organization_id=org_id, user_id=actor.id, signed_at=now,
+                                        signer_name=actor.name))
     touch(contract, now)
     session.flush()
     if contract.in_force is None:

@@ -26,7 +26,9 @@ The parts, each a module of this package:
 - ``session``: the clock (``SessionState``), starting and closing it, the announcement;
 - ``desk``: ratifying deals into contracts, the queue of phone deals;
 - ``tally``: the count of ratified deals, the live board;
-- ``outcomes``: what became of the deals, the report and its CSV rows.
+- ``outcomes``: what became of the deals, the report and its CSV rows;
+- ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows;
+- ``values``: the valuers' estimated values of the deals' commitments.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
@@ -55,6 +57,7 @@ from exchange.core.events.door import (
     find_attendees,
     presence,
 )
+from exchange.core.events.exports import attendee_rows, broker_rows, participant_rows
 from exchange.core.events.outcomes import (
     OUTCOMES,
     Report,
@@ -119,6 +122,7 @@ from exchange.core.events.tally import (
     event_contracts,
     tally,
 )
+from exchange.core.events.values import set_value, valuation_rows
 
 __all__ = [
     "events_list", "published_query", "get_event", "host_choices", "require_role", "roles", "DEFAULT_GRACE",
@@ -131,5 +135,6 @@ __all__ = [
     "find_attendees", "presence", "ANNOUNCEMENT_MAX", "SessionState", "accepts_deals", "announce",
     "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
-    "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows",
+    "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
+    "broker_rows", "participant_rows", "set_value", "valuation_rows",
 ]

@@ -221,6 +221,7 @@ def _sign_at_desk(session: Session, event: ExchangeEvent, notary: User, contract
     for org_id in terms.parties:
         version.signatures.append(Signature(
             organization_id=org_id, user_id=notary.id, signed_at=now, method="at_desk",
+            signer_name=notary.name,
             representative=terms.representatives[org_id]))
     session.flush()
     record_event(session, contract, "ratify", notary, None, now, event=event.name,

@@ -21,8 +21,9 @@ from exchange.core.errors import (
 from exchange.core.events.reading import as_list, get_event, host_choices, require_role
 from exchange.core.events.session import bump_board
 from exchange.core.money import refuse_money
+from exchange.core.member_history import record_change
 from exchange.core.notifications import notify
-from models import Category, Sector, User
+from models import Category, ChangeKind, Sector, User
 from models.event import EventStaff, EventStatus, ExchangeEvent, StaffRole
 
 NAME_MAX = 200
@@ -149,6 +150,8 @@ def create_event(session: Session, actor: User, host_id: int, data: Mapping[str,
     event.staff.append(EventStaff(user_id=actor.id, role=StaffRole.ORGANISER, created_at=now))
     session.add(event)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=actor, event_id=event.id,
+                  role=StaffRole.ORGANISER, now=now)
     return event
 
 
@@ -184,10 +187,10 @@ def publish_event(session: Session, actor: User, event_id: int, now: datetime) -
 
 def add_staff(session: Session, actor: User, event_id: int, email: Any, role: Any,
               now: datetime) -> EventStaff | None:
-    """Put the user with EMAIL on the event's staff and tell them; organisers only.
+    """Put the user with EMAIL on the event's staff at once and tell them; organisers only.
 
-    None when no active account has EMAIL: the adapter invites the address to register and
-    answers alike either way (see organizations.add_member)."""
+    None when no active account has EMAIL. The web invites instead (see
+    organizations.add_member)."""
     event = get_event(session, actor, event_id)
     require_role(event, actor, StaffRole.ORGANISER)
     errors = Errors()
@@ -203,13 +206,16 @@ def add_staff(session: Session, actor: User, event_id: int, email: Any, role: An
     staff = EventStaff(user_id=user.id, role=role, created_at=now)
     event.staff.append(staff)
     session.flush()
+    record_change(session, ChangeKind.JOINED, actor=actor, subject=user, event_id=event.id,
+                  role=role, now=now)
     notify(session, user.id, f"event-staff:{event.id}:{user.id}:{role.value}",
            Msg("You are on the staff of %(event)s.", event=event.name), f"/events/{event.id}",
            now)
     return staff
 
 
-def remove_staff(session: Session, actor: User, event_id: int, staff_id: int) -> None:
+def remove_staff(session: Session, actor: User, event_id: int, staff_id: int, *,
+                 now: datetime) -> None:
     event = get_event(session, actor, event_id)
     require_role(event, actor, StaffRole.ORGANISER)
     staff = next((s for s in event.staff if s.id == staff_id), None)
@@ -218,5 +224,7 @@ def remove_staff(session: Session, actor: User, event_id: int, staff_id: int) ->
     if staff.role is StaffRole.ORGANISER and sum(
             s.role is StaffRole.ORGANISER for s in event.staff) == 1:
         raise ValidationError.single(None, Msg("An event needs at least one organiser."))
+    record_change(session, ChangeKind.LEFT if staff.user_id == actor.id else ChangeKind.REMOVED,
+                  actor=actor, subject=staff.user, event_id=event.id, role=staff.role, now=now)
     event.staff.remove(staff)
     session.flush()

@@ -75,6 +75,8 @@ def apply(session: Session, data: ImportData, now: datetime) -> ImportSummary:
                               remaining=item.clean["quantity"],
                               status=item.status or ListingStatus.OPEN,
                               created_at=now, updated_at=now)
+            if listing.status == ListingStatus.OPEN:
+                listing.published_at = now
             reindex(listing)
             session.add(listing)
             summary.listings_created += 1
@@ -84,6 +86,8 @@ def apply(session: Session, data: ImportData, now: datetime) -> ImportSummary:
                                     **({"status": item.status} if item.status else {})})
         if changed:
             listing.updated_at = now
+            if listing.published_at is None and listing.status == ListingStatus.OPEN:
+                listing.published_at = now
             reindex(listing)
             summary.listings_updated += 1
         else:

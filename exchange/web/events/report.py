@@ -66,6 +66,7 @@ def report(event_id: int):
     result = core.report(db.session, g.event)
     return render_template("events/report.html", event=g.event, report=result,
                            state=core.session_state(g.event, utcnow()),
+                           my_roles={r.value for r in core.roles(g.event, current_user)},
                            organizations=sum(row.admitted for row in result.sectors),
                            outcome_labels=OUTCOME_LABELS, outcomes=core.OUTCOMES,
                            category_label=lambda c: _label(CATEGORY_LABELS, Category, c),

@@ -6,6 +6,7 @@ import segno
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -17,11 +18,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exchange.core import events as core
-from exchange.core.accounts import normalise_email
+from exchange.core import invitations
 from exchange.core.errors import NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
@@ -35,11 +36,14 @@ from exchange.http.labels import (
     SECTOR_LABELS,
     STAFF_ROLE_LABELS,
     UNIT_LABELS,
+    format_quantity,
 )
 from exchange.web.events.blueprint import bp
 from exchange.web.organizations import EmptyForm
 from exchange.http.matching import current_index
-from exchange.web.util import act, invitation_to_register, mail_now, save
+from exchange.web.invitations import invite, roster_context
+from exchange.web.util import act, save
+from exchange.web.validators import Between
 from exchange.http.urls import external_url
 from models import Category, Listing, ListingStatus, Sector
 from models.event import ApplicationStatus, StaffRole
@@ -61,7 +65,7 @@ class Checkboxes(SelectMultipleField):
 # ---------------------------------------------------------------------------- forms
 
 class EventForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=core.NAME_MAX)],
+    name = StringField(lazy_pgettext("event", "Name"), validators=[Length(max=core.NAME_MAX)],
                        description=_l("e.g. “Giełda Zasobów Tczew 2026”"))
     host_id = SelectField(_l("Hosted by"), coerce=str, validate_choice=False)
     held_on = DateField(_l("Date"), validators=[Optional()])
@@ -74,10 +78,10 @@ class EventForm(FlaskForm):
                                 validators=[Length(max=core.DESCRIPTION_MAX)])
     session_minutes = IntegerField(_l("Length of the session (minutes)"),
                                    default=core.DEFAULT_SESSION,
-                                   validators=[Optional(), NumberRange(*core.SESSION_MINUTES)],
+                                   validators=[Optional(), Between(*core.SESSION_MINUTES)],
                                    description=_l("Usually 60 to 120 minutes, between two gongs."))
     grace_minutes = IntegerField(_l("Grace period (minutes)"), default=core.DEFAULT_GRACE,
-                                 validators=[Optional(), NumberRange(*core.GRACE_MINUTES)],
+                                 validators=[Optional(), Between(*core.GRACE_MINUTES)],
                                  description=_l("After the final gong, deals already at the "
                                                 "notary desk are still ratified this long."))
     registration_opens_on = DateField(_l("Registration opens on"), validators=[Optional()],
@@ -101,7 +105,7 @@ class EventForm(FlaskForm):
 
 for _sector in Sector:
     setattr(EventForm, f"cap_{_sector.value}", IntegerField(
-        SECTOR_LABELS[_sector], validators=[Optional(), NumberRange(min=1, max=10_000)]))
+        SECTOR_LABELS[_sector], validators=[Optional(), Between(1, 10_000)]))
 
 
 def _event_data(form: EventForm) -> dict:
@@ -138,8 +142,8 @@ class DecisionForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     email = StringField(_l("Email"), validators=[Length(max=254)], description=_l(
-        "Use the e-mail address the person logs in with. Without an account, they get an "
-        "e-mail inviting them to register; then add them again."))
+        "We e-mail the person an invitation link. With an account they accept it in one "
+        "click; without one they register through the link."))
     role = SelectField(_l("Role"), coerce=str, validate_choice=False)
 
     def __init__(self, *args, **kwargs):
@@ -263,7 +267,7 @@ def _open_listings(event, org_id: int) -> tuple[list[Listing], list[Listing]]:
 
 def _listing_label(listing: Listing) -> str:
     return (f"{KIND_LABELS[listing.kind]}: {listing.title} · {CATEGORY_LABELS[listing.category]}"
-            f" · {listing.remaining} {UNIT_LABELS[listing.unit]}")
+            f" · {format_quantity(listing.remaining, listing.unit)}")
 
 
 @bp.route("/<int:event_id>/organizations/<int:org_id>/apply", methods=["GET", "POST"])
@@ -394,7 +398,8 @@ def decide(event_id: int, participant_id: int, decision: str):
 def _staff_page(event, form: StaffForm, status: int = 200):
     by_role = [(role, [s for s in event.staff if s.role is role]) for role in StaffRole]
     return render_template("events/staff.html", event=event, by_role=by_role, form=form,
-                           button_form=EmptyForm(), **LABELS), status
+                           button_form=EmptyForm(), **roster_context(event_id=event.id),
+                           **LABELS), status
 
 
 @bp.route("/<int:event_id>/staff")
@@ -406,28 +411,12 @@ def staff(event_id: int):
 @bp.route("/<int:event_id>/staff/add", methods=["POST"])
 @access.staff(StaffRole.ORGANISER)
 def add_staff(event_id: int):
+    """Invite a person by e-mail, with or without an account: they join by the link."""
     form = StaffForm()
-    if form.validate():
-        done, added = save(form, lambda: core.add_staff(
-            db.session, current_user, event_id, form.email.data, form.role.data, utcnow()))
-        if done:
-            email = normalise_email(form.email.data)
-            role = STAFF_ROLE_LABELS[StaffRole(form.role.data)]
-            if added is None:
-                mail_now(email, gettext("%(event)s invites you", event=g.event.name),
-                         "\n\n".join([
-                             gettext("Hello,"),
-                             gettext("%(person)s would like you on the staff of %(event)s as "
-                                     "%(role)s.", person=current_user.name, event=g.event.name,
-                                     role=role),
-                             invitation_to_register(),
-                         ]))
-            # The same answer whether or not the address has an account.
-            flash(gettext("We have e-mailed %(email)s. If the address has an account, its "
-                          "owner is on the staff as %(role)s now; if not, we invited them to "
-                          "register: add them again once they have.", email=email, role=role),
-                  "success")
-            return redirect(url_for("events.staff", event_id=event_id))
+    if form.validate() and invite(lambda: invitations.invite_staff(
+            db.session, current_user, event_id, email=form.email.data, role=form.role.data,
+            now=utcnow()), form):
+        return redirect(url_for("events.staff", event_id=event_id))
     db.session.refresh(g.event)
     return _staff_page(g.event, form, 422)
 
@@ -437,7 +426,8 @@ def add_staff(event_id: int):
 def remove_staff(event_id: int, staff_id: int):
     if not EmptyForm().validate():
         abort(400)
-    if act(lambda: core.remove_staff(db.session, current_user, event_id, staff_id)):
+    if act(lambda: core.remove_staff(db.session, current_user, event_id, staff_id,
+                                     now=utcnow())):
         flash(gettext("Removed from the staff."), "success")
     return redirect(url_for("events.staff", event_id=event_id))
 
