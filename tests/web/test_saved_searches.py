@@ -152,7 +152,10 @@ def test_the_job_run_twice_sends_one_polish_notice_and_mail(mail_app, session, p
     [notice] = session.scalars(select(Notification))
     assert notice.key.startswith(f"saved-search:{search.id}:")
     assert notice.link == "/listings/?category=rooms"
+    # New listings of a saved search wait for the daily digest (the default for the kind).
     run_job(mail_app, job("send-mail"))
+    assert outbox(mail_app) == []
+    run_job(mail_app, job("daily-digest"))
     [mail] = outbox(mail_app)
     body = mail.get_content()
     assert "3 nowe ogłoszenia pasują do zapisanego wyszukiwania „Sale i miejsca”." in body
