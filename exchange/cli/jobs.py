@@ -28,6 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from exchange.cli.digests import daily_digest, weekly_digest
 from exchange.core.contracts import follow_up
+from exchange.core.events.aftermath import still_open_notices
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
 from exchange.core.proposals import IndexCache, send_digest
@@ -58,6 +59,12 @@ def proposal_digest(session, now):
     """The digest, with this app's matching index in the scheduler process."""
     cache = current_app.extensions.setdefault("gielda.digest_index", IndexCache())
     return send_digest(session, cache.sync(session), now)
+
+
+def event_aftermath(session, now):
+    """Listings an event left open, with the marketplace's proposals for them."""
+    cache = current_app.extensions.setdefault("gielda.digest_index", IndexCache())
+    return still_open_notices(session, cache.sync(session), now)
 
 
 def render_mail(notification: Notification, user: User) -> Mail:
@@ -101,6 +108,9 @@ JOBS = (
     Job("contract-follow-up", follow_up, 60,
         "Remind parties of first contact and due dates, ask how contracts are going, give "
         "them their outcome."),
+    Job("event-still-open", event_aftermath, 60,
+        "A day after an event, tell each organization of the listings it brought that are "
+        "still open, with the marketplace's best proposals for them (once)."),
     Job("saved-search-alerts", send_alerts, 15,
         "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,

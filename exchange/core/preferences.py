@@ -49,6 +49,7 @@ KIND_BY_PREFIX = {
     "event-staff": EVENTS,
     "event-applied": EVENTS,
     "event-decided": EVENTS,
+    "event-still-open": EVENTS,
     "listing-expiring": LISTINGS,
     "member-added": NEWS,
     "invitation-accepted": NEWS,  # the inviter: the person joined
