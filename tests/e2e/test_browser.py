@@ -29,6 +29,7 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     make_user("jan.kowalski@example.org", name="Jan Kowalski")
     page = phone
     page.goto(live_server + "/")
+    page.get_by_role("button", name="Menu").click()  # a phone's header is one line
     page.get_by_role("link", name="Zarejestruj się").first.click()
 
     page.get_by_label("Imię i nazwisko").fill("Magdalena Zielińska")
@@ -118,6 +119,7 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
     # Anyone searching the way people type on a phone: inflected, no Polish letters.
     page.goto(live_server + "/listings/")
     page.get_by_label("Szukaj", exact=True).fill("swietlicy sali")
+    page.get_by_text("Filtry").click()  # on a phone the filters fold behind one button
     page.get_by_label("Rodzaj").select_option("offer")
     page.get_by_role("button", name="Szukaj").click()
     assert page.get_by_role("link", name="Świetlica z salą konferencyjną").is_visible()

@@ -1,6 +1,6 @@
 """Every page each role may open, in a real browser on the narrowest common phone (360 px),
-in Polish: none is wider than the screen, and axe-core finds no serious or critical
-accessibility violation. The pages and who may open them come from the access matrix
+in Polish: none is wider than the screen, its header is one line, and axe-core finds no
+serious or critical accessibility violation. The pages and who may open them come from the access matrix
 (tests/web/test_access.py), so a new page is visited as soon as it has its row there."""
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def test_no_page_is_wider_than_a_phone_nor_fails_axe(live_server, browser, world
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             problems.append(f"{path}: {width} px wide")
+        header = page.evaluate("document.querySelector('.site-header')?.offsetHeight || 0")
+        if header > 80:  # one line: the brand, the language, the Menu button
+            problems.append(f"{path}: a header {header} px tall")
         result = axe.run(page)
         for violation in result.response["violations"]:
             if violation["impact"] in ("serious", "critical"):
