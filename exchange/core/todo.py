@@ -59,7 +59,7 @@ def todo(session: Session, index, user: User, today: date) -> Todo:
             key=lambda row: row.due_on)
         item.proposals = sum(1 for _listing, views in proposals_for_us(session, index, user,
                                                                        org_id)
-                             for view in views if view.decision is None)
+                             for view in views if view.decision is None and not view.weak)
         item.check_ins = list(session.scalars(
             select(CheckIn).where(CheckIn.organization_id == org_id, CheckIn.answer.is_(None))
             .order_by(CheckIn.asked_at)))

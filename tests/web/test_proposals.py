@@ -175,3 +175,19 @@ def test_a_started_web_worker_loads_the_index_before_anyone_asks(app, pair):
     loading.join(timeout=60)
     cache, _ = app.extensions["gielda.matching"]
     assert {pair["need"].id, pair["lab"].id} <= set(cache.index.items)
+
+
+def test_a_weak_match_is_shown_apart_below_the_good_ones(client, session, pair, now):
+    """Catering proposed for a computer lab once looked as prominent as the lab itself."""
+    from exchange.core.listings import create_listing
+
+    create_listing(session, pair["school_owner"], pair["school"].id, {
+        "kind": "offer", "category": "computer_labs", "title": "Catering na spotkania",
+        "description": "Kanapki i kawa dla 30 osób.", "quantity": 2, "unit": "sessions"}, now)
+    session.commit()
+    login_as(client, pair["library_owner"])
+    page = client.get(f"/listings/{pair['need'].id}").get_data(as_text=True)
+    good, _, weak = page.partition('<details class="weak-proposals">')
+    assert "Pracownia komputerowa na 20 stanowisk" in good
+    assert "1 weak match" in weak and "Catering na spotkania" in weak
+    assert "Catering na spotkania" not in good
