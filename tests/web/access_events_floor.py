@@ -38,6 +38,10 @@ ROWS: dict = {
     ("events.check_in_badge", "POST"): (lambda w: f"/events/{w.event.id}/door/{w.badge_token}",
                                         lambda w: {}, STAFF_ACTION),
     ("events.badges", "GET"): (lambda w: f"/events/{w.event.id}/badges", None, STAFF_PAGE),
+    # A walk-in of the school (an admitted participant), added by any staff member.
+    ("events.walk_in", "POST"): (lambda w: f"/events/{w.event.id}/door/walk-in",
+                                 lambda w: {"organization": str(w.school.id),
+                                            "name": "Zofia Spóźniona"}, STAFF_ACTION),
     ("events.session_controls", "GET"): (lambda w: f"/events/{w.event.id}/session", None,
                                          ORGANISER_PAGE),
     ("events.start_session", "POST"): (lambda w: f"/events/{w.event.id}/session/start",

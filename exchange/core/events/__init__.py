@@ -56,6 +56,7 @@ from exchange.core.events.door import (
     check_in,
     find_attendees,
     presence,
+    walk_in,
 )
 from exchange.core.events.exports import attendee_rows, broker_rows, participant_rows
 from exchange.core.events.outcomes import (
@@ -136,5 +137,5 @@ __all__ = [
     "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
-    "broker_rows", "participant_rows", "set_value", "valuation_rows",
+    "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",
 ]

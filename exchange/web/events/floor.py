@@ -99,8 +99,11 @@ def door(event_id: int):
     query = (request.args.get("q") or "").strip()[:SEARCH_MAX]
     found = core.find_attendees(db.session, g.event, query) if query else []
     present, expected = core.presence(g.event)
+    organizations = sorted((p.organization for p in core.admitted(g.event)),
+                           key=lambda o: fold(o.name))
     return _page("events/door.html", query=query, found=found[:RESULTS_MAX],
-                 more=len(found) > RESULTS_MAX, present=present, expected=expected)
+                 more=len(found) > RESULTS_MAX, present=present, expected=expected,
+                 organizations=organizations)
 
 
 @bp.route("/<int:event_id>/presence.json")
@@ -149,10 +152,14 @@ def check_in_badge(event_id: int, token: str):
 @bp.route("/<int:event_id>/badges")
 @access.staff(*StaffRole)
 def badges(event_id: int):
-    """Every admitted person's badge, to print: coloured by sector, with its QR code."""
+    """Every admitted person's badge, to print: coloured by sector, with its QR code (with
+    ``only=<token>``, one person's, e.g. a walk-in's)."""
+    only = request.args.get("only")
     people = []
     for application in sorted(core.admitted(g.event), key=lambda p: fold(p.organization.name)):
         for person in application.attendees:
+            if only and person.badge_token != only:
+                continue
             link = external_url("events.check_in_badge", event_id=event_id, token=person.badge_token)
             people.append((person, application.organization,
                            Markup(segno.make(link, error="m").svg_inline(omitsize=True))))

@@ -1,0 +1,48 @@
+"""Walk-ins at the door: a person of an admitted organization who is not on its list is
+added checked in, with a badge of their own to print; a name already listed is that person;
+nobody of another organization gets in this way."""
+from __future__ import annotations
+
+import pytest
+
+from exchange.core import events
+from exchange.core.errors import ValidationError
+from models import EventAttendee
+from tests.conftest import login_id
+
+
+def login_as(client, user):
+    with client.session_transaction() as s:
+        s["_user_id"] = login_id(user)
+
+
+def test_a_walk_in_is_added_checked_in_and_their_badge_opens(client, session, hall, now):
+    event_id, school = hall["event"].id, hall["school"]
+    login_as(client, hall["notary"])  # any staff member at the door
+    door = client.get(f"/events/{event_id}/door").get_data(as_text=True)
+    assert 'id="walk-in"' in door and "Fundacja Szkoła Kodu" in door
+    response = client.post(f"/events/{event_id}/door/walk-in",
+                           data={"organization": str(school.id), "name": "Zofia Spóźniona"})
+    assert response.status_code == 302
+    session.expire_all()
+    person = session.query(EventAttendee).filter_by(name="Zofia Spóźniona").one()
+    assert person.checked_in_at is not None and person.checked_in_by_id == hall["notary"].id
+    assert response.headers["Location"].endswith(f"/badges?only={person.badge_token}")
+    badge = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Zofia Spóźniona" in badge and "Szymon Informatyk" not in badge  # hers only
+    assert events.presence(hall["event"]) == (1, 3)
+
+
+def test_a_listed_name_is_that_person_and_other_organizations_are_refused(
+        session, hall, now, make_org, make_user):
+    event_id, school = hall["event"].id, hall["school"]
+    listed = events.walk_in(session, hall["organiser"], event_id, school.id,
+                            "szymon  INFORMATYK", now)
+    assert listed.name == "Szymon Informatyk" and listed.checked_in_at == now
+    assert len(hall["applications"][school.id].attendees) == 1  # no second badge
+    stranger = make_org(make_user("inni@example.org"), name="Nieprzyjęta")
+    with pytest.raises(ValidationError) as refused:
+        events.walk_in(session, hall["organiser"], event_id, stranger.id, "Ktoś", now)
+    assert "organization" in refused.value.errors
+    with pytest.raises(ValidationError):
+        events.walk_in(session, hall["organiser"], event_id, school.id, "   ", now)
