@@ -109,7 +109,8 @@ def test_badges_print_everyone_admitted_coloured_and_named_by_sector(client, hal
     login_as(client, hall["notary"])
     page = client.get(f"/events/{hall['event'].id}/badges").get_data(as_text=True)
     assert "Ewa Bibliotekarka" in page and "Szymon Informatyk" in page
-    assert page.count('class="name-badge ') == 2 and page.count("<svg") == 2
+    assert page.count('class="name-badge badge-') == 5  # two participants, three staff
+    assert page.count('class="name-badge badge-staff"') == 3 and page.count("<svg") == 2
     assert 'name-badge-sector sector-public">Public institution' in page
     assert 'name-badge-sector sector-ngo">NGO' in page
     assert "css/events-floor.css" in page

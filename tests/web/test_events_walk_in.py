@@ -46,3 +46,13 @@ def test_a_listed_name_is_that_person_and_other_organizations_are_refused(
     assert "organization" in refused.value.errors
     with pytest.raises(ValidationError):
         events.walk_in(session, hall["organiser"], event_id, school.id, "   ", now)
+
+
+def test_staff_badges_come_in_their_own_colour_with_their_roles(client, session, hall):
+    login_as(client, hall["organiser"])
+    page = client.get(f"/events/{hall['event'].id}/badges").get_data(as_text=True)
+    staff = page[page.index('id="staff-badges"'):]
+    assert staff.count('class="name-badge badge-staff"') == 3  # organiser, notary, broker
+    assert "Norbert Notariusz" in staff and "Notary" in staff
+    assert "Olga Organizatorka" in staff and "Organiser" in staff
+    assert "Szymon Informatyk" not in staff  # participants are above, by sector

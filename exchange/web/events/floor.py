@@ -25,7 +25,7 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.http.labels import SESSION_STATE_LABELS
+from exchange.http.labels import SESSION_STATE_LABELS, STAFF_ROLE_LABELS
 from exchange.infra.textsearch import fold
 from exchange.web.contracts import render_printable
 from exchange.web.events.blueprint import bp
@@ -163,7 +163,16 @@ def badges(event_id: int):
             link = external_url("events.check_in_badge", event_id=event_id, token=person.badge_token)
             people.append((person, application.organization,
                            Markup(segno.make(link, error="m").svg_inline(omitsize=True))))
-    return _page("events/badges.html", people=people)
+    return _page("events/badges.html", people=people, staff=[] if only else _staff_badges())
+
+
+def _staff_badges() -> list[tuple]:
+    """The staff's badges: each person once, with their roles in the order of the enum."""
+    roles: dict = {}
+    for row in g.event.staff:
+        roles.setdefault(row.user, set()).add(row.role)
+    return sorted(((user, " · ".join(str(STAFF_ROLE_LABELS[r]) for r in StaffRole if r in held))
+                   for user, held in roles.items()), key=lambda item: fold(item[0].name))
 
 
 # ---------------------------------------------------------------------------- the session
