@@ -173,7 +173,7 @@ def _fill_choices(form: ContractForm, org_id: int, party_ids: list[int]) -> None
     for org in parties:
         form.representatives.append_entry({"organization_id": str(org.id),
                                            "representative": current.get(org.id, "")})
-        form.representatives.entries[-1].label = org.name
+        form.representatives.entries[-1].party_name = org.name
 
 
 def _party_ids(form: ContractForm, org_id: int) -> list[int]:

@@ -148,7 +148,10 @@ def form_data(pair, **row):
 def test_a_contract_from_scratch(client, session, pair):
     login_as(client, pair["library_owner"])
     url = f"/organizations/{pair['library'].id}/contracts/new"
-    assert "New contract" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "New contract" in page
+    # Each party's representative is asked for by the party's name (it was ": represented by").
+    assert "Who represents Biblioteka</label>" in page
     response = client.post(url, data=form_data(pair))
     session.rollback()
     contract = session.scalar(select(Contract))
