@@ -26,6 +26,7 @@ from exchange.core.errors import (
     clean_choice,
 )
 from exchange.core.events.reading import get_event, require_role
+from exchange.core.events.setup import staff_request
 from exchange.core.member_history import record_change
 from exchange.core.notifications import notify
 from exchange.core.organizations import get_membership
@@ -107,16 +108,7 @@ def invite_staff(session: Session, actor: User, event_id: int, *, email: str, ro
                  now: datetime) -> tuple[Invitation, str]:
     """Invite EMAIL to the event's staff as ROLE; organisers only. A pending invitation of
     EMAIL to the same role is resent; someone who already has the role is refused."""
-    event = get_event(session, actor, event_id)
-    require_role(event, actor, StaffRole.ORGANISER)
-    errors = Errors()
-    email = clean_email(email, "email", errors)
-    role = clean_choice(role, "role", errors, StaffRole)
-    errors.raise_if_any()
-    user = find_user_by_email(session, email)
-    if user is not None and role in event.roles_of(user.id):
-        raise ValidationError.single("email", Msg("%(name)s already has this role.",
-                                                  name=user.name))
+    event, email, role, _user = staff_request(session, actor, event_id, email, role)
     return _send(session, actor, now, email=email, role=role, event_id=event.id)
 
 

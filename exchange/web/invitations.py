@@ -14,13 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext, pgettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
 
-from exchange.core import accounts, invitations, privacy
+from exchange.core import invitations, privacy
 from exchange.core.accounts import find_user_by_email
 from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.core.member_history import history_query
@@ -32,6 +29,7 @@ from exchange.http.labels import ROLE_LABELS, STAFF_ROLE_LABELS
 from exchange.http.mailing import mail_now
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url, page_number
+from exchange.web.auth import RegisterForm
 from exchange.web.sessions import start_session
 from exchange.web.util import act
 from models import ChangeKind, Invitation, MemberRole
@@ -65,21 +63,11 @@ class ButtonForm(FlaskForm):
     """Only the CSRF token, for the buttons."""
 
 
-class InvitedAccountForm(FlaskForm):
-    """The account of an invited person; the address is the invitation's and cannot change."""
+class InvitedAccountForm(RegisterForm):
+    """The account of an invited person, as registration asks for it (name, password twice,
+    the privacy notice while one is published) but for the address: the invitation's."""
 
-    name = StringField(_l("Your name"), validators=[
-        DataRequired(), Length(max=accounts.NAME_MAX_LENGTH)], render_kw={"autocomplete": "name"})
-    password = PasswordField(
-        _l("Password"),
-        description=_l("At least %(min)d characters. A few unrelated words are easy to "
-                       "remember and hard to guess.", min=accounts.PASSWORD_MIN_LENGTH),
-        validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Repeat the password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-        render_kw={"autocomplete": "new-password"})
-    # Shown, and required by the core, only while a privacy notice is published.
-    privacy = BooleanField(_l("I have read the privacy notice"))
+    email = None
 
 
 def role_label(invitation_or_change) -> str:

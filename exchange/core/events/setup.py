@@ -185,12 +185,10 @@ def publish_event(session: Session, actor: User, event_id: int, now: datetime) -
     return event
 
 
-def add_staff(session: Session, actor: User, event_id: int, email: Any, role: Any,
-              now: datetime) -> EventStaff | None:
-    """Put the user with EMAIL on the event's staff at once and tell them; organisers only.
-
-    None when no active account has EMAIL. The web invites instead (see
-    organizations.add_member)."""
+def staff_request(session: Session, actor: User, event_id: int, email: Any, role: Any
+                  ) -> tuple[ExchangeEvent, str, StaffRole, User | None]:
+    """What putting EMAIL on the event's staff as ROLE takes, checked (organisers only; who
+    already holds the role is refused): the event, the address, the role and its account."""
     event = get_event(session, actor, event_id)
     require_role(event, actor, StaffRole.ORGANISER)
     errors = Errors()
@@ -198,11 +196,21 @@ def add_staff(session: Session, actor: User, event_id: int, email: Any, role: An
     role = clean_choice(role, "role", errors, StaffRole)
     errors.raise_if_any()
     user = find_user_by_email(session, email)
-    if user is None or not user.is_active:
-        return None
-    if role in event.roles_of(user.id):
+    if user is not None and role in event.roles_of(user.id):
         raise ValidationError.single("email", Msg("%(name)s already has this role.",
                                                   name=user.name))
+    return event, email, role, user
+
+
+def add_staff(session: Session, actor: User, event_id: int, email: Any, role: Any,
+              now: datetime) -> EventStaff | None:
+    """Put the user with EMAIL on the event's staff at once and tell them; organisers only.
+
+    None when no active account has EMAIL. The web invites instead (see
+    organizations.add_member)."""
+    event, _email, role, user = staff_request(session, actor, event_id, email, role)
+    if user is None or not user.is_active:
+        return None
     staff = EventStaff(user_id=user.id, role=role, created_at=now)
     event.staff.append(staff)
     session.flush()
