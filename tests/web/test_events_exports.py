@@ -75,6 +75,8 @@ def test_the_brokers_list_is_the_brokers_and_the_people_are_the_organisers(
     header, *rows = polish_csv(response)
     assert header[0] == "Exchange" and rows  # the lab for the library's need
     assert any("Pracownia komputerowa na 20 stanowisk" in row for row in rows)
+    # The kinds in the brokers' page's words (a gift is a pair there).
+    assert {row[header.index("Kind")] for row in rows} <= {"Pair", "Swap", "Cycle"}
     for what in ("participants", "attendees", "deals"):
         assert client.get(f"/events/{event_id}/export/{what}.xlsx").status_code == 403
     login_as(client, hall["library_owner"])

@@ -29,7 +29,8 @@ from exchange.web.events.report import OUTCOME_LABELS
 from models import ApplicationStatus, Category, CommitmentStatus, Sector, Unit
 from models.event import StaffRole
 
-KIND_OF_EXCHANGE = {"gift": _l("gift"), "swap": _l("swap"), "cycle": _l("cycle")}
+# The words of the brokers' page (templates/events/brokers.html): a gift is a pair there.
+KIND_OF_EXCHANGE = {"gift": _l("Pair"), "swap": _l("Swap"), "cycle": _l("Cycle")}
 
 
 def _enum(labels: dict, enum) -> Callable[[Any], str]:
