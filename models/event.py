@@ -190,5 +190,9 @@ class EventDeal(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # The desk that opened the deal to ratify it, so other desks show it as taken.
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship()
+    taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])

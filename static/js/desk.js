@@ -6,10 +6,16 @@
      localStorage, resent when the browser is online again (and every few seconds), with a
      visible "waiting for connection (N)" badge.
    - Picking a listing fills the commitment; the value table suggests an estimated value.
-   - Keyboard: Ctrl+Enter (or Cmd+Enter) ratifies from anywhere in the form.
+   - Keyboard: parties, their representatives (the party's people checked in at the door) and
+     listings (by words of the title, the organization or its number, the parties' own first)
+     are picked from lists as they are typed: Enter or Tab takes the highlighted one. Enter never
+     submits: it moves on to the next thing to fill (after a listing, its quantity; after the last
+     quantity, the no-money check). Ctrl+Enter (or Cmd+Enter) ratifies from anywhere in the form.
+   - A party's few letters that name more than one organization show the choices at once.
    - The session's clock beside the desk's title counts down.
    Without JavaScript the form still works as a plain POST. */
 import { startCountdowns } from "./clock.js";
+import { combobox, folded, hasWords } from "./combobox.js";
 import { $, csrfToken, messages, parseJSON, postForm } from "./page.js";
 
 const RESEND_MS = 10000;
@@ -27,6 +33,9 @@ function desk(form) {
   const msg = messages(form);
   const listings = parseJSON(form.getAttribute("data-listings"), []);
   const values = parseJSON(form.getAttribute("data-values"), {});
+  const people = parseJSON(form.getAttribute("data-people"), {});
+  const orgs = Array.from(document.querySelectorAll("#desk-orgs option"),
+                          (o) => ({ value: o.value, label: o.value, detail: o.textContent }));
   // The core's limits (contracts.MAX_COMMITMENTS, MAX_PARTIES), as the page was given them.
   const maxRows = parseInt(form.getAttribute("data-max-rows"), 10);
   const maxParties = parseInt(form.getAttribute("data-max-parties"), 10);
@@ -140,6 +149,7 @@ function desk(form) {
     if (rows.length >= maxRows) return null;
     const last = rows[rows.length - 1], n = rows.length;
     const copy = last.cloneNode(true);
+    copy.querySelectorAll(".combobox-list").forEach((el) => el.remove());
     renumber(copy, "commitments-" + (n - 1) + "-", "commitments-" + n + "-");
     copy.setAttribute("data-row", n);
     copy.querySelector(".row-number").textContent = n + 1;
@@ -150,6 +160,7 @@ function desk(form) {
       if (el.name && /-estimated_value$/.test(el.name)) el.placeholder = "";
     });
     rowsBox.appendChild(copy);
+    wireRow(copy);
     return copy;
   }
 
@@ -158,6 +169,8 @@ function desk(form) {
     if (slots.length >= maxParties) return null;
     const last = slots[slots.length - 1], n = slots.length;
     const copy = last.cloneNode(true);
+    copy.querySelectorAll(".combobox-list").forEach((el) => el.remove());
+    copy.querySelectorAll(".party-choices").forEach((el) => el.remove());
     renumber(copy, "parties-" + (n - 1), "parties-" + n);
     renumber(copy, "representatives-" + (n - 1) + "-", "representatives-" + n + "-");
     copy.setAttribute("data-slot", n);
@@ -169,6 +182,7 @@ function desk(form) {
       el.removeAttribute("autofocus");
     });
     slotsBox.appendChild(copy);
+    wireSlot(copy);
     form.querySelectorAll(".party-select select").forEach((select) => {
       const option = document.createElement("option");
       option.value = "@" + n;
@@ -194,20 +208,157 @@ function desk(form) {
     });
   }
 
-  /* Lower case without diacritics ("Szkoła" → "szkola"), as the server compares names. */
-  function folded(text) {
-    return text.toLowerCase().replace(/ł/g, "l").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+  /* The organizations a party's text names, as the server reads it: the one whose name it is,
+     else those whose name holds it. */
+  function named(text) {
+    const typed = folded(text);
+    if (!typed) return [];
+    const exact = orgs.filter((o) => folded(o.value) === typed);
+    return exact.length ? exact : orgs.filter((o) => folded(o.value).includes(typed));
   }
 
-  /* A few letters typed for a party become the one organization they name, if only one. */
+  /* A few letters typed for a party become the one organization they name; naming more than
+     one, they show the choices at once, each a button. */
   function completeParty(input) {
-    const typed = folded(input.value);
-    if (!typed) return;
-    const names = Array.from(document.querySelectorAll("#desk-orgs option"), (o) => o.value);
-    const exact = names.filter((n) => folded(n) === typed);
-    const found = exact.length ? exact : names.filter((n) => folded(n).includes(typed));
-    if (found.length === 1 && input.value !== found[0]) input.value = found[0];
+    const box = input.closest(".party-slot");
+    const old = box.querySelector(".party-choices");
+    if (old) old.remove();
+    const found = named(input.value);
+    if (found.length === 1) {
+      if (input.value !== found[0].value) input.value = found[0].value;
+      fillRepresentative(box);
+      return;
+    }
+    if (found.length < 2) return;
+    const choices = document.createElement("div");
+    choices.className = "party-choices";
+    choices.setAttribute("role", "group");
+    choices.id = input.id + "-choices";
+    const p = document.createElement("p");
+    p.textContent = msg("ambiguous").replace("%(text)s", input.value.trim());
+    choices.appendChild(p);
+    found.slice(0, 8).forEach((o) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "button secondary small";
+      b.textContent = o.value;
+      b.addEventListener("click", () => {
+        input.value = o.value;
+        choices.remove();
+        input.removeAttribute("aria-invalid");
+        refreshPartyLabels();
+        fillRepresentative(box);
+        saveSoon();
+        box.querySelector("input[name$='-representative']").focus();
+      });
+      choices.appendChild(b);
+    });
+    input.insertAdjacentElement("afterend", choices);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", choices.id);
+  }
+
+  /* The party's only person checked in at the door represents it, unless someone was typed. */
+  function fillRepresentative(box) {
+    const party = box.querySelector("input[name=parties]").value.trim();
+    const rep = box.querySelector("input[name$='-representative']");
+    const here = people[party] || [];
+    if (here.length === 1 && !rep.value.trim()) rep.value = here[0];
+  }
+
+  /* After a party's representative: the next party, or the first commitment's listing. */
+  function afterRepresentative(box) {
+    const next = box.nextElementSibling;
+    const target = next ? next.querySelector("input[name=parties]")
+      : rowField(rowsBox.querySelector(".commitment"), "pick");
+    if (target) target.focus();
+  }
+
+  function wireSlot(box) {
+    const party = box.querySelector("input[name=parties]");
+    const rep = box.querySelector("input[name$='-representative']");
+    combobox(party, {
+      choices: (text) => {
+        const typed = folded(text);
+        if (!typed) return [];
+        const exact = orgs.filter((o) => folded(o.value) === typed);
+        const rest = orgs.filter((o) => !exact.includes(o) && hasWords(folded(o.value + " " + o.detail), typed));
+        return exact.concat(rest).slice(0, 12);
+      },
+      onPick: (choice, key) => {
+        const old = box.querySelector(".party-choices");
+        if (old) old.remove();
+        party.removeAttribute("aria-invalid");
+        refreshPartyLabels();
+        fillRepresentative(box);
+        if (key === "Enter") { rep.focus(); rep.select(); return true; }
+        return false;
+      }
+    });
+    combobox(rep, {
+      openOnFocus: true,
+      choices: (text) => {
+        const here = people[party.value.trim()] || [];
+        const typed = folded(text);
+        return here.filter((name) => !typed || hasWords(folded(name), typed) || folded(name) === typed)
+          .map((name) => ({ value: name, label: name }));
+      },
+      onPick: (choice, key) => {
+        if (key === "Enter") { afterRepresentative(box); return true; }
+        return false;
+      }
+    });
+  }
+
+  /* A listing's choices for TEXT: every word in its number, title or organization; the
+     parties' own listings first, then a number typed exactly. */
+  function listingChoices(text) {
+    const typed = folded(text);
+    if (!typed) return [];
+    const parties = partyNames().filter(Boolean);
+    const found = listings.filter((x) => hasWords(folded(x.label), typed));
+    const rank = (x) => (folded(x.label).startsWith(typed + " ") ? 0 : 2) + (parties.includes(x.org) ? 0 : 1);
+    return found.map((x, i) => [rank(x), i, x]).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .slice(0, 10).map(([, , x]) => ({ value: x.label, label: x.label, detail: "" }));
+  }
+
+  function wireRow(row) {
+    const pick = rowField(row, "pick");
+    if (!pick) return;
+    combobox(pick, {
+      choices: listingChoices,
+      onPick: () => {
+        picked(row);
+        saveSoon();
+        const quantity = rowField(row, "quantity");
+        quantity.focus();
+        quantity.select();
+        return true;
+      }
+    });
+  }
+
+  /* Where Enter in field EL moves the focus: on to what is left to fill, never submitting. */
+  function enterFrom(el) {
+    const box = el.closest(".party-slot");
+    if (box && /-representative$/.test(el.name)) { afterRepresentative(box); return; }
+    if (box && el.name === "parties") {
+      completeParty(el);
+      box.querySelector("input[name$='-representative']").focus();
+      return;
+    }
+    const row = el.closest(".commitment");
+    if (row && /-(quantity|estimated_value)$/.test(el.name)) {
+      const next = row.nextElementSibling;
+      const target = next ? rowField(next, "pick") : field("no_money");
+      if (target) target.focus();
+      return;
+    }
+    if (el.name === "no_money") { button.focus(); return; }
+    const order = controls().filter((c) => c.type !== "hidden" && !c.disabled && !c.hidden &&
+                                           c.offsetParent !== null);
+    const next = order[order.indexOf(el) + 1];
+    if (next) next.focus();
   }
 
   /* The party slot holding organization NAME, adding it to an empty slot if needed. */
@@ -384,6 +535,7 @@ function desk(form) {
       else el.value = "";
     });
     clearErrors(form);
+    form.querySelectorAll(".party-choices").forEach((el) => el.remove());
     $("desk-errors").hidden = true;
     form.querySelectorAll("[data-filled]").forEach((el) => el.removeAttribute("data-filled"));
     field("client_key").value = uuid();
@@ -486,8 +638,15 @@ function desk(form) {
     if (row && /-quantity$/.test(event.target.name)) suggest(row);
   });
   form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) submit(event);
+    if (event.key !== "Enter") return;
+    if (event.ctrlKey || event.metaKey) { submit(event); return; }
+    const el = event.target;
+    if (el.tagName === "BUTTON" || el.tagName === "TEXTAREA") return;  /* a button does its job */
+    event.preventDefault();  /* Enter in a field never submits */
+    enterFrom(el);
   });
+  slotsBox.querySelectorAll(".party-slot").forEach(wireSlot);
+  rowsBox.querySelectorAll(".commitment").forEach(wireRow);
 
   const addRowButton = $("add-row");
   addRowButton.hidden = false;
@@ -511,9 +670,9 @@ function desk(form) {
 
   // Opening a queued deal replaces the one being typed: ask first (the queue is redrawn
   // from the server, so the listener sits on the page, not on each link).
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest("[data-open-deal]");
-    if (link && !isEmpty() && form.getAttribute("data-fresh") === "1" && !window.confirm(msg("replace"))) {
+  document.addEventListener("submit", (event) => {
+    const open = event.target.closest("[data-open-deal]");
+    if (open && !isEmpty() && form.getAttribute("data-fresh") === "1" && !window.confirm(msg("replace"))) {
       event.preventDefault();
     }
   });

@@ -14,7 +14,7 @@ from exchange.core import events
 from exchange.core.events import desk
 from exchange.core.errors import Msg, ValidationError
 from models import (Commitment, Contract, ContractCounter, ContractEvent, ContractVersion,
-                    Listing, Notification, Signature)
+                    Listing, Notification, Signature, User)
 from models.event import DealStatus, EventDeal
 from tests.conftest import desk_deal
 from tests.live import Request, all_at_once, served
@@ -162,3 +162,42 @@ def test_a_resend_of_the_desk_that_ratified_a_queued_deal_finds_its_contract(ses
     assert error.value.errors[None] == [
         Msg("This deal was already ratified as contract %(number)s.", number="GZ-2026/001")]
     assert _left_behind(session)["Contract"] == 1
+
+
+def test_four_desks_ratifying_at_once_number_the_deals_uniquely_and_without_gaps(
+        app, session, hall, make_user, now):
+    """Four notaries at four desks, each ratifying two deals at once (and one desk's first
+    deal double-clicked): every deal is one contract, numbered 001…008 with no gap."""
+    hall["start"]()
+    cookies = []
+    for i in range(4):
+        email = f"desk{i}@example.org"
+        make_user(email, name=f"Notariusz {i}")
+        events.add_staff(session, hall["organiser"], hall["event"].id, email, "notary", now)
+    session.commit()
+    for i in range(4):
+        desk = app.test_client()
+        login_as(desk, session.scalar(select(User).where(User.email == f"desk{i}@example.org")))
+        desk.get("/")
+        cookies.append(f"session={desk.get_cookie('session').value}")
+    path = f"/events/{hall['event'].id}/desk"
+    sends = [(cookies[i], deal_form(hall, client_key=f"desk{i}-deal{k}",
+                                    **{"commitments-0-quantity": "1"}))
+             for i in range(4) for k in range(2)]
+    sends.append(sends[0])  # a double click at the first desk
+
+    with served(app) as base:
+        answers = all_at_once(base, [Request(
+            "POST", path, urllib.parse.urlencode(form, doseq=True).encode(),
+            {"Cookie": cookie, "Accept": "application/json", "Accept-Language": "en",
+             "Content-Type": "application/x-www-form-urlencoded"}) for cookie, form in sends])
+
+    statuses = Counter(answer.status for answer in answers)
+    assert statuses == {201: 8, 200: 1}, [(a.status, a.text) for a in answers]
+    made = {answer.json()["contract_id"]: answer.json()["number"] for answer in answers}
+    assert sorted(made.values()) == [f"GZ-2026/{n:03d}" for n in range(1, 9)]
+    session.rollback()
+    numbers = sorted(session.scalars(select(Contract.number).where(
+        Contract.event_id == hall["event"].id)))
+    assert numbers == [f"GZ-2026/{n:03d}" for n in range(1, 9)]
+    assert session.get(Listing, hall["lab"].id).remaining == 12

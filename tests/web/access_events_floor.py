@@ -56,6 +56,8 @@ ROWS: dict = {
     ("events.desk", "POST"): (lambda w: f"/events/{w.event.id}/desk", _desk_deal, STAFF_ACTION),
     ("events.desk_queue", "GET"): (lambda w: f"/events/{w.event.id}/desk/queue", None,
                                    STAFF_PAGE),
+    ("events.open_deal", "POST"): (lambda w: f"/events/{w.event.id}/desk/queue/0/open",
+                                   None, STAFF_NOT_FOUND),
     ("events.reject_deal", "POST"): (lambda w: f"/events/{w.event.id}/desk/queue/0/reject",
                                      lambda w: {"note": "Brak"}, STAFF_NOT_FOUND),
     ("events.print_contract", "GET"): (

@@ -362,6 +362,95 @@ def test_a_phone_deal_waits_in_the_queue_and_is_ratified_at_the_desk(app, client
     assert f'id="queued-{deal.id}"' not in notary.get(desk_url(hall)).get_data(as_text=True)
 
 
+def test_a_phone_deal_opened_at_one_desk_shows_taken_at_the_others(app, client, session,
+                                                                     open_hall, make_user):
+    from exchange.core import events
+
+    hall = open_hall
+    event = hall["event"]
+    second = make_user("notary2@example.org", name="Nina Notariuszka")
+    events.add_staff(session, hall["organiser"], event.id, "notary2@example.org", "notary",
+                     NOW)
+    session.commit()
+    login_as(client, hall["library_owner"])
+    client.post(f"/events/{event.id}/organizations/{hall['library'].id}/deal",
+                data=phone_form(hall, no_money="1"))
+    deal = session.scalar(select(EventDeal))
+    desks = []
+    for user in (hall["notary"], second):
+        desk = app.test_client()
+        desk.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        login_as(desk, user)
+        desks.append(desk)
+    first, other = desks
+
+    opened = first.post(desk_url(hall, f"/queue/{deal.id}/open"))
+    assert opened.headers["Location"].endswith(f"/desk?deal={deal.id}")
+    page = first.get(opened.headers["Location"]).get_data(as_text=True)
+    assert hidden(page, "deal_id") == str(deal.id)
+    # The participants ticked "no money" on the phone: the desk shows it ticked.
+    assert re.search(r'id="no_money"[^>]*checked', page)
+    assert "Take it over" not in first.get(desk_url(hall, "/queue")).get_data(as_text=True)
+
+    queue = other.get(desk_url(hall, "/queue")).get_data(as_text=True)
+    assert f'id="taken-{deal.id}"' in queue and "Norbert Notariusz" in queue
+    assert "Take it over" in queue
+    refused = other.post(desk_url(hall, f"/queue/{deal.id}/open"))
+    assert refused.headers["Location"].endswith("/desk#queue")
+    assert "Norbert Notariusz has opened this deal at another desk" in other.get(
+        desk_url(hall)).get_data(as_text=True)
+    # Typed by hand, the address shows a blank form and says who has the deal.
+    blank = other.get(desk_url(hall, f"?deal={deal.id}")).get_data(as_text=True)
+    assert hidden(blank, "deal_id") == "" and "Norbert Notariusz has opened" in blank
+    session.rollback()
+    assert session.get(EventDeal, deal.id).taken_by_id == hall["notary"].id
+
+    taken_over = other.post(desk_url(hall, f"/queue/{deal.id}/open"), data={"take_over": "1"})
+    assert taken_over.headers["Location"].endswith(f"/desk?deal={deal.id}")
+    session.rollback()
+    assert session.get(EventDeal, deal.id).taken_by_id == second.id
+    assert f'id="taken-{deal.id}"' in first.get(desk_url(hall, "/queue")).get_data(as_text=True)
+
+
+def test_a_desk_that_left_a_deal_lets_it_go_after_ten_minutes(session, open_hall, make_user):
+    from exchange.core import events
+    from exchange.core.errors import Conflict
+
+    hall = open_hall
+    event = hall["event"]
+    second = make_user("notary2@example.org", name="Nina Notariuszka")
+    events.add_staff(session, hall["organiser"], event.id, "notary2@example.org", "notary",
+                     NOW)
+    deal = events.submit_deal(session, hall["library_owner"], event.id, hall["library"].id, {
+        "parties": [hall["library"].id, hall["school"].id],
+        "commitments": [{"giver_id": hall["school"].id, "receiver_id": hall["library"].id,
+                         "what": "Pracownia", "quantity": 2, "unit": "hours",
+                         "due_on": "2027-03-31"}]}, NOW)
+    events.take_deal(session, hall["notary"], event.id, deal.id, NOW)
+    with pytest.raises(Conflict):
+        events.take_deal(session, second, event.id, deal.id, NOW + timedelta(minutes=9))
+    assert events.taken_elsewhere(deal, second, NOW + timedelta(minutes=9))
+    assert not events.taken_elsewhere(deal, hall["notary"], NOW + timedelta(minutes=9))
+    assert not events.taken_elsewhere(deal, second, NOW + timedelta(minutes=11))
+    events.take_deal(session, second, event.id, deal.id, NOW + timedelta(minutes=11))
+    assert deal.taken_by_id == second.id
+
+
+def test_the_desk_offers_each_party_s_people_checked_in_at_the_door(client, session, open_hall):
+    from exchange.core import events
+
+    hall = open_hall
+    ewa = person(session, "Ewa Bibliotekarka")
+    events.check_in(session, hall["organiser"], hall["event"].id, ewa.badge_token, NOW)
+    session.commit()
+    login_as(client, hall["notary"])
+    page = client.get(desk_url(hall)).get_data(as_text=True)
+    people = re.search(r"data-people='([^']*)'", page).group(1)
+    import json
+    assert json.loads(people.replace("&#34;", '"')) == {
+        "Biblioteka Miejska": ["Ewa Bibliotekarka"], "Fundacja Szkoła Kodu": []}
+
+
 def test_the_notary_rejects_a_phone_deal_with_a_note(app, client, session, open_hall):
     hall = open_hall
     event, library = hall["event"], hall["library"]
@@ -483,7 +572,7 @@ def test_the_desk_fetches_its_queue_anew_with_a_304_while_nothing_changed(app, c
     fragment = changed.get_data(as_text=True)
     assert fragment.lstrip().startswith("<section id=\"queue\"")  # only the queue, no page
     assert f'id="queued-{deal.id}"' in fragment and "Pracownia na kurs dla seniorów" in fragment
-    assert f"/desk?deal={deal.id}" in fragment
+    assert f"/desk/queue/{deal.id}/open" in fragment
 
 
 def test_the_session_page_has_the_interim_results_to_read_out(client, session, open_hall, now):

@@ -50,6 +50,8 @@ from exchange.core.events.desk import (
     ratify_deal,
     reject_deal,
     submit_deal,
+    take_deal,
+    taken_elsewhere,
 )
 from exchange.core.events.door import (
     attendee_by_token,
@@ -134,7 +136,7 @@ __all__ = [
     "registration_open", "sector_balance", "withdraw_application", "Arrow", "Exchange",
     "introductions", "mark_introduction", "prematching", "attendee_by_token", "check_in",
     "find_attendees", "presence", "ANNOUNCEMENT_MAX", "SessionState", "accepts_deals", "announce",
-    "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue",
+    "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue", "take_deal", "taken_elsewhere",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
     "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",

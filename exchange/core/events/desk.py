@@ -8,10 +8,10 @@ ratify it at once (``_claim``).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Mapping, NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -273,13 +273,56 @@ def _plain_terms(data: Mapping[str, Any]) -> dict:
                                 (data.get("representatives") or {}).items()},
             "commitments": [{k: (str(v) if v is not None else "") for k, v in row.items()
                              if k in keep} for row in data.get("commitments") or []
-                            if isinstance(row, Mapping)]}
+                            if isinstance(row, Mapping)],
+            # The participants' own tick that no money changes hands: the desk shows it ticked.
+            "no_money": "1" if str(data.get("no_money") or "").lower() in (
+                "1", "true", "on", "yes") else ""}
 
 
 def queue(session: Session, event: ExchangeEvent) -> list[EventDeal]:
     return list(session.scalars(select(EventDeal).where(
         EventDeal.event_id == event.id, EventDeal.status == DealStatus.QUEUED)
-        .options(selectinload(EventDeal.organization)).order_by(EventDeal.submitted_at)))
+        .options(selectinload(EventDeal.organization), selectinload(EventDeal.taken_by))
+        .order_by(EventDeal.submitted_at)))
+
+
+# A desk that opened a queued deal and then neither ratified nor rejected it lets it go after
+# this long; another desk may also take it over at once, on purpose.
+TAKEN_FOR = timedelta(minutes=10)
+
+
+def take_deal(session: Session, notary: User, event_id: int, deal_id: int, now: datetime,
+              *, take_over: bool = False) -> EventDeal:
+    """Open the queued deal DEAL_ID at this notary's desk, so the other desks show it as taken.
+
+    A conditional UPDATE, so two desks opening it at once cannot both have it: the second is
+    told who has it (Conflict) unless it takes it over on purpose or the first let it lapse.
+    """
+    event = get_event(session, notary, event_id)
+    require_role(event, notary, StaffRole.NOTARY)
+    deal = _queued_deal(session, event, deal_id)
+    free = or_(EventDeal.taken_by_id.is_(None), EventDeal.taken_by_id == notary.id,
+               EventDeal.taken_at < now - TAKEN_FOR)
+    condition = [EventDeal.id == deal.id, EventDeal.status == DealStatus.QUEUED]
+    if not take_over:
+        condition.append(free)
+    taken = session.execute(update(EventDeal).where(*condition)
+                            .values(taken_by_id=notary.id, taken_at=now)
+                            .execution_options(synchronize_session=False))
+    session.expire(deal)
+    if taken.rowcount == 1:
+        return deal
+    if deal.status is not DealStatus.QUEUED:
+        raise _already_handled(session, deal)
+    holder = deal.taken_by.name if deal.taken_by else ""
+    raise Conflict(Msg("%(name)s has opened this deal at another desk. Take it over only if "
+                       "that desk has left it.", name=holder))
+
+
+def taken_elsewhere(deal: EventDeal, notary: User, now: datetime) -> bool:
+    """Whether DEAL is open at another notary's desk now (for the queue's "taken" mark)."""
+    return (deal.taken_by_id is not None and deal.taken_by_id != notary.id
+            and deal.taken_at is not None and deal.taken_at >= now - TAKEN_FOR)
 
 
 def reject_deal(session: Session, notary: User, event_id: int, deal_id: int, note: Any,

@@ -114,6 +114,9 @@ class DealForm:
             row["pick"] = _listing_label(picked) if picked else ""
             self.rows.append(row)
         self.rows = self.rows or [self.blank_row()]
+        # The participants' own tick that no money changes hands comes with their draft; the
+        # notary still sees it and can untick it before ratifying.
+        self.no_money = str(terms.get("no_money") or "").lower() in ("1", "on", "true", "yes")
         self.deal_id = str(deal.id)
         return self
 

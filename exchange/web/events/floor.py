@@ -222,10 +222,16 @@ def _desk_page(form: DealForm, status: int = 200):
     now = utcnow()
     state = core.session_state(g.event, now)
     queued = core.queue(db.session, g.event)
+    taken = _taken(queued)
     names = {o.id: o.name for o in form.orgs}
     recent = core.event_contracts(db.session, g.event)[-5:][::-1]
+    # Who can represent each party: its people checked in at the door, offered as typed.
+    people = {form.labels[a.organization_id]: sorted(p.name for p in a.attendees
+                                                      if p.checked_in_at is not None)
+              for a in core.admitted(g.event) if a.organization_id in form.labels}
     return _page("events/desk.html", state=state, seconds_left=core.seconds_left(g.event, now),
-                 queued=queued, queue_etag=_queue_etag(queued), names=names, recent=recent,
+                 queued=queued, queue_etag=_queue_etag(queued, taken), taken=taken,
+                 names=names, recent=recent, people=people,
                  fresh=not (form.errors or form.deal_id),
                  max_rows=MAX_COMMITMENTS, max_parties=MAX_PARTIES,  # what desk.js may add
                  **form_context(form)), status
@@ -268,6 +274,9 @@ def desk(event_id: int):
             deal = db.session.get(EventDeal, int(deal_id)) if int(deal_id) else None
             if deal is None or deal.event_id != event_id or deal.status is not DealStatus.QUEUED:
                 flash(gettext("This deal is no longer in the queue."), "error")
+            elif core.taken_elsewhere(deal, current_user, now):
+                flash(gettext("%(name)s has opened this deal at another desk. Take it over "
+                              "only if that desk has left it.", name=deal.taken_by.name), "error")
             else:
                 form.from_deal(deal)
         form.client_key = uuid.uuid4().hex
@@ -291,10 +300,17 @@ def desk(event_id: int):
     return redirect(print_url)
 
 
-def _queue_etag(queued) -> str:
-    """What the queue looks like: the deals in it, each as last sent."""
-    return hashlib.sha256(",".join(f"{d.id}:{d.submitted_at.isoformat()}" for d in queued)
-                          .encode()).hexdigest()[:16]
+def _queue_etag(queued, taken: dict[int, str]) -> str:
+    """What the queue looks like to this notary: the deals in it, each as last sent, and which
+    of them another desk has open."""
+    return hashlib.sha256(",".join(f"{d.id}:{d.submitted_at.isoformat()}:{taken.get(d.id, '')}"
+                                   for d in queued).encode()).hexdigest()[:16]
+
+
+def _taken(queued) -> dict[int, str]:
+    """The queued deals another desk has open now, with that notary's name."""
+    now = utcnow()
+    return {d.id: d.taken_by.name for d in queued if core.taken_elsewhere(d, current_user, now)}
 
 
 @bp.route("/<int:event_id>/desk/queue")
@@ -303,16 +319,29 @@ def desk_queue(event_id: int):
     """The queue of phone deals alone, for desk.js to show new ones without a reload; 304
     while it has not changed."""
     queued = core.queue(db.session, g.event)
-    etag = _queue_etag(queued)
+    taken = _taken(queued)
+    etag = _queue_etag(queued, taken)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
         names = {p.organization.id: p.organization.name for p in core.admitted(g.event)}
         response = Response(render_template("events/_desk_queue.html", event=g.event,
-                                            queued=queued, queue_etag=etag, names=names))
+                                            queued=queued, queue_etag=etag, names=names,
+                                            taken=taken))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.route("/<int:event_id>/desk/queue/<int:deal_id>/open", methods=["POST"])
+@access.staff(StaffRole.NOTARY)
+def open_deal(event_id: int, deal_id: int):
+    """Open a phone deal at this desk: the other desks' queues show it taken."""
+    take_over = request.form.get("take_over") == "1"
+    if act(lambda: core.take_deal(db.session, current_user, event_id, deal_id, utcnow(),
+                                  take_over=take_over)):
+        return redirect(url_for("events.desk", event_id=event_id, deal=deal_id))
+    return redirect(url_for("events.desk", event_id=event_id) + "#queue")
 
 
 @bp.route("/<int:event_id>/desk/queue/<int:deal_id>/reject", methods=["POST"])
