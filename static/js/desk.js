@@ -348,13 +348,15 @@ function desk(form) {
       return;
     }
     const row = el.closest(".commitment");
-    if (row && /-(quantity|estimated_value)$/.test(el.name)) {
+    /* After a quantity (or an empty "from a listing": nothing more in this row), the next
+       commitment, or the no-money check after the last. */
+    if (row && (/-(quantity|estimated_value)$/.test(el.name) || (/-pick$/.test(el.name) && !el.value.trim()))) {
       const next = row.nextElementSibling;
       const target = next ? rowField(next, "pick") : field("no_money");
       if (target) target.focus();
       return;
     }
-    if (el.name === "no_money") { button.focus(); return; }
+    if (el.name === "no_money") return;  /* the last stop: Ctrl+Enter ratifies */
     const order = controls().filter((c) => c.type !== "hidden" && !c.disabled && !c.hidden &&
                                            c.offsetParent !== null);
     const next = order[order.indexOf(el) + 1];

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from models import Contract, User
+from models.event import EventAttendee
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery staple"
@@ -73,29 +74,43 @@ def small_event(session, make_user, make_org, server_clock):
             "school": school, "need": need, "room": room, "lab": lab}
 
 
+class Keys:
+    """The keyboard at the desk, counting the keys pressed apart from the free text typed."""
+
+    def __init__(self, page) -> None:
+        self.page, self.pressed = page, []
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+        self.pressed.append(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+
 def register_deal(page, first: str, first_person: str, second: str, second_person: str,
-                  pick: str, what: str) -> None:
-    """At the desk, by keyboard only: parties by a few letters, a listing picked, ratify."""
-    page.keyboard.type(first)
-    page.keyboard.press("Tab")
-    page.keyboard.type(first_person)
-    page.keyboard.press("Tab")
-    page.keyboard.type(second)
-    page.keyboard.press("Tab")
-    page.keyboard.type(second_person)
-    page.keyboard.press("Tab")
-    page.keyboard.type(pick)          # the commitment's "From a listing" field
-    page.keyboard.press("Tab")        # fills giver, receiver, what, unit and category
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")        # "What"
-    page.keyboard.press("Control+a")
-    page.keyboard.type(what)
-    page.keyboard.press("Tab")        # "Quantity"
-    page.keyboard.press("Control+a")
-    page.keyboard.type("4")
-    page.locator("#no_money").focus()
-    page.keyboard.press("Space")
-    page.keyboard.press("Control+Enter")
+                  pick: str, quantity: str = "4", *, back: tuple[str, str] | None = None
+                  ) -> list[str]:
+    """At the desk, by keyboard only, as a notary types: a few letters of each party and Enter
+    (the highlighted organization), its representative (typed, or Enter for the one offered),
+    words of a listing and Enter, the quantity and Enter; BACK, a second commitment the other
+    way; the no-money check with Space; Ctrl+Enter ratifies. Returns the keys pressed."""
+    keys = Keys(page)
+    for party, person in ((first, first_person), (second, second_person)):
+        keys.type(party)
+        keys.press("Enter")
+        if person:
+            keys.type(person)
+        keys.press("Enter")
+    for words, amount in ((pick, quantity), back or ("", "")):
+        keys.type(words)
+        keys.press("Enter")          # the highlighted listing; on to its quantity
+        if words:
+            keys.type(amount)
+            keys.press("Enter")      # on to the next commitment (or the no-money check)
+    keys.press("Space")
+    keys.press("Control+Enter")
+    return keys.pressed
 
 
 def test_a_small_event_from_registration_to_the_report(live_server, phone, laptop, session,
@@ -133,13 +148,13 @@ def test_a_small_event_from_registration_to_the_report(live_server, phone, lapto
 
     # Two deals at the desk, by keyboard.
     laptop.goto(base + "/desk")
-    register_deal(laptop, "szkoła kodu", "Szymon Informatyk", "bibliot", "Ewa Bibliotekarka",
-                  f"#{small_event['lab'].id}", "Pracownia komputerowa, 2 × 2 h")
+    register_deal(laptop, "szkoła kodu", "Szymon Informatyk", "bibliot", "",
+                  f"#{small_event['lab'].id}")
     laptop.wait_for_url(re.compile(r"/contracts/\d+/print"))
     assert "GZ-" in laptop.content()
     laptop.goto(base + "/desk")
-    register_deal(laptop, "bibliot", "Ewa Bibliotekarka", "szkoła kodu", "Szymon Informatyk",
-                  f"#{small_event['room'].id}", "Sala konferencyjna na warsztaty")
+    register_deal(laptop, "bibliot", "", "szkoła kodu", "Szymon Informatyk",
+                  "sala konferencyjna")
     laptop.wait_for_url(re.compile(r"/contracts/\d+/print"))
     session.rollback()
     numbers = sorted(session.scalars(select(Contract.number)))
@@ -183,14 +198,15 @@ def start_the_session(session, small_event) -> None:
     session.commit()
 
 
-def admit_the_library(session, small_event) -> None:
+def admit_the_library(session, small_event, listing_ids=()) -> None:
     from exchange.core import events
 
     now = small_event["clock"]()
     librarian = session.scalar(select(User).where(User.email == "lib@example.org"))
     application = events.apply(session, librarian, small_event["event"].id,
                                small_event["library"].id,
-                               {"attendees": ["Ewa Bibliotekarka"], "listing_ids": []}, now)
+                               {"attendees": ["Ewa Bibliotekarka"],
+                                "listing_ids": list(listing_ids)}, now)
     events.decide(session, small_event["organiser"], small_event["event"].id, application.id,
                   True, "", now)
     session.commit()
@@ -244,7 +260,7 @@ def test_a_deal_ratified_offline_waits_at_the_desk_and_is_sent_when_back_online(
 
     laptop.context.set_offline(True)
     register_deal(laptop, "szkoła kodu", "Szymon Informatyk", "bibliot", "Ewa Bibliotekarka",
-                  f"#{small_event['lab'].id}", "Pracownia komputerowa")
+                  f"#{small_event['lab'].id}")
     expect(laptop.locator("#desk-outbox")).to_be_visible()
     assert laptop.locator("#desk-outbox-count").inner_text() == "1"
     assert laptop.locator("#parties-0").input_value() == ""  # a blank form for the next deal
@@ -283,3 +299,67 @@ def test_the_floor_pages_scripts_run_under_the_csp(live_server, laptop, session,
     assert laptop.evaluate("['chart-sectors', 'chart-categories', 'chart-outcomes']"
                            ".every((id) => window.Chart.getChart(id))")
     assert errors == []
+
+
+def test_a_two_way_deal_is_typed_at_the_desk_by_keyboard_in_few_keys(live_server, laptop,
+                                                                     session, small_event):
+    """Parties, representatives (one offered from the door's check-ins), a commitment each way
+    picked by words of the listings' titles, the no-money check, ratified: no mouse, no Tab,
+    at most 45 keys besides the words typed (it takes 10)."""
+    from exchange.core import events
+
+    admit_the_library(session, small_event, [small_event["room"].id])
+    start_the_session(session, small_event)
+    ewa = session.scalar(select(EventAttendee).where(EventAttendee.name == "Ewa Bibliotekarka"))
+    events.check_in(session, small_event["organiser"], small_event["event"].id, ewa.badge_token,
+                    small_event["clock"]())
+    session.commit()
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(f"{live_server}/events/{small_event['event'].id}/desk")
+
+    keys = register_deal(laptop, "bibl", "", "kodu", "Szymon Informatyk", "pracownia 20", "4",
+                         back=("sala", "3"))
+
+    laptop.wait_for_url(re.compile(r"/contracts/\d+/print"))
+    assert len(keys) <= 45 and "Tab" not in keys, keys
+    assert len(keys) == 10, keys
+    session.rollback()
+    contract = session.scalar(select(Contract))
+    version = contract.versions[0]
+    library, school = small_event["library"], small_event["school"]
+    assert sorted((c.giver_id, c.receiver_id, c.quantity, c.listing_id, c.what)
+                  for c in version.commitments) == sorted([
+        (school.id, library.id, 4, small_event["lab"].id, "Pracownia komputerowa na 20 stanowisk"),
+        (library.id, school.id, 3, small_event["room"].id, "Sala konferencyjna na 40 osób")])
+    assert {(s.organization_id, s.representative) for s in version.signatures} == {
+        (library.id, "Ewa Bibliotekarka"), (school.id, "Szymon Informatyk")}
+
+
+def test_enter_at_the_desk_never_ratifies_and_an_ambiguous_party_shows_its_choices(
+        live_server, laptop, session, small_event):
+    admit_the_library(session, small_event)
+    start_the_session(session, small_event)
+    log_in(laptop, live_server, "organiser@example.org")
+    laptop.goto(f"{live_server}/events/{small_event['event'].id}/desk")
+
+    # Letters found in both organizations' names: both are listed at once, as typed.
+    laptop.keyboard.type("a")
+    options = laptop.locator("#parties-0 ~ [role=listbox] [role=option]")
+    expect(options).to_have_count(2)
+    assert laptop.locator("#parties-0").get_attribute("aria-expanded") == "true"
+    # Leaving the field with them unresolved keeps the choices in sight, as buttons.
+    laptop.keyboard.press("Escape")
+    laptop.keyboard.press("Tab")
+    choices = laptop.locator("#parties-0-choices button")
+    expect(choices).to_have_count(2)
+    choices.filter(has_text="Fundacja Szkoła Kodu").click()
+    assert laptop.locator("#parties-0").input_value() == "Fundacja Szkoła Kodu"
+    expect(laptop.locator("#parties-0-choices")).to_have_count(0)
+
+    # Enter in every field moves on and never sends the half-typed deal.
+    for _ in range(12):
+        laptop.keyboard.press("Enter")
+    laptop.wait_for_timeout(300)
+    assert "/desk" in laptop.url and laptop.locator("#desk-errors").is_hidden()
+    session.rollback()
+    assert session.scalar(select(func.count(Contract.id))) == 0
