@@ -1,6 +1,6 @@
 """Which desk opened a queued phone deal, so that other desks show it as taken.
 
-Revision ID: 0023
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-07 18:00:00
 """
@@ -11,7 +11,7 @@ import models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
