@@ -16,6 +16,7 @@ from flask import (
     abort,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -98,7 +99,7 @@ class ContractForm(FlaskForm):
     revision = HiddenField()
     parties = SelectMultipleField(_l("Parties"), coerce=str, description=_l(
         "Your organization and the others taking part. After changing them, press “Update "
-        "parties”."))
+        "parties”."))  # contract_form.js puts a field that finds them as typed in its place
     representatives = FieldList(FormField(PartyForm))
     commitments = FieldList(FormField(CommitmentForm), min_entries=1)
     note = TextAreaField(_l("Further terms"), validators=[Length(max=core.NOTE_MAX)])
@@ -150,16 +151,8 @@ def _fill_choices(form: ContractForm, org_id: int, party_ids: list[int]) -> None
     form.parties.choices = [(str(i), name) for i, name in others]
     parties = _organizations(party_ids)
     people = [("", "—")] + [(str(o.id), o.name) for o in parties]
-    listings = db.session.scalars(select(Listing).where(
-        Listing.organization_id.in_(party_ids),
-        Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)))
-        .order_by(Listing.title)).all()
-    names = {o.id: o.name for o in parties}
-    offers = [("", "—")] + [(str(x.id), f"{names[x.organization_id]}: {x.title} "
-                                        f"({format_quantity(x.remaining, x.unit)})")
-                            for x in listings if x.kind is ListingKind.OFFER]
-    needs = [("", "—")] + [(str(x.id), f"{names[x.organization_id]}: {x.title}")
-                           for x in listings if x.kind is ListingKind.NEED]
+    offers, needs = _listing_choices(parties)
+    offers, needs = [("", "—")] + offers, [("", "—")] + needs
     for entry in form.commitments.entries:
         entry.form.giver_id.choices = people
         entry.form.receiver_id.choices = people
@@ -174,6 +167,21 @@ def _fill_choices(form: ContractForm, org_id: int, party_ids: list[int]) -> None
         form.representatives.append_entry({"organization_id": str(org.id),
                                            "representative": current.get(org.id, "")})
         form.representatives.entries[-1].party_name = org.name
+
+
+def _listing_choices(parties: list[Organization]) -> tuple[list, list]:
+    """The offers and the needs of PARTIES a commitment can come from, as (id, label) pairs."""
+    names = {o.id: o.name for o in parties}
+    listings = db.session.scalars(select(Listing).where(
+        Listing.organization_id.in_(names),
+        Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)))
+        .order_by(Listing.title)).all()
+    offers = [(str(x.id), f"{names[x.organization_id]}: {x.title} "
+                          f"({format_quantity(x.remaining, x.unit)})")
+              for x in listings if x.kind is ListingKind.OFFER]
+    needs = [(str(x.id), f"{names[x.organization_id]}: {x.title}")
+             for x in listings if x.kind is ListingKind.NEED]
+    return offers, needs
 
 
 def _party_ids(form: ContractForm, org_id: int) -> list[int]:
@@ -265,6 +273,18 @@ def new(org_id: int):
 @access.member
 def edit(org_id: int, contract_id: int):
     return _editor(org_id, _contract(org_id, contract_id))
+
+
+@bp.route("/organizations/<int:org_id>/contracts/party/<int:party_id>")
+@access.member
+def party(org_id: int, party_id: int):
+    """What the drafting form adds when a party is picked without a round trip: the party's
+    name and the offers and needs a commitment can come from (contract_form.js)."""
+    [found] = _organizations([party_id]) or [None]
+    if found is None:
+        abort(404)
+    offers, needs = _listing_choices([found])
+    return jsonify(id=found.id, name=found.name, offers=offers, needs=needs)
 
 
 @bp.route("/contracts/<int:contract_id>")

@@ -3,6 +3,7 @@ invite a member who has an account."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -187,3 +188,55 @@ def test_a_library_needs_a_computer_lab_and_accepts_the_schools_offer(
     page.get_by_role("button", name="Potwierdź otrzymanie").click()
     assert "wykonany" in page.locator("h1").inner_text()
     assert "potwierdzone" in page.locator("#commitments").inner_text()
+
+
+def test_a_contract_from_scratch_finds_its_parties_as_typed_without_a_round_trip(
+        live_server, phone, session, make_user, make_org, now):
+    """On a phone, in Polish: the other party is found by a few letters; its representative
+    field, its name in "who gives" and its offers appear at once; the draft saves both."""
+    from exchange.core.listings import create_listing
+    from models import Contract
+
+    school_owner = make_user("szkola@example.org", locale="pl")
+    school = make_org(school_owner, name="Szkoła Podstawowa nr 3", sector="public")
+    make_org(make_user("dom@example.org"), name="Dom Kultury w Pelplinie", sector="public")
+    lab = create_listing(session, school_owner, school.id, {
+        "kind": "offer", "category": "computer_labs", "title": "Pracownia komputerowa",
+        "quantity": 12, "unit": "hours"}, now)
+    library_owner = make_user("biblioteka@example.org", locale="pl")
+    library = make_org(library_owner, name="Miejska Biblioteka Publiczna", sector="public")
+    session.commit()
+
+    page = phone
+    log_in(page, live_server, "biblioteka@example.org")
+    page.goto(f"{live_server}/organizations/{library.id}/contracts/new")
+    assert page.locator("button[value=parties]").is_hidden()  # no round trip to update them
+    # A party picked by mistake is taken away with everything it added.
+    page.get_by_label("Dodaj stronę").fill("dom pelplin")
+    page.keyboard.press("Enter")
+    assert page.locator("#commitments-0-giver_id option", has_text="Dom Kultury").count() == 1
+    page.get_by_role("button", name="Usuń: Dom Kultury w Pelplinie").click()
+    assert page.locator("#commitments-0-giver_id option", has_text="Dom Kultury").count() == 0
+    assert page.get_by_text("Osoba reprezentująca organizację Dom Kultury").count() == 0
+    page.get_by_label("Dodaj stronę").fill("szkoła 3")
+    page.keyboard.press("Enter")
+    chips = page.locator("#party-chips li")
+    assert chips.count() == 2 and "Szkoła Podstawowa nr 3" in chips.nth(1).inner_text()
+    representative = page.get_by_label("Osoba reprezentująca organizację Szkoła Podstawowa nr 3")
+    representative.fill("Jan Kowalski")
+    page.locator("#commitments-0-giver_id").select_option(str(school.id))
+    page.locator("#commitments-0-receiver_id").select_option(str(library.id))
+    page.locator("#commitments-0-listing_id").select_option(str(lab.id))  # fetched for the party
+    page.locator("#commitments-0-what").fill("Pracownia na kurs dla seniorów")
+    page.locator("#commitments-0-quantity").fill("6")
+    page.locator("#commitments-0-due_on").fill((now.date() + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Zapisz projekt").click()
+    page.wait_for_url(re.compile(r"/contracts/\d+$"))
+
+    session.rollback()
+    contract = session.scalar(select(Contract))
+    assert {p.organization_id: p.representative for p in contract.parties} == {
+        library.id: "", school.id: "Jan Kowalski"}
+    [row] = contract.current.commitments
+    assert (row.giver_id, row.receiver_id, row.listing_id, row.quantity) == (
+        school.id, library.id, lab.id, 6)

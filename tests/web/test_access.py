@@ -185,6 +185,9 @@ MATRIX = {
     ("contracts.edit", "POST"): (
         lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}/edit",
         lambda w: {"action": "add_row"}, MEMBER),
+    ("contracts.party", "GET"): (
+        lambda w: f"/organizations/{w.org.id}/contracts/party/{w.other_need.organization_id}",
+        None, MEMBER),
     ("contracts.find", "GET"): (lambda w: f"/contracts/{w.contract.id}", None,
                                 {**MEMBER, "member": 302, "owner": 302}),
     ("contracts.detail", "GET"): (lambda w: f"/organizations/{w.org.id}/contracts/{w.contract.id}",

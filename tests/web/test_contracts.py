@@ -161,6 +161,25 @@ def test_a_contract_from_scratch(client, session, pair):
                                                              pair["school"].id}
 
 
+def test_the_drafting_form_gets_a_picked_party_s_offers_and_needs_without_a_round_trip(
+        client, session, pair, make_user, make_org):
+    login_as(client, pair["library_owner"])
+    url = f"/organizations/{pair['library'].id}/contracts/party/{pair['school'].id}"
+    answer = client.get(url).get_json()
+    assert answer["name"] == "Szkoła Podstawowa nr 3"
+    assert answer["offers"] == [[str(pair["lab"].id),
+                                 "Szkoła Podstawowa nr 3: Pracownia komputerowa na 20 stanowisk "
+                                 "(20 hours)"]]
+    assert answer["needs"] == []
+    assert client.get(f"/organizations/{pair['library'].id}/contracts/party/999999"
+                      ).status_code == 404
+    # Only a member of the organization drafting asks.
+    stranger = make_user("x@example.org")
+    make_org(stranger, name="Inna")
+    login_as(client, stranger)
+    assert client.get(url).status_code == 404
+
+
 def test_money_is_refused_and_nothing_is_saved(client, session, pair):
     login_as(client, pair["library_owner"])
     page = client.post(f"/organizations/{pair['library'].id}/contracts/new",
