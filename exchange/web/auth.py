@@ -42,6 +42,7 @@ from exchange.http.unit import unit_of_work
 from exchange.web.sessions import clear_session, limited_page, start_session
 from exchange.http.mailing import mail_user
 from exchange.web.util import mail_now, save
+from exchange.web.validators import StrongPassword
 
 bp = Blueprint("auth", __name__)
 
@@ -56,7 +57,8 @@ class RegisterForm(FlaskForm):
         _l("Password"),
         description=_l("At least %(min)d characters. A few unrelated words are easy to "
                        "remember and hard to guess.", min=accounts.PASSWORD_MIN_LENGTH),
-        validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+        validators=[DataRequired(), StrongPassword("email", "name")],
+        render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"})
@@ -105,7 +107,7 @@ class EmailForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword()],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],

@@ -24,6 +24,7 @@ from exchange.http.passwords import forget_failed_logins
 from exchange.http.ratelimit import RateLimited
 from exchange.http.unit import unit_of_work
 from exchange.web.sessions import limited_page, start_session
+from exchange.web.validators import StrongPassword
 
 bp = Blueprint("password", __name__)
 
@@ -38,7 +39,7 @@ class NewPasswordForm(FlaskForm):
         _l("New password"),
         description=_l("At least %(min)d characters. A few unrelated words are easy to "
                        "remember and hard to guess.", min=accounts.PASSWORD_MIN_LENGTH),
-        validators=[DataRequired()], render_kw={"autocomplete": "new-password"})
+        validators=[DataRequired(), StrongPassword()], render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"})
@@ -71,13 +72,13 @@ def reset(secret: str):
     try:
         # Opening the link spends nothing: only the new password does.
         user = password_reset.check_reset_link(db.session, secret, utcnow())
+        form.user_inputs = [user.email, user.name]
         if form.validate_on_submit():
             with unit_of_work():
                 user = password_reset.reset_password(db.session, secret,
                                                      new=form.new_password.data, now=utcnow())
             return _logged_in(user)
         if form.errors:
-            _tell_password_problems(form, user)
             status = 422
     except NotFound as error:
         status, problem = 404, translate(error.message)
@@ -91,14 +92,6 @@ def reset(secret: str):
                                              problem=problem, user=user), status)
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret is in this page's address
     return response
-
-
-def _tell_password_problems(form, user) -> None:
-    """A form refused for its repeat also says what is wrong with the password itself, so
-    that one more try can fix both."""
-    if form.new_password.data and not form.new_password.errors:
-        form.new_password.errors = [translate(problem) for problem in accounts.password_problems(
-            form.new_password.data, user_inputs=[user.email, user.name])]
 
 
 def _logged_in(user):

@@ -71,6 +71,33 @@ def test_register_shows_errors_next_to_the_field_and_saves_nothing(client, user_
     assert user_count() == 0
 
 
+def test_register_says_every_problem_at_once(client, user_count):
+    """A short password that the repeat does not match, a bad address and no name: all four
+    are said on the first answer, each beside its field, none hiding another."""
+    response = client.post("/register", data={**GOOD, "name": "", "email": "anna",
+                                               "password": "short", "confirm": "shorter"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field, message in (("name", "This field is required."),
+                           ("email", "Invalid email address."),
+                           ("password", "Use at least 10 characters."),
+                           ("confirm", "The passwords do not match.")):
+        error = re.search(rf'id="{field}-error">([^<]*)<', page)
+        assert error and message in error.group(1), field
+        assert f'href="#{field}"' in page  # the summary at the top links to it
+    assert user_count() == 0
+
+
+def test_a_new_password_is_checked_with_its_repeat_at_once(client, auth, make_user):
+    make_user("anna@example.org")
+    auth.login("anna@example.org")
+    response = client.post("/account", data={
+        "password-current_password": "correct horse battery staple",
+        "password-new_password": "anna@example.org", "password-confirm": "different"})
+    page = response.get_data(as_text=True)
+    assert "The passwords do not match." in page and "too easy to guess" in page
+
+
 def test_registering_a_taken_email_tells_its_owner_and_makes_nothing(client, make_user,
                                                                      user_count, outbox):
     make_user("anna@example.org")
