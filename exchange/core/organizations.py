@@ -47,8 +47,12 @@ def canonical_municipality(session: Session, name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def clean_profile(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate an organization profile; return clean values or raise ValidationError."""
+def clean_profile(session: Session, data: Mapping[str, Any], *,
+                  unique_for: int | None = None) -> dict[str, Any]:
+    """Validate an organization profile; return clean values or raise ValidationError.
+
+    With UNIQUE_FOR (0 for a new organization, else its id) the name must also be free in its
+    municipality."""
     errors = Errors()
     clean: dict[str, Any] = {
         "name": clean_text(data.get("name"), "name", errors, max_length=NAME_MAX, required=True),
@@ -79,12 +83,17 @@ def clean_profile(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
     phone = clean["contact_phone"]
     if phone and (not set(phone) <= PHONE_CHARS or sum(c.isdigit() for c in phone) < 6):
         errors.add("contact_phone", Msg("Enter a phone number, e.g. +48 58 123 45 67."))
+    if unique_for is not None and clean["name"] and clean["municipality"]:
+        # Said with the other problems, not after them: one correction mends everything.
+        clean["municipality"] = canonical_municipality(session, clean["municipality"])
+        _refuse_duplicate(session, clean["name"], clean["municipality"], errors,
+                          exclude_id=unique_for or None)
     errors.raise_if_any()
     clean["municipality"] = canonical_municipality(session, clean["municipality"])
     return clean
 
 
-def _refuse_duplicate(session: Session, name: str, municipality: str,
+def _refuse_duplicate(session: Session, name: str, municipality: str, errors: Errors,
                       exclude_id: int | None = None) -> None:
     # SQLite's lower() folds ASCII only, so names are compared in Python within the
     # (small) set of organizations of one municipality.
@@ -92,16 +101,16 @@ def _refuse_duplicate(session: Session, name: str, municipality: str,
         Organization.municipality == municipality)
     for org_id, existing in session.execute(query):
         if org_id != exclude_id and existing.casefold() == name.casefold():
-            raise ValidationError.single("name", Msg(
+            errors.add("name", Msg(
                 "An organization with this name is already registered in %(municipality)s.",
                 municipality=municipality))
+            return
 
 
 def create_organization(session: Session, actor: User, data: Mapping[str, Any],
                         now: datetime) -> Organization:
     """Register an organization with ACTOR as its owner and signatory."""
-    clean = clean_profile(session, data)
-    _refuse_duplicate(session, clean["name"], clean["municipality"])
+    clean = clean_profile(session, data, unique_for=0)
     org = Organization(**clean, created_at=now, updated_at=now)
     org.memberships.append(Membership(user=actor, role=MemberRole.OWNER, can_sign=True,
                                       created_at=now))
@@ -116,8 +125,7 @@ def update_organization(session: Session, actor: User, org_id: int, data: Mappin
                         now: datetime) -> Organization:
     """Change an organization's profile; only its owners may."""
     org = get_membership(session, actor, org_id, role=MemberRole.OWNER).organization
-    clean = clean_profile(session, data)
-    _refuse_duplicate(session, clean["name"], clean["municipality"], exclude_id=org.id)
+    clean = clean_profile(session, data, unique_for=org.id)
     for field, value in clean.items():
         setattr(org, field, value)
     org.updated_at = now

@@ -68,13 +68,18 @@ def _field(form, name: str):
     return _field(entries[int(index)].form, rest)
 
 
-def apply_errors(form, error: ValidationError) -> list[str]:
-    """Attach a core ValidationError to FORM's fields; return messages with no field."""
+def apply_errors(form, error: ValidationError, *, beside_form_errors: bool = True) -> list[str]:
+    """Attach a core ValidationError to FORM's fields; return messages with no field.
+
+    Without BESIDE_FORM_ERRORS a field the form itself refused keeps only the form's words (the
+    core, asked about the same bad input, would say it a second time)."""
     unplaced = []
     for field, messages in error.errors.items():
         texts = [translate(m) for m in messages]
         target = _field(form, field) if field else None
         if target is not None and hasattr(target, "errors"):
+            if target.errors and not beside_form_errors:
+                continue
             target.errors = list(target.errors) + texts
         else:
             unplaced.extend(texts)

@@ -61,7 +61,7 @@ from exchange.http.labels import (
 from exchange.http.ratelimit import RateLimited
 from exchange.http.passwords import password_check, rate_limited_message
 from exchange.web.organizations import EmptyForm
-from exchange.web.util import act, save
+from exchange.web.util import act, save, save_checked
 from exchange.web.validators import Between
 from exchange.http.urls import external_url
 from exchange.http.unit import unit_of_work
@@ -236,13 +236,13 @@ def _editor(org_id: int, contract=None):
         form.commitments.append_entry()
     party_ids = _party_ids(form, org_id)
     _fill_choices(form, org_id, party_ids)
-    if request.method == "POST" and action == "save" and form.validate():
+    if request.method == "POST" and action == "save":
         revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
         if contract is None:
-            done, saved = save(form, lambda: core.create_contract(
+            done, saved = save_checked(form, lambda: core.create_contract(
                 db.session, current_user, org_id, _terms(form, party_ids), utcnow()))
         else:
-            done, saved = save(form, lambda: core.update_draft(
+            done, saved = save_checked(form, lambda: core.update_draft(
                 db.session, current_user, org_id, contract.id, _terms(form, party_ids), utcnow(),
                 revision=revision))
         if done:

@@ -29,7 +29,7 @@ from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.http.labels import ROLE_LABELS, SECTOR_LABELS
 from exchange.web.invitations import invite, roster_context
-from exchange.web.util import act, save
+from exchange.web.util import act, save_checked
 from exchange.http.urls import page_number
 from models import MemberRole, Sector
 
@@ -129,8 +129,8 @@ def detail(org_id: int):
 @access.user
 def create():
     form = OrganizationForm()
-    if form.validate_on_submit():
-        saved, org = save(form, lambda: orgs.create_organization(
+    if form.is_submitted():
+        saved, org = save_checked(form, lambda: orgs.create_organization(
             db.session, current_user, _profile_data(form), utcnow()))
         if saved:
             flash(gettext("%(name)s is registered. You are its owner.", name=org.name), "success")
@@ -144,8 +144,8 @@ def create():
 def edit(org_id: int):
     org = g.membership.organization
     form = OrganizationForm(obj=org)
-    if form.validate_on_submit():
-        saved, _ = save(form, lambda: orgs.update_organization(
+    if form.is_submitted():
+        saved, _ = save_checked(form, lambda: orgs.update_organization(
             db.session, current_user, org_id, _profile_data(form), utcnow()))
         if saved:
             flash(gettext("The profile is saved."), "success")

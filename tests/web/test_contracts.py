@@ -190,6 +190,18 @@ def test_money_is_refused_and_nothing_is_saved(client, session, pair):
     assert session.get(Listing, pair["lab"].id).remaining == 20
 
 
+def test_money_is_said_together_with_the_form_s_own_errors(client, session, pair):
+    """A price in "What" and a quantity that is no number: both said in one answer."""
+    login_as(client, pair["library_owner"])
+    response = client.post(f"/organizations/{pair['library'].id}/contracts/new",
+                           data=form_data(pair, what="Pracownia za 200 zł", quantity="dużo"))
+    page = response.get_data(as_text=True)
+    assert "never money" in page and 'id="commitments-0-quantity-error"' in page
+    session.rollback()
+    assert session.scalar(select(Contract)) is None
+    assert session.get(Listing, pair["lab"].id).remaining == 20
+
+
 def test_more_than_remains_is_refused(client, session, pair):
     login_as(client, pair["library_owner"])
     page = client.post(f"/organizations/{pair['library'].id}/contracts/new",

@@ -74,6 +74,21 @@ def test_duplicate_name_in_a_municipality_is_refused(client, make_user, make_org
     assert count(Organization) == 1
 
 
+def test_a_taken_name_is_said_together_with_the_form_s_own_errors(client, make_user, make_org,
+                                                                 count):
+    """The core's refusal (the name is taken) comes in the same answer as the form's (a bad
+    website), not after the form's is mended."""
+    make_org(name="Stowarzyszenie Promyk", municipality="Pelplin")
+    login_as(client, make_user())
+    response = client.post("/organizations/new", data={
+        **PROFILE, "name": "stowarzyszenie promyk", "contact_email": "not an address"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "already registered in Pelplin" in page
+    assert 'id="contact_email-error"' in page
+    assert count(Organization) == 1
+
+
 def test_owner_edits_the_profile(client, session, make_user, make_org):
     owner = make_user()
     org = make_org(owner, **PROFILE)
