@@ -4,9 +4,11 @@ either side of a change of the clocks (Warsaw: summer time from 2027-03-28, wint
 2027-10-31)."""
 from __future__ import annotations
 
-from datetime import timedelta
+import io
+from datetime import datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from exchange.core import events
@@ -205,3 +207,16 @@ def test_the_api_gives_the_zone_and_the_start_in_utc(client, session, owner):
     body = client.get(f"/api/v1/events/{event.id}").get_json()
     assert (body["starts_at"], body["time_zone"], body["start"]) == (
         "10:00", "Europe/Warsaw", "2027-03-28T08:00:00+00:00")
+
+
+def test_the_organisers_spreadsheet_has_the_halls_times(client, session, hall, now):
+    from tests.web.test_events_report import two_deals
+
+    two_deals(session, hall, now)  # the school's person checked in at 12:00Z
+    hall["event"].time_zone = "Europe/London"
+    session.commit()
+    login_as(client, hall["organiser"])
+    sheet = load_workbook(io.BytesIO(client.get(
+        f"/events/{hall['event'].id}/export/attendees.xlsx").get_data())).active
+    [school] = [r for r in sheet.iter_rows(values_only=True) if r[1] == "Szymon Informatyk"]
+    assert school[3] == datetime(2026, 11, 21, 12, 0)  # Warsaw's clocks said 13:00
