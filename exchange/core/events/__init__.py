@@ -29,7 +29,8 @@ The parts, each a module of this package:
 - ``outcomes``: what became of the deals, the report and its CSV rows;
 - ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows;
 - ``values``: the valuers' estimated values of the deals' commitments;
-- ``timing``: the event's time zone, its start and end as moments in UTC.
+- ``timing``: the event's time zone, its start and end as moments in UTC;
+- ``reminders``: the reminder a day before the start.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
