@@ -56,7 +56,11 @@ class ExchangeEvent(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     held_on: Mapped[date] = mapped_column(Date, index=True)
-    starts_at: Mapped[str] = mapped_column(String(5), default="10:00")  # local time, HH:MM
+    starts_at: Mapped[str] = mapped_column(String(5), default="10:00")  # HH:MM in time_zone
+    # Where the hall is (an IANA name): held_on + starts_at are read in it, and every time
+    # shown of the event (its start, the session clock, calendar entries) is told in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw",
+                                           server_default="Europe/Warsaw")
     venue: Mapped[str] = mapped_column(String(300))
     municipality: Mapped[str] = mapped_column(String(100), default="")
     session_minutes: Mapped[int] = mapped_column(Integer, default=90)

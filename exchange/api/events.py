@@ -22,6 +22,7 @@ def event_json(event: ExchangeEvent, now) -> dict:
         "id": event.id, "name": event.name, "description": event.description,
         "status": event.status.value,
         "held_on": event.held_on.isoformat(), "starts_at": event.starts_at,
+        "time_zone": event.time_zone, "start": core.event_start(event).isoformat(),
         "session_minutes": event.session_minutes,
         "venue": event.venue, "municipality": event.municipality,
         "registration": {"opens_on": event.registration_opens_on.isoformat(),

@@ -20,7 +20,11 @@ SCHEMAS = {
         "id": {"type": "integer"}, "name": {"type": "string"},
         "description": {"type": "string"},
         "status": {"type": "string", "enum": [s.value for s in EventStatus]},
-        "held_on": _DATE, "starts_at": {"type": "string", "description": "HH:MM, local time"},
+        "held_on": _DATE, "starts_at": {"type": "string",
+                                        "description": "HH:MM on the clocks of time_zone"},
+        "time_zone": {"type": "string", "description": "IANA name, e.g. Europe/Warsaw"},
+        "start": {"type": "string", "format": "date-time",
+                  "description": "held_on at starts_at in time_zone, in UTC"},
         "session_minutes": {"type": "integer"},
         "venue": {"type": "string"}, "municipality": {"type": "string"},
         "registration": {"type": "object", "properties": {
@@ -38,6 +42,8 @@ SCHEMAS = {
                                                    "name": {"type": "string"}}},
         "state": _STATES,
         "seconds_left": {"type": "integer", "minimum": 0},
+        "starts_at": {"type": "string", "format": "date-time",
+                      "description": "When the session is to start, in UTC"},
         "ends_at": _MOMENT,
         "deals": {"type": "integer"},
         "value": {"type": "integer", "description": "Estimated value in zł, for statistics "

@@ -50,6 +50,7 @@ KIND_BY_PREFIX = {
     "event-applied": EVENTS,
     "event-decided": EVENTS,
     "event-still-open": EVENTS,
+    "event-reminder": EVENTS,
     "listing-expiring": LISTINGS,
     "member-added": NEWS,
     "invitation-accepted": NEWS,  # the inviter: the person joined

@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from exchange.core.listings import TRANSITIONS
 from exchange.core.notifications import unread_count
+from exchange.http.event_time import event_start_time, event_time, event_when
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
 from exchange.http.labels import (
@@ -67,6 +68,9 @@ def _template_helpers() -> dict:
         "format_datetime": format_datetime,
         "format_number": format_number,
         "format_percent": format_percent,
+        "event_when": event_when,
+        "event_time": event_time,
+        "event_start_time": event_start_time,
         "translate": translate,
         "csrf_token": generate_csrf,
         "request_path": request.full_path.rstrip("?") if request else "/",

@@ -45,7 +45,9 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from exchange.core import contracts as core
+from exchange.core.events import calendar_events
 from exchange.http import access
+from exchange.http.calendar import calendar_response, event_entry
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.labels import (
@@ -440,14 +442,12 @@ def renew_calendar(org_id: int):
 @bp.route("/calendar/<token>.ics")
 @access.public
 def feed(token: str):
-    """The due dates of an organization's contracts in force; the secret URL is the key."""
-    from icalendar import Calendar, Event
+    """The due dates of an organization's contracts in force and the events it is admitted
+    to; the secret URL is the key."""
+    from icalendar import Event
 
     org, entries = core.calendar_entries(db.session, token)
-    cal = Calendar()
-    cal.add("prodid", "-//Giełda//contracts//PL")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Giełda: {org.name}")
+    components = []
     for contract, row in entries:
         event = Event()
         event.add("uid", f"commitment-{row.id}@gielda")
@@ -458,10 +458,9 @@ def feed(token: str):
         event.add("description", f"{format_quantity(row.quantity, row.unit)} · "
                                  f"{COMMITMENT_STATUS_LABELS[row.status]}")
         event.add("url", external_url("contracts.find", contract_id=contract.id))
-        cal.add_component(event)
-    return Response(cal.to_ical(), mimetype="text/calendar",
-                    headers={"Content-Disposition": "inline; filename=gielda.ics",
-                             "Cache-Control": "private, max-age=300"})
+        components.append(event)
+    components += [event_entry(e) for e in calendar_events(db.session, org.id)]
+    return calendar_response(components, f"Giełda: {org.name}", "gielda.ics")
 
 
 # ---------------------------------------------------------------------------- values

@@ -28,7 +28,9 @@ The parts, each a module of this package:
 - ``tally``: the count of ratified deals, the live board;
 - ``outcomes``: what became of the deals, the report and its CSV rows;
 - ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows;
-- ``values``: the valuers' estimated values of the deals' commitments.
+- ``values``: the valuers' estimated values of the deals' commitments;
+- ``timing``: the event's time zone, its start and end as moments in UTC;
+- ``reminders``: the reminder a day before the start.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
@@ -69,6 +71,7 @@ from exchange.core.events.outcomes import (
     report_rows,
 )
 from exchange.core.events.reading import (
+    calendar_events,
     events_list,
     published_query,
     get_event,
@@ -125,6 +128,14 @@ from exchange.core.events.tally import (
     event_contracts,
     tally,
 )
+from exchange.core.events.timing import (
+    DEFAULT_TIME_ZONE,
+    event_end,
+    event_start,
+    in_event_zone,
+    local_today,
+    time_zones,
+)
 from exchange.core.events.values import set_value, valuation_rows
 
 __all__ = [
@@ -140,4 +151,5 @@ __all__ = [
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
     "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",
+    "calendar_events", "DEFAULT_TIME_ZONE", "event_end", "event_start", "in_event_zone", "local_today", "time_zones",
 ]

@@ -12,7 +12,14 @@ from exchange.core.errors import Forbidden, Msg, NotFound
 from exchange.core.organizations import memberships_of
 from models import Organization, User
 from models.base import get_by_id
-from models.event import EventStaff, EventStatus, ExchangeEvent, StaffRole
+from models.event import (
+    ApplicationStatus,
+    EventParticipant,
+    EventStaff,
+    EventStatus,
+    ExchangeEvent,
+    StaffRole,
+)
 
 
 def get_event(session: Session, actor: User | None, event_id: int) -> ExchangeEvent:
@@ -62,6 +69,17 @@ def events_list(session: Session, actor: User | None, today: date) -> tuple[list
                 select(EventStaff.event_id).where(EventStaff.user_id == actor.id)))
             .order_by(ExchangeEvent.held_on.desc())))
     return upcoming, past, mine
+
+
+def calendar_events(session: Session, org_id: int) -> list[ExchangeEvent]:
+    """The published (or since cancelled) events the organization is admitted to, for its
+    members' calendars, the soonest first."""
+    return list(session.scalars(select(ExchangeEvent).where(
+        ExchangeEvent.status != EventStatus.DRAFT,
+        ExchangeEvent.id.in_(select(EventParticipant.event_id).where(
+            EventParticipant.organization_id == org_id,
+            EventParticipant.status == ApplicationStatus.ADMITTED)))
+        .order_by(ExchangeEvent.held_on, ExchangeEvent.id)))
 
 
 def host_choices(session: Session, actor: User) -> list[Organization]:

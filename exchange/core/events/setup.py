@@ -20,6 +20,7 @@ from exchange.core.errors import (
 )
 from exchange.core.events.reading import as_list, get_event, host_choices, require_role
 from exchange.core.events.session import bump_board
+from exchange.core.events.timing import clean_time_zone, skipped_by_clocks
 from exchange.core.money import refuse_money
 from exchange.core.member_history import record_change
 from exchange.core.notifications import notify
@@ -47,6 +48,12 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
     refuse_money(errors, {"name": name, "description": description})
     held_on = _clean_held_on(data, today, existing, errors)
     starts_at = _clean_starts_at(data, errors)
+    time_zone = clean_time_zone(data.get("time_zone"), "time_zone", errors)
+    if held_on is not None and not errors.errors.get("starts_at") \
+            and skipped_by_clocks(held_on, starts_at, time_zone):
+        errors.add("starts_at", Msg("The clocks go forward that night: %(time)s does not "
+                                    "happen on that day in %(zone)s. Choose another time.",
+                                    time=starts_at, zone=time_zone))
     minutes = clean_number(data.get("session_minutes") or DEFAULT_SESSION, "session_minutes",
                            errors, kind=int, low=SESSION_MINUTES[0], high=SESSION_MINUTES[1])
     grace = clean_number(data.get("grace_minutes") if data.get("grace_minutes") not in (None, "")
@@ -59,6 +66,7 @@ def clean_event(data: Mapping[str, Any], today: date, *, existing: ExchangeEvent
     errors.raise_if_any()
     return {"name": name, "venue": venue, "municipality": municipality,
             "description": description, "held_on": held_on, "starts_at": starts_at,
+            "time_zone": time_zone,
             "session_minutes": minutes, "grace_minutes": grace, "registration_opens_on": opens,
             "registration_closes_on": closes, "categories": categories, "sector_caps": caps,
             "number_prefix": prefix or "GZ"}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.events.door import presence
 from exchange.core.events.session import seconds_left, session_state
+from exchange.core.events.timing import event_start
 from models import Contract, ContractVersion, Organization, Sector
 from models.event import ExchangeEvent
 
@@ -88,6 +89,7 @@ def board(session: Session, event: ExchangeEvent, now: datetime, *, latest: int 
         "event": {"id": event.id, "name": event.name},
         "state": session_state(event, now),
         "seconds_left": seconds_left(event, now),
+        "starts_at": event_start(event).isoformat(),
         "ends_at": event.session_ends_at.isoformat() if event.session_ends_at else None,
         "deals": counts.deals, "value": counts.value,
         "by_category": dict(counts.by_category.most_common()),

@@ -24,6 +24,7 @@ from exchange.core import events as core
 from exchange.core.errors import NotFound
 from exchange.http import access
 from exchange.http.clock import utcnow
+from exchange.http.event_time import event_start_time
 from exchange.http.extensions import db
 from exchange.http.labels import CATEGORY_LABELS, SECTOR_LABELS, SESSION_STATE_LABELS
 from exchange.web.events.blueprint import bp
@@ -132,7 +133,7 @@ def board(event_id: int):
     labels = {
         "categories": {c.value: str(CATEGORY_LABELS[c]) for c in Category},
         "sectors": {s.value: str(SECTOR_LABELS[s]) for s in Sector},
-        "states": _state_labels(),
+        "states": _state_labels(event),
         "no_deals": gettext("No deals yet."),
         "other_categories": gettext("Other categories"),
         "sound_on": gettext("Sound on"),
@@ -147,7 +148,7 @@ def board(event_id: int):
     response = Response(render_template(
         "events/board.html", event=event, board=data, config=config,
         top_categories=top_categories(data["by_category"]),
-        state_label=_state_labels()[data["state"]], staff=bool(core.roles(
+        state_label=_state_labels(event)[data["state"]], staff=bool(core.roles(
             event, current_user if current_user.is_authenticated else None))))
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -163,9 +164,13 @@ def top_categories(counts: dict[str, int]) -> list[tuple[str, int]]:
     return shown + [("", sum(count for _code, count in rows[len(shown):]))]
 
 
-def _state_labels() -> dict[str, str]:
-    """The heading over the countdown in each session state, in the reader's language."""
-    return {state.value: str(label.clock) for state, label in SESSION_STATE_LABELS.items()}
+def _state_labels(event) -> dict[str, str]:
+    """The heading over the countdown in each session state, in the reader's language; before
+    the session, when it is to start (on the hall's clock)."""
+    labels = {state.value: str(label.clock) for state, label in SESSION_STATE_LABELS.items()}
+    labels[core.SessionState.SCHEDULED.value] = gettext("The session starts at %(time)s",
+                                                        time=event_start_time(event))
+    return labels
 
 
 @bp.route("/<int:event_id>/board.json")

@@ -9,7 +9,6 @@ from typing import Any, Callable
 
 from flask import g, send_file
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 
 from exchange.core import events as core
 from exchange.http import access
@@ -43,10 +42,12 @@ def _enum(labels: dict, enum) -> Callable[[Any], str]:
 
 
 def _local(value: Any) -> Any:
-    """A UTC moment as the reader's wall clock, without a zone (spreadsheets know none)."""
+    """A UTC moment as the clocks in the event's hall showed it, without a zone
+    (spreadsheets know none)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return to_user_timezone(value).replace(tzinfo=None) if value is not None else None
+    return core.in_event_zone(g.event, value).replace(tzinfo=None) if value is not None \
+        else None
 
 
 def _date(value: Any) -> Any:

@@ -71,6 +71,10 @@ class EventForm(FlaskForm):
     held_on = DateField(_l("Date"), validators=[Optional()])
     starts_at = StringField(_l("Start time"), validators=[Length(max=5)], default="10:00",
                             render_kw={"type": "time"})
+    time_zone = SelectField(_l("Time zone"), coerce=str, validate_choice=False,
+                            default=core.DEFAULT_TIME_ZONE,
+                            description=_l("Where the hall is: the start time and the "
+                                           "session's clock are told in this zone."))
     venue = StringField(_l("Venue"), validators=[Length(max=core.VENUE_MAX)],
                         description=_l("The hall and its address."))
     municipality = StringField(_l("Municipality"), validators=[Length(max=100)])
@@ -98,6 +102,8 @@ class EventForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories.choices = [(c.value, CATEGORY_LABELS[c]) for c in Category]
+        # The core judges the name (validate_choice=False): an unknown one gets its message.
+        self.time_zone.choices = [(name, name.replace("_", " ")) for name in core.time_zones()]
 
     def cap_fields(self):
         return [getattr(self, f"cap_{s.value}") for s in Sector]
@@ -110,7 +116,7 @@ for _sector in Sector:
 
 def _event_data(form: EventForm) -> dict:
     data = {name: getattr(form, name).data for name in (
-        "name", "held_on", "starts_at", "venue", "municipality", "description",
+        "name", "held_on", "starts_at", "time_zone", "venue", "municipality", "description",
         "session_minutes", "grace_minutes", "registration_opens_on", "registration_closes_on",
         "categories", "number_prefix")}
     for sector in Sector:
@@ -120,7 +126,7 @@ def _event_data(form: EventForm) -> dict:
 
 def _form_from(event) -> dict:
     data = {name: getattr(event, name) for name in (
-        "name", "held_on", "starts_at", "venue", "municipality", "description",
+        "name", "held_on", "starts_at", "time_zone", "venue", "municipality", "description",
         "session_minutes", "grace_minutes", "registration_opens_on", "registration_closes_on",
         "categories", "number_prefix")}
     data["host_id"] = str(event.host_id)
