@@ -1,7 +1,7 @@
 """Events have a time zone of their own (an IANA name; Europe/Warsaw for those made before).
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07 17:45:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
