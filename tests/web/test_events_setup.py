@@ -115,6 +115,21 @@ def test_the_core_refusals_show_on_the_fields_and_save_nothing(client, session, 
     assert count(session, ExchangeEvent) == 0
 
 
+def test_money_in_the_name_is_said_together_with_the_form_s_own_errors(client, session,
+                                                                      make_user, make_org):
+    owner = make_user("owner@example.org")
+    org = make_org(owner)
+    login_as(client, owner)
+    held = NOW.date() + timedelta(days=30)
+    response = client.post("/events/new", data={
+        "name": "Giełda, wstęp 20 zł", "host_id": str(org.id), "held_on": held.isoformat(),
+        "venue": "Aula", "session_minutes": "bardzo długo"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="name-error"' in page and 'id="session_minutes-error"' in page
+    assert count(session, ExchangeEvent) == 0
+
+
 def test_someone_who_owns_no_organization_cannot_create_an_event(
         client, session, make_user, make_org, add_member):
     member = make_user("member@example.org")

@@ -42,7 +42,7 @@ from exchange.web.events.blueprint import bp
 from exchange.web.organizations import EmptyForm
 from exchange.http.matching import current_index
 from exchange.web.invitations import invite, roster_context
-from exchange.web.util import act, save
+from exchange.web.util import act, save, save_checked
 from exchange.web.validators import Between
 from exchange.http.urls import external_url
 from models import Category, Listing, ListingStatus, Sector
@@ -221,9 +221,9 @@ def create():
         return render_template("events/form.html", form=None, event=None, **LABELS), 403
     form = EventForm()
     form.host_id.choices = [(str(o.id), o.name) for o in hosts]
-    if form.validate_on_submit():
+    if form.is_submitted():
         host_id = int(form.host_id.data) if (form.host_id.data or "").isdigit() else 0
-        done, event = save(form, lambda: core.create_event(
+        done, event = save_checked(form, lambda: core.create_event(
             db.session, current_user, host_id, _event_data(form), utcnow()))
         if done:
             flash(gettext("The event is saved as a draft: only its staff see it. Publish it "
@@ -239,8 +239,8 @@ def edit(event_id: int):
     event = g.event
     form = EventForm(data=None if request.method == "POST" else _form_from(event))
     del form.host_id
-    if form.validate_on_submit():
-        done, _saved = save(form, lambda: core.update_event(
+    if form.is_submitted():
+        done, _saved = save_checked(form, lambda: core.update_event(
             db.session, current_user, event.id, _event_data(form), utcnow()))
         if done:
             flash(gettext("The event is saved."), "success")
