@@ -237,6 +237,11 @@ function desk(form) {
     const pick = rowField(row, "pick");
     const m = /^#(\d+)\b/.exec(pick.value);
     const listing = m ? byId[m[1]] : null;
+    const note = row.querySelector("[data-money-note]");
+    if (note) {  // the author confirmed that money words in the listing are not a payment
+      note.textContent = listing && listing.money_note ? listing.money_note : "";
+      note.hidden = !note.textContent;
+    }
     if (!listing) {
       if (!pick.value) { rowField(row, "listing_id").value = ""; rowField(row, "need_id").value = ""; }
       return;
