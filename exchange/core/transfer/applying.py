@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from exchange.core.errors import DomainError, Msg
 from exchange.core.listings import record_money_confirmation, reindex
-from exchange.core.transfer.checking import check
+from exchange.core.transfer.checking import ListingPlan, check
 from exchange.core.transfer.reading import ImportData, Problem, parse
 from models import Listing, ListingStatus, Organization
 
@@ -73,41 +73,44 @@ def apply(session: Session, data: ImportData, now: datetime, *,
         organizations[item.ref] = org
     session.flush()
     for item in plan.listings:
-        listing = item.existing
-        if listing is None:
-            org = (organizations.get(item.organization_ref)
-                   or plan.site_organizations[item.organization_ref])
-            clean = dict(item.clean)
-            words = clean.pop("money_confirmed_fragment")
-            listing = Listing(ref=item.ref, organization=org, **clean,
-                              remaining=clean["quantity"],
-                              status=item.status or ListingStatus.OPEN,
-                              created_at=now, updated_at=now)
-            record_money_confirmation(listing, words, actor_id, now)
-            if listing.status == ListingStatus.OPEN:
-                listing.published_at = now
-            reindex(listing)
-            session.add(listing)
-            summary.listings_created += 1
-            continue
-        promised = listing.quantity - listing.remaining
-        clean = dict(item.clean)
-        words = clean.pop("money_confirmed_fragment")
-        renewed = (listing.title, listing.description) != (clean["title"], clean["description"])
-        changed = words != listing.money_confirmed_fragment
-        record_money_confirmation(listing, words, actor_id, now, renewed=renewed)
-        changed = _assign(listing, {**clean, "remaining": clean["quantity"] - promised,
-                                    **({"status": item.status} if item.status else {})}) or changed
-        if changed:
-            listing.updated_at = now
-            if listing.published_at is None and listing.status == ListingStatus.OPEN:
-                listing.published_at = now
-            reindex(listing)
-            summary.listings_updated += 1
-        else:
-            summary.listings_unchanged += 1
+        org = (organizations.get(item.organization_ref)
+               or plan.site_organizations.get(item.organization_ref))
+        _apply_listing(session, item, org, now, actor_id, summary)
     session.flush()
     return summary
+
+
+def _apply_listing(session: Session, item: ListingPlan, org: Organization | None,
+                   now: datetime, actor_id: int | None, summary: ImportSummary) -> None:
+    """Create or update one listing of the plan, counting it in SUMMARY."""
+    clean = dict(item.clean)
+    words = clean.pop("money_confirmed_fragment")
+    listing = item.existing
+    if listing is None:
+        listing = Listing(ref=item.ref, organization=org, **clean, remaining=clean["quantity"],
+                          status=item.status or ListingStatus.OPEN,
+                          created_at=now, updated_at=now)
+        record_money_confirmation(listing, words, actor_id, now)
+        if listing.status == ListingStatus.OPEN:
+            listing.published_at = now
+        reindex(listing)
+        session.add(listing)
+        summary.listings_created += 1
+        return
+    promised = listing.quantity - listing.remaining
+    renewed = (listing.title, listing.description) != (clean["title"], clean["description"])
+    changed = words != listing.money_confirmed_fragment
+    record_money_confirmation(listing, words, actor_id, now, renewed=renewed)
+    changed = _assign(listing, {**clean, "remaining": clean["quantity"] - promised,
+                                **({"status": item.status} if item.status else {})}) or changed
+    if changed:
+        listing.updated_at = now
+        if listing.published_at is None and listing.status == ListingStatus.OPEN:
+            listing.published_at = now
+        reindex(listing)
+        summary.listings_updated += 1
+    else:
+        summary.listings_unchanged += 1
 
 
 def import_file(session: Session, filename: str, content: bytes, now: datetime, *,
