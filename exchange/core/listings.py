@@ -153,8 +153,7 @@ def _check_money(errors: Errors, clean: dict[str, Any], data: Mapping[str, Any],
                  == (clean["title"], clean["description"]))
     ticked = str(data.get("not_a_payment") or "").lower() in ("1", "true", "on", "yes", "y")
     if warnings and not (confirmed or ticked or unchanged):
-        for warning in warnings:
-            errors.add("not_a_payment", confirmation_message(warning.fragment))
+        errors.add("not_a_payment", confirmation_message(words))
     return warnings
 
 

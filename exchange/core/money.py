@@ -238,11 +238,11 @@ def money_message(fragment: str) -> Msg:
                fragment=fragment)
 
 
-def confirmation_message(fragment: str) -> Msg:
-    """What the rule asks of someone whose text has an ambiguous FRAGMENT."""
-    return Msg("“%(fragment)s” may be about money. Giełda exchanges resources, never money: "
-               "if this is not a payment, tick “This is not a payment”; otherwise remove it.",
-               fragment=fragment)
+def confirmation_message(words: str) -> Msg:
+    """What the rule asks of someone whose texts have ambiguous WORDS ("najmu; sponsora")."""
+    return Msg("Words that may be about money: “%(words)s”. Giełda exchanges resources, never "
+               "money: if this is not a payment, tick “This is not a payment”; otherwise change "
+               "the words.", words=words)
 
 
 def money_check(fields: Mapping[str, str | None]) -> tuple[Errors, list[MoneyWarning]]:

@@ -34,7 +34,7 @@ def test_ambiguous_words_without_the_confirmation_are_refused_quoting_them(sessi
     with pytest.raises(ValidationError) as caught:
         listings.create_listing(session, owner, org.id, ROOM, now)
     assert list(caught.value.errors) == ["not_a_payment"]
-    assert "“najmu” may be about money" in str(caught.value.errors["not_a_payment"][0])
+    assert "may be about money: “najmu”" in str(caught.value.errors["not_a_payment"][0])
     assert caught.value.details == {"money_warnings": [{"field": "title", "fragment": "najmu"}]}
     assert count(session) == 0
 

@@ -44,7 +44,7 @@ def test_the_form_warns_quoting_the_words_and_saves_once_confirmed(client, sessi
     response = client.post(url, data={**FORM, "action": "publish"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and saved(session) == []
-    assert "“Wynajmiemy” may be about money" in page
+    assert "Words that may be about money: “Wynajmiemy”" in page
     assert 'name="not_a_payment"' in page and "This is not a payment" in page
     assert 'href="#not_a_payment"' in page  # in the error summary, linked to the box
     response = client.post(url, data={**FORM, "action": "publish", "not_a_payment": "y"})
@@ -72,7 +72,7 @@ def test_the_warning_speaks_polish(client, session, make_user, make_org):
     response = client.post(f"/organizations/{org.id}/listings/new",
                            data={**FORM, "action": "publish"})
     page = response.get_data(as_text=True)
-    assert "„Wynajmiemy” może dotyczyć pieniędzy" in page and "To nie jest płatność" in page
+    assert "mogą dotyczyć pieniędzy: „Wynajmiemy”" in page and "To nie jest płatność" in page
 
 
 def test_the_edit_form_asks_again_when_the_texts_change(client, session, member_org):
@@ -86,7 +86,7 @@ def test_the_edit_form_asks_again_when_the_texts_change(client, session, member_
     assert client.post(url, data={**FORM, "quantity": "6"}).status_code == 302
     response = client.post(url, data={**FORM, "description": "Sala na 60 osób."})
     assert response.status_code == 422
-    assert "“Wynajmiemy” may be about money" in response.get_data(as_text=True)
+    assert "may be about money: “Wynajmiemy”" in response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_the_api_answers_422_with_the_words_until_not_a_payment_is_sent(client, 
     response = client.post("/api/v1/listings", json=body, headers=bearer(token))
     assert response.status_code == 422
     assert response.json["money_warnings"] == [{"field": "title", "fragment": "sponsora"}]
-    assert "“sponsora” may be about money" in response.json["fields"]["not_a_payment"][0]
+    assert "may be about money: “sponsora”" in response.json["fields"]["not_a_payment"][0]
     assert saved(session) == []
     response = client.post("/api/v1/listings", json={**body, "not_a_payment": True},
                            headers=bearer(token))
