@@ -142,6 +142,9 @@ def test_the_desk_and_the_listing_page_show_the_confirmation_to_the_notary(
     assert "data-money-note" in desk
     page = client.get(f"/listings/{lab.id}").get_data(as_text=True)
     assert "confirmed: not a payment — “Wynajmujemy”" in page
+    login_as(client, hall["organiser"])  # the admission page lists what each one brings
+    participants = client.get(f"/events/{hall['event'].id}/participants").get_data(as_text=True)
+    assert "confirmed: not a payment — “Wynajmujemy”" in participants
     login_as(client, hall["library_owner"])  # another participant: not shown
     assert "confirmed: not a payment" not in client.get(f"/listings/{lab.id}").get_data(
         as_text=True)
