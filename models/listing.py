@@ -89,6 +89,13 @@ class Listing(Base):
     # Indexed: the matching index catches up with listings changed since it last looked.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
+    # Ambiguous money words ("wynajem", "sponsor", "budżet"…) whose author confirmed that they
+    # are not a payment: the words, when and by whom (the importing admin for an import).
+    money_confirmed_fragment: Mapped[str | None] = mapped_column(String(300))
+    money_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Users are never deleted (personal data is erased in place), so no ON DELETE rule.
+    money_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
     organization: Mapped[Organization] = relationship()
 
     @property

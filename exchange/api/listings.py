@@ -21,6 +21,9 @@ from exchange.http.unit import unit_of_work
 from models import Listing
 
 WRITABLE = set(core.FIELDS)
+# Sent, never stored as such: the author's confirmation that ambiguous money words are not a
+# payment (the listing keeps the words, when and by whom).
+CONFIRMATIONS = {"not_a_payment"}
 
 
 def listing_json(listing: Listing) -> dict:
@@ -40,6 +43,10 @@ def listing_json(listing: Listing) -> dict:
         "longitude": listing.longitude, "expires_on": day(listing.expires_on),
         "status": listing.status.value, "cost_contribution": listing.cost_contribution,
         "created_at": listing.created_at.isoformat(), "updated_at": listing.updated_at.isoformat(),
+        "money_confirmed": ({"fragment": listing.money_confirmed_fragment,
+                             "at": listing.money_confirmed_at.isoformat()
+                             if listing.money_confirmed_at else None}
+                            if listing.money_confirmed_fragment else None),
         "url": external_url("listings.detail", listing_id=listing.id),
         "organization": {"id": org.id, "ref": org.ref, "name": org.name,
                          "sector": org.sector.value, "municipality": org.municipality},
@@ -72,7 +79,7 @@ def listing(listing_id: int):
 @access.token
 def create():
     body = json_body()
-    refuse_unknown_fields(body, WRITABLE | {"organization_id", "status"})
+    refuse_unknown_fields(body, WRITABLE | CONFIRMATIONS | {"organization_id", "status"})
     org_id = body.get("organization_id")
     if not isinstance(org_id, int) or isinstance(org_id, bool):
         raise ValidationError.single("organization_id", Msg("Give the id of your organization."))
@@ -81,7 +88,8 @@ def create():
         raise ValidationError.single("status", Msg("A new listing is either open or a draft."))
     with unit_of_work():
         created = core.create_listing(db.session, g.api_user, org_id,
-                                      {k: v for k, v in body.items() if k in WRITABLE}, utcnow(),
+                                      {k: v for k, v in body.items()
+                                       if k in WRITABLE | CONFIRMATIONS}, utcnow(),
                                       publish=status == "open")
     return listing_json(created), 201, {"Location": url_for("api.listing", listing_id=created.id)}
 
@@ -101,7 +109,7 @@ def _own_listing(listing_id: int) -> Listing:
 @access.token
 def update(listing_id: int):
     body = json_body()
-    refuse_unknown_fields(body, WRITABLE)
+    refuse_unknown_fields(body, WRITABLE | CONFIRMATIONS)
     listing = _own_listing(listing_id)
     org_id = listing.organization_id
     # The membership check happens in the core, which answers NotFound to non-members.

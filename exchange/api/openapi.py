@@ -67,11 +67,22 @@ LISTING_FIELDS = {
                           "description": "The one tolerated money matter: a contribution to "
                                          "transport or material costs."},
 }
+NOT_A_PAYMENT = {"not_a_payment": {
+    "type": "boolean", "description": "Confirms that words which may be about money "
+    "(\"wynajem\", \"sponsor\", \"budżet\"…) are not a payment. Without it such a listing is "
+    "refused with 422 and money_warnings listing the words; certain money talk (prices, "
+    "amounts, \"sprzedam\") is refused whatever it says. Needed again when the title or the "
+    "description changes."}}
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "message"], "properties": {
         "error": {"type": "string"}, "message": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {
-            "type": "array", "items": {"type": "string"}}}}},
+            "type": "array", "items": {"type": "string"}}},
+        "money_warnings": {
+            "type": "array", "description": "Words of a listing that may be about money; "
+            "send not_a_payment: true to confirm they are not a payment.",
+            "items": {"type": "object", "required": ["field", "fragment"], "properties": {
+                "field": {"type": "string"}, "fragment": {"type": "string"}}}}}},
     "Links": {"type": "object", "required": ["self", "first", "last"], "properties": {
         k: {"type": "string"} for k in ("self", "first", "last", "next", "prev")}},
     "Organization": {"type": "object", "required": ["id", "name", "sector", "municipality"],
@@ -94,6 +105,11 @@ SCHEMAS = {
         "status": _enum(ListingStatus),
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
+        "money_confirmed": {"type": ["object", "null"], "description": "Words that may be "
+                            "about money, confirmed by the author as not a payment.",
+                            "properties": {"fragment": {"type": "string"},
+                                           "at": {"type": ["string", "null"],
+                                                  "format": "date-time"}}},
         "url": {"type": "string"},
         "organization": {"type": "object", "required": ["id", "name", "sector"], "properties": {
             "id": {"type": "integer"}, "ref": {"type": ["string", "null"]},
@@ -104,9 +120,9 @@ SCHEMAS = {
                    "properties": {
         "organization_id": {"type": "integer"},
         "status": {"type": "string", "enum": ["open", "draft"]},
-        **LISTING_FIELDS}},
+        **LISTING_FIELDS, **NOT_A_PAYMENT}},
     "ListingChanges": {"type": "object", "additionalProperties": False,
-                       "properties": LISTING_FIELDS},
+                       "properties": {**LISTING_FIELDS, **NOT_A_PAYMENT}},
     "Token": {"type": "object", "required": ["id", "name", "prefix", "created_at", "revoked"],
               "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "prefix": {"type": "string"},

@@ -118,6 +118,8 @@ def import_data_command(file: Path) -> None:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1)
     click.echo(str(summary))
+    for warning in summary.warnings:  # taken as not a payment; no importing user from the CLI
+        click.echo(f"  warning: {warning}")
 
 
 @click.command("export-data")

@@ -424,7 +424,9 @@ LISTINGS: dict[str, list[dict]] = {
          "title": "Pomożemy napisać wniosek grantowy",
          "description": "Mamy za sobą ponad 40 zrealizowanych projektów. Przeczytamy Wasz "
                         "pomysł, pomożemy dobrać konkurs, opisać działania i zaplanować "
-                        "harmonogram oraz budżet wniosku."},
+                        "harmonogram oraz budżet wniosku.",
+         # "budżet" may be about money: the author confirmed it is not a payment.
+         "not_a_payment": True},
         {"kind": "offer", "category": "training", "quantity": 6, "unit": "sessions",
          "status": "draft",
          "title": "Warsztaty z edukacji obywatelskiej dla szkół średnich",

@@ -48,10 +48,13 @@ class ValidationError(DomainError):
     code = "invalid"
     status = 422
 
-    def __init__(self, errors: dict[str | None, list[Msg]]) -> None:
+    def __init__(self, errors: dict[str | None, list[Msg]], *,
+                 details: dict[str, Any] | None = None) -> None:
         first = next(iter(errors.values()))[0]
         super().__init__(first)
         self.errors = errors
+        # Plain data the API adds to its answer (e.g. the money words to confirm).
+        self.details = details or {}
 
     @classmethod
     def single(cls, field: str | None, message: Msg) -> "ValidationError":
@@ -90,9 +93,9 @@ class Errors:
     def __bool__(self) -> bool:
         return bool(self.errors)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, *, details: dict[str, Any] | None = None) -> None:
         if self.errors:
-            raise ValidationError(self.errors)
+            raise ValidationError(self.errors, details=details)
 
 
 def clean_text(value: Any, field: str, errors: Errors, *, max_length: int,

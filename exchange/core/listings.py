@@ -17,12 +17,14 @@ from exchange.core.errors import (
     clean_number,
     clean_text,
 )
-from exchange.core.money import refuse_money
+from exchange.core.money import MoneyWarning, confirmation_message, money_check
 from exchange.core.notifications import notify
 from exchange.core.organizations import canonical_municipality, get_membership
 from exchange.infra import textsearch
 from models import (
     Category,
+    EventListing,
+    EventStaff,
     Listing,
     ListingKind,
     ListingStatus,
@@ -37,6 +39,7 @@ from models import (
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 CONTRIBUTION_MAX = 300
+CONFIRMED_MAX = 300
 REF_MAX = 100
 QUANTITY_MAX = 1_000_000
 DEFAULT_LIFETIME = timedelta(days=182)   # a listing nobody renews leaves the marketplace
@@ -63,8 +66,14 @@ EXPIRY_WARNING = timedelta(days=7)
 
 
 def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], today: date,
-                  *, existing: Listing | None = None) -> dict[str, Any]:
-    """Validate listing fields (including the no-money rule); return clean values."""
+                  *, existing: Listing | None = None, money_confirmed: bool = False
+                  ) -> dict[str, Any]:
+    """Validate listing fields (including the no-money rule); return clean values.
+
+    Ambiguous money words need ``data["not_a_payment"]`` ticked, unless MONEY_CONFIRMED (an
+    import: the importing user confirms) or the texts are unchanged since a confirmation.
+    The clean values include ``money_confirmed_fragment``: pass it to
+    record_money_confirmation."""
     errors = Errors()
     clean: dict[str, Any] = {
         "kind": clean_choice(data.get("kind"), "kind", errors, ListingKind),
@@ -86,7 +95,7 @@ def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], 
         "cost_contribution": clean_text(data.get("cost_contribution"), "cost_contribution",
                                         errors, max_length=CONTRIBUTION_MAX),
     }
-    refuse_money(errors, {"title": clean["title"], "description": clean["description"]})
+    warnings = _check_money(errors, clean, data, existing, confirmed=money_confirmed)
     start, end = clean["available_from"], clean["available_until"]
     if start and end and end < start:
         errors.add("available_until", Msg("The end of availability comes before its start."))
@@ -107,9 +116,72 @@ def clean_listing(session: Session, org: Organization, data: Mapping[str, Any], 
         if clean["quantity"] < promised:
             errors.add("quantity", Msg("%(promised)d are already promised in contracts; the "
                                        "quantity cannot be lower.", promised=promised))
-    errors.raise_if_any()
+    errors.raise_if_any(details={"money_warnings": [w._asdict() for w in warnings]}
+                        if "not_a_payment" in errors.errors else None)
     clean["municipality"] = canonical_municipality(session, clean["municipality"])
     return clean
+
+
+def listing_money_check(title: str | None, description: str | None
+                        ) -> tuple[Errors, list[MoneyWarning]]:
+    """The no-money rule on a listing's texts: errors for what certainly asks for money (the
+    listing is refused), warnings for ambiguous words, each (field, fragment), which the
+    listing takes once someone confirms they are not a payment. Imports use it to list the
+    warnings with their rows."""
+    return money_check({"title": title, "description": description})
+
+
+def _confirmed_words(warnings: list[MoneyWarning]) -> str | None:
+    """The ambiguous fragments as stored on the listing: "najem; sponsor"."""
+    words = list(dict.fromkeys(w.fragment for w in warnings))
+    return "; ".join(words)[:CONFIRMED_MAX] if words else None
+
+
+def _check_money(errors: Errors, clean: dict[str, Any], data: Mapping[str, Any],
+                 existing: Listing | None, *, confirmed: bool) -> list[MoneyWarning]:
+    """Refuse certain money talk; ask for the author's confirmation of ambiguous words unless
+    given now (NOT_A_PAYMENT), given by the caller (an import), or given before for the same
+    texts. Sets clean["money_confirmed_fragment"]; returns the warnings."""
+    money_errors, warnings = listing_money_check(clean["title"], clean["description"])
+    for name, messages in money_errors.errors.items():
+        for message in messages:
+            errors.add(name, message)
+    words = _confirmed_words(warnings)
+    clean["money_confirmed_fragment"] = words
+    unchanged = (existing is not None and existing.money_confirmed_fragment == words
+                 and (existing.title, existing.description)
+                 == (clean["title"], clean["description"]))
+    ticked = str(data.get("not_a_payment") or "").lower() in ("1", "true", "on", "yes", "y")
+    if warnings and not (confirmed or ticked or unchanged):
+        errors.add("not_a_payment", confirmation_message(words))
+    return warnings
+
+
+def sees_money_confirmation(session: Session, viewer: User | None, listing: Listing) -> bool:
+    """Whether VIEWER is shown who confirmed LISTING's money words: an administrator, or the
+    staff (notary, moderator, organiser…) of an event the listing is brought to. Its own
+    organization's members see it too (the caller knows them)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    if viewer.is_admin:
+        return True
+    return session.scalar(
+        select(EventStaff.id).join(EventListing, EventListing.event_id == EventStaff.event_id)
+        .where(EventListing.listing_id == listing.id, EventStaff.user_id == viewer.id)
+        .limit(1)) is not None
+
+
+def record_money_confirmation(listing: Listing, words: str | None, actor_id: int | None,
+                              now: datetime, *, renewed: bool = False) -> None:
+    """Keep on LISTING who confirmed its ambiguous money WORDS and when: changed words, or
+    RENEWED (the texts changed, so it was confirmed again), are a new confirmation; no words
+    clear it."""
+    if words is None:
+        listing.money_confirmed_at = listing.money_confirmed_by_id = None
+    elif (renewed or words != listing.money_confirmed_fragment
+          or listing.money_confirmed_at is None):
+        listing.money_confirmed_at, listing.money_confirmed_by_id = now, actor_id
+    listing.money_confirmed_fragment = words
 
 
 def reindex(listing: Listing) -> None:
@@ -122,10 +194,12 @@ def create_listing(session: Session, actor: User, org_id: int, data: Mapping[str
     """Post an offer or a need for the organization; any member may."""
     org = get_membership(session, actor, org_id).organization
     clean = clean_listing(session, org, data, now.date())
+    words = clean.pop("money_confirmed_fragment")
     listing = Listing(organization=org, **clean, remaining=clean["quantity"],
                       status=ListingStatus.OPEN if publish else ListingStatus.DRAFT,
                       created_by_id=actor.id, created_at=now, updated_at=now,
                       published_at=now if publish else None)
+    record_money_confirmation(listing, words, actor.id, now)
     reindex(listing)
     session.add(listing)
     session.flush()
@@ -148,6 +222,9 @@ def update_listing(session: Session, actor: User, org_id: int, listing_id: int,
     if listing.status is ListingStatus.CLOSED:
         raise ValidationError.single(None, Msg("A closed listing cannot be edited; reopen it first."))
     clean = clean_listing(session, listing.organization, data, now.date(), existing=listing)
+    record_money_confirmation(listing, clean.pop("money_confirmed_fragment"), actor.id, now,
+                              renewed=(listing.title, listing.description)
+                              != (clean["title"], clean["description"]))
     promised = listing.quantity - listing.remaining
     for field, value in clean.items():
         setattr(listing, field, value)

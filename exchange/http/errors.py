@@ -38,7 +38,7 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 
 def error_response(status: int, detail: str | None = None, code: str | None = None,
-                   fields: dict | None = None):
+                   fields: dict | None = None, details: dict | None = None):
     title, message = _messages().get(status, _messages()[500 if status >= 500 else 400])
     if detail:
         message = detail
@@ -46,6 +46,7 @@ def error_response(status: int, detail: str | None = None, code: str | None = No
         body = {"error": code or _CODES.get(status, "error"), "message": message}
         if fields:
             body["fields"] = fields
+        body.update(details or {})
         response = jsonify(body)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -77,11 +78,12 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_domain_error(error: DomainError):
-    fields = None
+    fields = details = None
     if isinstance(error, ValidationError):
         fields = {name or "_": [translate(m) for m in messages]
                   for name, messages in error.errors.items()}
-    return error_response(error.status, translate(error.message), error.code, fields)
+        details = error.details
+    return error_response(error.status, translate(error.message), error.code, fields, details)
 
 
 def handle_rate_limited(error: RateLimited):

@@ -105,22 +105,23 @@ class ImportForm(FlaskForm):
 @takes_upload
 def transfer():
     form = ImportForm()
-    problems, summary, status = [], None, 200
+    problems, warnings, summary, status = [], [], None, 200
     if form.validate_on_submit():
         upload = form.file.data
         try:
             with unit_of_work():
                 summary = import_file(db.session, upload.filename or "", upload.read(),
-                                      utcnow())
+                                      utcnow(), actor_id=current_user.id)
+            warnings = summary.warnings
         except ImportRefused as refused:
-            problems, status = refused.problems, 422
+            problems, warnings, status = refused.problems, refused.warnings, 422
             flash(translate(refused.message), "error")
         else:
             flash(gettext("The file is imported."), "success")
     elif form.errors:
         status = 422
     return render_template("admin/transfer.html", form=form, problems=problems, summary=summary,
-                           translate=translate), status
+                           warnings=warnings, translate=translate), status
 
 
 @bp.route("/export.<any(csv, json):fmt>")

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -71,6 +71,8 @@ class ListingForm(FlaskForm):
         _l("Contribution to transport or material costs"),
         validators=[Length(max=core.CONTRIBUTION_MAX)],
         description=_l("The only money matter allowed, e.g. “fuel for the trip is refunded”."))
+    # Asked only when the texts have words that may be about money ("wynajem", "sponsor"…).
+    not_a_payment = BooleanField(_l("This is not a payment"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +82,8 @@ class ListingForm(FlaskForm):
 
 
 def _listing_data(form: ListingForm) -> dict:
-    return {field: getattr(form, field).data for field in core.FIELDS}
+    return {**{field: getattr(form, field).data for field in core.FIELDS},
+            "not_a_payment": form.not_a_payment.data}
 
 
 @bp.route("/listings/")
@@ -114,7 +117,9 @@ def detail(listing_id: int):
     proposals = []
     if is_member and listing.status is ListingStatus.OPEN:
         proposals = proposals_for(listing.organization_id, listing.id)
+    sees_money_note = is_member or core.sees_money_confirmation(db.session, current_user, listing)
     return render_template("listings/detail.html", listing=listing, is_member=is_member,
+                           sees_money_note=sees_money_note,
                            show_contact=orgs.contact_visible(listing.organization, current_user),
                            button_form=EmptyForm(), proposals=proposals)
 

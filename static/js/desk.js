@@ -150,6 +150,7 @@ function desk(form) {
     const last = rows[rows.length - 1], n = rows.length;
     const copy = last.cloneNode(true);
     copy.querySelectorAll(".combobox-list").forEach((el) => el.remove());
+    copy.querySelectorAll("[data-money-note]").forEach((el) => { el.textContent = ""; el.hidden = true; });
     renumber(copy, "commitments-" + (n - 1) + "-", "commitments-" + n + "-");
     copy.setAttribute("data-row", n);
     copy.querySelector(".row-number").textContent = n + 1;
@@ -390,6 +391,11 @@ function desk(form) {
     const pick = rowField(row, "pick");
     const m = /^#(\d+)\b/.exec(pick.value);
     const listing = m ? byId[m[1]] : null;
+    const note = row.querySelector("[data-money-note]");
+    if (note) {  // the author confirmed that money words in the listing are not a payment
+      note.textContent = listing && listing.money_note ? listing.money_note : "";
+      note.hidden = !note.textContent;
+    }
     if (!listing) {
       if (!pick.value) { rowField(row, "listing_id").value = ""; rowField(row, "need_id").value = ""; }
       return;

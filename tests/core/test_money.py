@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from exchange.core.money import find_money
+from exchange.core.money import Level, MoneyWarning, Verdict, check_money, find_money, money_check, money_message
 
 FLAGGED = [
     # Amounts, currency after
@@ -41,14 +41,10 @@ FLAGGED = [
     ("Sala dostępna za opłatą", "za opłatą"),
     ("Za niewielką opłatą przygotujemy poczęstunek", "Za niewielką opłatą"),
     ("Oplata za korzystanie z sali: do uzgodnienia", "Oplata"),
-    ("Wysokość opłaty zależy od liczby godzin", "opłaty"),
-    ("Udostępnimy boisko po wniesieniu opłat", "opłat"),
-    ("Sala z nagłośnieniem bez dodatkowych opłat", "opłat"),
     ("Zajęcia są płatne", "płatne"),
     ("Zajecia sa platne", "platne"),
     ("Usługa płatna z góry", "płatna"),
     ("Prowadzimy szkolenia odpłatnie", "odpłatnie"),
-    ("Możliwa dopłata do biletów", "dopłata"),
     ("Zapłacimy za pomoc przy przeprowadzce", "Zapłacimy"),
     ("Płacimy gotówką", "Płacimy"),
     ("Szukamy grafika, wynagrodzenie do uzgodnienia", "wynagrodzenie"),
@@ -59,16 +55,14 @@ FLAGGED = [
     ("Wystawimy fakturę", "fakturę"),
     ("Rozliczenie fakturą VAT", "fakturą"),
     ("Płatność przelewem", "Płatność"),
-    ("Rozliczenie przelewem na konto", "przelewem"),
+    ("Rozliczenie przelewem na konto", "przelewem na konto"),
     ("Sprzedam stoły i krzesła", "Sprzedam"),
     ("Meble szkolne na sprzedaż", "sprzedaż"),
     ("Kupię używany laptop dla świetlicy", "Kupię"),
     ("Kupie uzywany laptop", "Kupie"),
     ("Cena do negocjacji", "Cena"),
     ("Warunki do negocjacji", "do negocjacji"),
-    ("Zbieramy pieniądze na remont", "pieniądze"),
     ("Za symboliczną złotówkę", "złotówkę"),
-    ("Wynajmiemy salę weselną", "Wynajmiemy"),
     # English
     ("Price on request", "Price"),
     ("A small fee covers the cleaning", "fee"),
@@ -87,8 +81,9 @@ FLAGGED = [
     # Whatever comes first is quoted
     ("Cena: 50 zł", "Cena"),
     ("Za opłatą 50 zł", "Za opłatą"),
-    ("Wynajem auli 1 200 PLN", "Wynajem"),
-    ("Projector rental €30 per day", "rental"),
+    # A certain fragment is quoted before an earlier ambiguous one
+    ("Wynajem auli 1 200 PLN", "1 200 PLN"),
+    ("Projector rental €30 per day", "€30"),
 ]
 
 PASSING = [
@@ -181,3 +176,92 @@ def test_a_decomposed_accent_stays_with_its_letter():
 
 def test_upper_case_without_diacritics():
     assert find_money("SALA ZA OPLATA, 50 ZL") == "ZA OPLATA"
+
+
+# Words that often, not always, mean money: the author confirms "this is not a payment".
+AMBIGUOUS = [
+    ("Wysokość opłaty zależy od liczby godzin", "opłaty"),
+    ("Udostępnimy boisko po wniesieniu opłat", "opłat"),
+    # Was refused: "bez dodatkowych opłat" implies a base fee, but says nothing certain.
+    ("Sala z nagłośnieniem bez dodatkowych opłat", "opłat"),
+    ("Możliwa dopłata do biletów", "dopłata"),
+    ("Zbieramy pieniądze na remont", "pieniądze"),
+    ("Wynajmiemy salę weselną", "Wynajmiemy"),
+    ("Udostępnimy salę nieodpłatnie, w ramach umowy najmu gminy", "najmu"),
+    ("Szukamy sponsora nagród do konkursu", "sponsora"),
+    ("Pomoc w pisaniu wniosku o dotację", "dotację"),
+    ("Potrzebujemy pomocy z budżetem projektu", "budżetem"),
+    ("Szkolenie: bezpieczne płatności w internecie", "płatności"),
+    ("Porady dla lokatorów: podwyżki czynszu", "czynszu"),
+    ("Free legal help with rental disputes", "rental"),
+    ("Workshop: how pocket money works", "money"),
+    ("Looking for a sponsor of prizes", "sponsor"),
+]
+
+# Certain although they look like the ambiguous words, or are payments in disguise.
+CERTAIN = [
+    ("Lokal do wynajęcia w centrum", "do wynajęcia"),
+    ("Room for rent near the station", "for rent"),
+    ("Pomożemy w przeprowadzce w zamian za przelew na konto fundacji",
+     "w zamian za przelew"),
+    ("Oddamy meble za darowiznę na nasze konto", "darowiznę na nasze konto"),
+    ("Darowizna na cel statutowy w wysokości dwustu złotych", "Darowizna na cel statutowy w wysokości"),
+    ("Numer konta do wpłat podamy mailowo", "Numer konta"),
+    ("Wpłaty: 12 1020 1026 0000 0102 0304 0506", "12 1020 1026 0000 0102 0304 0506"),
+    ("Użyczymy sali w zamian za wpłatę na zbiórkę", "w zamian za wpłatę"),
+    ("We'll lend the van in exchange for a bank transfer", "in exchange for a bank transfer"),
+    ("A donation to our bank account is expected", "donation to our bank account"),
+    ("Zapłać przy odbiorze", "Zapłać"),
+    ("Oferujemy wynagrodzenie za prowadzenie zajęć", "wynagrodzenie"),
+    ("Udostępnimy salę za symboliczną opłatą", "za symboliczną opłatą"),
+    ("Drukarnia oferuje rabat 20% dla NGO", "rabat 20%"),
+    ("Payment in advance by card", "Payment"),
+]
+
+# Honest texts about money or rent that pass without a word.
+HONEST_PASSING = [
+    "Szkolenie z budżetu domowego dla seniorów",
+    "Porady prawne i finansowe dla mieszkańców",
+    "Nie pobieramy czynszu ani żadnych opłat",
+    "We lend our hall free of charge, no rent",
+    "Kurs obsługi programu do księgowości dla stowarzyszeń",
+    "Pomoc w rozliczeniu PIT dla seniorów",
+]
+
+
+@pytest.mark.parametrize(("text", "fragment"), AMBIGUOUS, ids=[t for t, _ in AMBIGUOUS])
+def test_ambiguous_words_ask_for_a_confirmation_and_are_not_refused(text, fragment):
+    assert check_money(text) == Verdict(Level.AMBIGUOUS, fragment)
+    assert find_money(text) is None
+
+
+@pytest.mark.parametrize(("text", "fragment"), CERTAIN, ids=[t for t, _ in CERTAIN])
+def test_certain_payments_are_refused(text, fragment):
+    assert check_money(text) == Verdict(Level.CERTAIN, fragment)
+    assert find_money(text) == fragment
+
+
+@pytest.mark.parametrize(("text", "fragment"), FLAGGED, ids=[t for t, _ in FLAGGED])
+def test_every_pinned_refusal_is_certain(text, fragment):
+    assert check_money(text).level is Level.CERTAIN
+
+
+@pytest.mark.parametrize("text", PASSING + HONEST_PASSING)
+def test_honest_texts_get_no_verdict_at_all(text):
+    assert check_money(text) is None
+
+
+def test_a_certain_fragment_wins_over_an_earlier_ambiguous_one():
+    assert check_money("Wynajmiemy salę, cena do uzgodnienia") == Verdict(Level.CERTAIN, "cena")
+
+
+def test_money_check_splits_errors_from_warnings_by_field():
+    errors, warnings = money_check({"title": "Wynajem sali", "description": "Cena 50 zł",
+                                    "note": "Zwykła sala", "empty": None})
+    assert errors.errors == {"description": [money_message("Cena")]}
+    assert warnings == [MoneyWarning("title", "Wynajem")]
+
+
+def test_money_check_of_clean_fields_finds_nothing():
+    errors, warnings = money_check({"title": "Sala na 40 osób", "description": ""})
+    assert not errors and warnings == []

@@ -411,3 +411,44 @@ def test_import_only_flushes(session, now):
     transfer.import_file(session, "import-example.csv", example("csv"), now)
     session.rollback()
     assert count(session, Organization) == 0
+
+
+# Ambiguous money words: warnings, not errors (issue 17) -----------------------------------------
+
+def test_ambiguous_money_words_are_imported_as_warnings_confirmed_by_the_importer(
+        session, now, make_user):
+    admin = make_user("admin@example.org", is_admin=True)
+    content = csv_file(
+        {**org_cells(), **listing_cells()},                                           # line 2
+        {"organization_ref": "ORG-1", **listing_cells(
+            "L-2", "Szukamy sponsora nagród", kind="need", category="other",
+            description="Dla dzieci z gminy; sala w ramach najmu.")},                 # line 3
+    )
+    summary = transfer.import_file(session, "zgłoszenia.csv", content, now, actor_id=admin.id)
+    assert summary.listings_created == 2
+    assert [(p.line, p.field) for p in summary.warnings] == [(3, "title"), (3, "description")]
+    assert "“sponsora” may be about money" in str(summary.warnings[0].message)
+    assert "“najmu”" in str(summary.warnings[1].message)
+    need = session.scalar(select(Listing).where(Listing.ref == "L-2"))
+    assert (need.money_confirmed_fragment, need.money_confirmed_at,
+            need.money_confirmed_by_id) == ("sponsora; najmu", now, admin.id)
+    assert session.scalar(select(Listing).where(Listing.ref == "L-1")).money_confirmed_at is None
+    session.commit()
+    again = transfer.import_file(session, "zgłoszenia.csv", content, now + timedelta(days=1),
+                                 actor_id=None)
+    assert again.listings_unchanged == 2 and len(again.warnings) == 2
+    assert need.money_confirmed_by_id == admin.id  # the same words: the same confirmation
+
+
+def test_certain_money_stays_an_error_and_the_warnings_are_listed_beside_it(session, now):
+    content = csv_file(
+        {**org_cells(), **listing_cells("L-1", "Wynajmiemy namiot")},                 # line 2
+        {"organization_ref": "ORG-1", **listing_cells("L-2", "Sprzedam namiot")},    # line 3
+    )
+    before = transfer.export(session, "json")
+    with pytest.raises(ImportRefused) as caught:
+        transfer.import_file(session, "zgłoszenia.csv", content, now)
+    assert where(caught.value.problems) == [(3, "title")]
+    assert "remove “Sprzedam”" in str(caught.value.problems[0].message)
+    assert where(caught.value.warnings) == [(2, "title")]
+    assert transfer.export(session, "json") == before

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import Errors, Msg, ValidationError, clean_text
-from exchange.core.listings import REF_MAX, clean_listing
+from exchange.core.listings import REF_MAX, clean_listing, listing_money_check
 from exchange.core.organizations import clean_profile
 from exchange.core.transfer.reading import ImportData, Problem, Row
 from models import Category, Listing, ListingKind, ListingStatus, Organization, Sector, Unit
@@ -54,6 +54,8 @@ class Plan:
     organizations: list[OrganizationPlan] = field(default_factory=list)
     listings: list[ListingPlan] = field(default_factory=list)
     site_organizations: dict[str, Organization] = field(default_factory=dict)
+    # Ambiguous money words: imported as not a payment, on the importing user's confirmation.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class _Problems:
@@ -256,15 +258,24 @@ class _Check:
             values["expires_on"] = None  # clean_listing refuses past dates; this one is history
         try:
             clean = clean_listing(self.session, org or Organization(municipality=""), values,
-                                  self.today, existing=existing)
+                                  self.today, existing=existing, money_confirmed=True)
         except ValidationError as error:
             problems.add_errors(row, error)
             return
+        self.plan.warnings += [
+            Problem(row.line, row.where(w.field), money_warning_message(w.fragment))
+            for w in listing_money_check(clean["title"], clean["description"])[1]]
         if past is not None:
             clean["expires_on"] = past
         clean["municipality"] = self.spelled(clean["municipality"])
         if org is not None and ref:
             self.plan.listings.append(ListingPlan(row, ref, org_ref, clean, status, existing))
+
+
+def money_warning_message(fragment: str) -> Msg:
+    """What an import says of an ambiguous money word it takes."""
+    return Msg("“%(fragment)s” may be about money: the listing is imported as not a payment, "
+               "on your confirmation as the importing user.", fragment=fragment)
 
 
 def _kept_past_date(value: Any, status: ListingStatus | None, existing: Listing | None,

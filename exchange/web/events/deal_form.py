@@ -223,7 +223,11 @@ class DealForm:
         return [{"id": x.id, "label": _listing_label(x), "kind": x.kind.value,
                  "org": self.labels.get(x.organization_id, x.organization.name),
                  "title": x.title, "unit": x.unit.value, "category": x.category.value,
-                 "remaining": x.remaining} for x in self.listings]
+                 "remaining": x.remaining,
+                 # The author's confirmation that money words in it are not a payment.
+                 "money_note": gettext("confirmed: not a payment — “%(fragment)s”",
+                                       fragment=x.money_confirmed_fragment)
+                 if x.money_confirmed_fragment else ""} for x in self.listings]
 
     def party_label(self, index: int) -> str:
         text = self.parties[index] if index < len(self.parties) else ""
