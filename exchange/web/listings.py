@@ -31,7 +31,7 @@ from exchange.http.i18n import translate
 from exchange.http.labels import CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS, UNIT_LABELS
 from exchange.web.organizations import EmptyForm
 from exchange.web.proposals import proposals_for
-from exchange.web.util import act, save
+from exchange.web.util import act, save_checked
 from exchange.web.validators import Between
 from exchange.http.urls import page_number
 from models import ListingKind, ListingStatus
@@ -148,7 +148,7 @@ def create(org_id: int):
     org = g.membership.organization
     form = ListingForm(kind=request.args.get("kind", ListingKind.OFFER.value))
     event = _event_from_query()
-    if form.validate_on_submit():
+    if form.is_submitted():
         publish = request.form.get("action") != "draft"
 
         def create_it():
@@ -157,7 +157,7 @@ def create(org_id: int):
             if event is not None:  # posted for an event: brought to it in the same breath
                 events.add_listing(db.session, current_user, event.id, listing, utcnow())
             return listing
-        saved, listing = save(form, create_it)
+        saved, listing = save_checked(form, create_it)
         if saved:
             flash(gettext("Your listing is published.") if publish
                   else gettext("Your listing is saved as a draft; publish it when it is ready."),
@@ -179,8 +179,8 @@ def edit(org_id: int, listing_id: int):
     except NotFound:
         abort(404)
     form = ListingForm(obj=listing)
-    if form.validate_on_submit():
-        saved, _listing = save(form, lambda: core.update_listing(
+    if form.is_submitted():
+        saved, _listing = save_checked(form, lambda: core.update_listing(
             db.session, current_user, org_id, listing_id, _listing_data(form), utcnow()))
         if saved:
             flash(gettext("The listing is saved."), "success")

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Listing, ListingStatus, User
 from tests.conftest import login_id
@@ -221,3 +221,17 @@ def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(client, membe
     assert [(field, error) for field, _label, error in links] == [
         ("title", "This field is required."), ("quantity", "Enter a number from 1 to 1,000,000.")]
     assert 'id="title" ' in page and 'aria-invalid="true"' in page
+
+
+def test_a_price_is_said_together_with_the_form_s_own_errors(client, session, member_org):
+    """The no-money rule (the core's) speaks in the same answer as the form's checks: a price
+    in the description and a quantity of zero, both marked at once; nothing saved."""
+    response = client.post(f"/organizations/{member_org.id}/listings/new",
+                           data={**FORM, "description": "Sala za 100 zł za godzinę",
+                                 "quantity": "0", "action": "publish"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="description-error"' in page and "100 zł" in page
+    assert 'id="quantity-error"' in page
+    session.rollback()
+    assert session.scalar(select(func.count(Listing.id))) == 0
