@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 from exchange.cli.digests import daily_digest, weekly_digest
 from exchange.core.contracts import follow_up
 from exchange.core.events.aftermath import still_open_notices
+from exchange.core.events.award import voting_notices
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
 from exchange.core.proposals import IndexCache, send_digest
@@ -111,6 +112,8 @@ JOBS = (
     Job("event-still-open", event_aftermath, 60,
         "A day after an event, tell each organization of the listings it brought that are "
         "still open, with the marketplace's best proposals for them (once)."),
+    Job("event-award-voting", voting_notices, 5,
+        "When the vote for an event's match of the year opens, tell its participants (once)."),
     Job("saved-search-alerts", send_alerts, 15,
         "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,

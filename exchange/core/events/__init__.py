@@ -28,7 +28,8 @@ The parts, each a module of this package:
 - ``tally``: the count of ratified deals, the live board;
 - ``outcomes``: what became of the deals, the report and its CSV rows;
 - ``exports``: the organiser's lists (participants, attendees, the brokers' exchanges) as rows;
-- ``values``: the valuers' estimated values of the deals' commitments.
+- ``values``: the valuers' estimated values of the deals' commitments;
+- ``award``: the match of the year: nominations, the vote, the announced winner.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
@@ -36,6 +37,22 @@ from here.
 """
 from __future__ import annotations
 
+from exchange.core.events.award import (
+    AwardPhase,
+    Candidate,
+    announce_winner,
+    award_of,
+    award_phase,
+    award_slot,
+    candidates,
+    leaders,
+    nominate,
+    nomination_of,
+    open_award,
+    vote,
+    vote_of,
+    voting_notices,
+)
 from exchange.core.events.brokers import (
     Arrow,
     Exchange,
@@ -138,4 +155,7 @@ __all__ = [
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
     "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",
+    "AwardPhase", "Candidate", "announce_winner", "award_of", "award_phase", "award_slot",
+    "candidates", "leaders", "nominate", "nomination_of", "open_award", "vote", "vote_of",
+    "voting_notices",
 ]
