@@ -115,8 +115,8 @@ function drawAward(award) {
   $("board-award").hidden = !award;
   $("board-award-pending").hidden = !award || award.announced;
   $("board-award-winner").hidden = !(award && award.announced);
+  setText("board-award-number", award && award.announced ? award.number : "");
   if (award && award.announced) {
-    setText("board-award-number", award.number);
     setText("board-award-parties", award.parties.join(" · "));
     setText("board-award-what", award.what.join("; "));
   }
