@@ -176,3 +176,15 @@ def test_the_board_says_the_vote_is_on_until_the_winner_is_known(app, clock, ses
     assert "The participants are voting: the winner will be announced here." in page
     summary = public.get(url(w, "/summary")).get_data(as_text=True)
     assert "The participants are voting" in summary
+
+
+def test_the_event_page_leads_organisers_and_participants_to_the_award(app, clock, session,
+                                                                       award_web):
+    w = award_web
+    page = as_user(app, w["organiser"]).get(url(w)).get_data(as_text=True)
+    assert f'href="{url(w, "/award")}"' in page
+    page = as_user(app, w["circle_member"]).get(url(w)).get_data(as_text=True)
+    assert f'href="{ballot(w, w["circle"])}"' in page
+    w["open"](w["closed"] + timedelta(hours=1))
+    report = as_user(app, w["organiser"]).get(url(w, "/report")).get_data(as_text=True)
+    assert "The participants vote until 24 November 2026, 15:30" in report
