@@ -264,3 +264,24 @@ def test_voting_opens_with_one_notice_per_member_from_the_job(session, w):
     assert events.voting_notices(session, during + timedelta(minutes=5)) == 0  # once
     assert events.voting_notices(session, w["ends"]) == 0
     assert len(keys(session, "event-award-voting")) == 4
+
+
+def test_while_the_vote_is_on_only_its_end_moves(session, w):
+    w["open"](w["at"])
+    during = w["starts"] + timedelta(hours=1)
+    with pytest.raises(ValidationError) as refused:
+        events.open_award(session, w["organiser"], w["event"].id, w["starts"] + timedelta(
+            hours=2), w["ends"], during)
+    assert messages(refused) == ["The voting has started: only its end can be moved."]
+    session.rollback()
+    # The start as the form gives it back (to the minute) keeps the start; the end moves.
+    award = events.open_award(session, w["organiser"], w["event"].id,
+                              w["starts"].replace(second=0, microsecond=0),
+                              w["ends"] + timedelta(days=1), during)
+    session.commit()
+    assert (award.voting_starts_at, award.voting_ends_at) == (w["starts"],
+                                                              w["ends"] + timedelta(days=1))
+    with pytest.raises(ValidationError) as over:
+        events.open_award(session, w["organiser"], w["event"].id, w["starts"],
+                          w["ends"] + timedelta(days=5), w["ends"] + timedelta(days=2))
+    assert messages(over) == ["The voting has ended: its window cannot change."]

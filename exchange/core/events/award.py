@@ -102,6 +102,11 @@ def _moment(value: Any, field: str, errors: Errors, zone: str) -> datetime | Non
     return moment.astimezone(ZoneInfo("UTC"))
 
 
+def _minute(moment: datetime) -> datetime:
+    """MOMENT to the minute, as a form's datetime-local field gives it back."""
+    return moment.replace(second=0, microsecond=0)
+
+
 def _readers(session: Session, event: ExchangeEvent) -> list[tuple[int, int]]:
     """(organization, user) of every member of every admitted organization."""
     org_ids = [p.organization_id for p in admitted(event)]
@@ -141,8 +146,11 @@ def open_award(session: Session, actor: User, event_id: int, starts: Any, ends: 
     start = _moment(starts, "voting_starts_at", errors, zone)
     end = _moment(ends, "voting_ends_at", errors, zone)
     errors.raise_if_any()
-    if phase is AwardPhase.VOTING and start != award.voting_starts_at:
-        errors.add("voting_starts_at", Msg("The voting has started: only its end can be moved."))
+    if phase is AwardPhase.VOTING:
+        if _minute(start) != _minute(award.voting_starts_at):
+            errors.add("voting_starts_at", Msg(
+                "The voting has started: only its end can be moved."))
+        start = award.voting_starts_at
     elif phase is not AwardPhase.VOTING and start <= now:
         errors.add("voting_starts_at", Msg("The voting must start later than now, so that "
                                            "organizations have time to nominate deals."))
