@@ -65,8 +65,8 @@ def test_only_an_organiser_opens_nominations(session, w):
 
 
 @pytest.mark.parametrize("starts, ends, wanted", [
-    (-1, 2, "The voting must start later than now, so that organizations have time to "
-            "nominate deals."),
+    (-1, 2, ("The voting must start later than now, so that organizations have time to "
+             "nominate deals.")),
     (2, 1, "The voting must end after it starts, and later than now."),
     (1, 40, "The voting may last a month at most."),
     (100, 101, "The voting must start within three months."),

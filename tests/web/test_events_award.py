@@ -80,7 +80,7 @@ def test_the_whole_award_from_nominations_to_the_winner_on_every_page(app, clock
     clock.set(award.voting_starts_at + timedelta(hours=1))
     page = circle.get(ballot(w, w["circle"])).get_data(as_text=True)
     assert "Vote for the match of the year" in page and "tajny powód" in page
-    assert 'value="%d"' % w["deals"][2].id not in page  # not nominated, not on the ballot
+    assert f'value="{w["deals"][2].id}"' not in page  # not nominated, not on the ballot
     answer = circle.post(ballot(w, w["circle"], "/vote"),
                          data={"contract_id": str(w["deals"][1].id)}, follow_redirects=True)
     assert "vote is cast. Thank you!" in answer.get_data(as_text=True)

@@ -30,7 +30,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from exchange.core.errors import Conflict, Errors, Forbidden, Msg, NotFound, ValidationError, clean_text
+from exchange.core.errors import (
+    Conflict,
+    Errors,
+    Forbidden,
+    Msg,
+    NotFound,
+    ValidationError,
+    clean_text,
+)
 from exchange.core.events.reading import get_event, require_role
 from exchange.core.events.registration import admitted
 from exchange.core.events.session import bump_board
