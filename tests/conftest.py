@@ -322,3 +322,51 @@ def desk_deal(hall, **changes) -> dict:
             "no_money": "1"}
     data.update(changes)
     return data
+
+
+@pytest.fixture
+def award_hall(session, hall, make_user, make_org, add_member, now):
+    """The hall after its session, for the match of the year: a third admitted participant
+    (a rural women's circle with two members), three deals ratified (GZ-2026/001 school →
+    library, /002 library → circle, /003 circle → school), the session closed at ``closed``.
+    ``award_hall["open"](at, starts, ends)`` opens nominations with that voting window."""
+    from exchange.core import events
+
+    circle_owner = make_user("circle@example.org", name="Krystyna Gospodyni")
+    circle = make_org(circle_owner, name="Koło Gospodyń Wiejskich w Rudnie", sector="informal",
+                      municipality="Tczew")
+    circle_member = make_user("circle2@example.org", name="Halina Kucharka")
+    add_member(circle, circle_member)
+    event = hall["event"]
+    application = events.apply(session, circle_owner, event.id, circle.id, {
+        "attendees": ["Krystyna Gospodyni"]}, now)
+    events.decide(session, hall["organiser"], event.id, application.id, True, "", now)
+    session.commit()
+    hall["start"]()
+    library, school = hall["library"].id, hall["school"].id
+    deals = [events.ratify(session, hall["notary"], event.id, desk_deal(hall), now,
+                           client_key="award-1")]
+    for number, (giver, receiver, what) in enumerate(
+            ((library, circle.id, "Sala na spotkania koła, 4 × 2 h"),
+             (circle.id, school, "Poczęstunek na warsztaty dla 30 osób")), start=2):
+        deals.append(events.ratify(session, hall["notary"], event.id, {
+            "parties": [giver, receiver],
+            "representatives": {giver: "Anna", receiver: "Jan"},
+            "commitments": [{"giver_id": giver, "receiver_id": receiver, "what": what,
+                             "quantity": 1, "unit": "sessions", "due_on": "2027-03-31"}],
+            "no_money": "1"}, now + timedelta(minutes=number), client_key=f"award-{number}"))
+    closed = now + timedelta(minutes=90)
+    events.close_session(session, hall["organiser"], event.id, closed)
+    session.commit()
+
+    def open_award(at=None, starts=None, ends=None):
+        at = at or closed + timedelta(hours=1)
+        award = events.open_award(session, hall["organiser"], event.id,
+                                  starts or at + timedelta(days=1),
+                                  ends or at + timedelta(days=3), at)
+        session.commit()
+        return award
+
+    return {**hall, "circle": circle, "circle_owner": circle_owner,
+            "circle_member": circle_member, "deals": deals, "closed": closed,
+            "open": open_award}

@@ -59,6 +59,14 @@ SCHEMAS = {
             "parties": {"type": "array", "items": {"type": "string"}},
             "what": {"type": "array", "items": {"type": "string"}},
             "value": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}}},
+        "award": {"type": ["object", "null"], "description": (
+            "The match of the year, after the session: null before nominations open, "
+            "announced false while the participants vote, then the winning deal's number, "
+            "its parties' organization names and its commitments."),
+            "required": ["announced"], "properties": {
+                "announced": {"type": "boolean"}, "number": {"type": "string"},
+                "parties": {"type": "array", "items": {"type": "string"}},
+                "what": {"type": "array", "items": {"type": "string"}}}},
         "version": {"type": "integer"}}},
 }
 

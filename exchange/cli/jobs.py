@@ -30,6 +30,7 @@ from exchange.cli.digests import daily_digest, weekly_digest
 from exchange.core.contracts import follow_up
 from exchange.core.events.aftermath import still_open_notices
 from exchange.core.events.reminders import event_reminders
+from exchange.core.events.award import voting_notices
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
 from exchange.core.proposals import IndexCache, send_digest
@@ -115,6 +116,8 @@ JOBS = (
     Job("event-reminder", event_reminders, 15,
         "A day before an event's start on its hall's clock, remind its staff and the members "
         "of its admitted organizations (once)."),
+    Job("event-award-voting", voting_notices, 5,
+        "When the vote for an event's match of the year opens, tell its participants (once)."),
     Job("saved-search-alerts", send_alerts, 15,
         "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,

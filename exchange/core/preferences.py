@@ -51,6 +51,10 @@ KIND_BY_PREFIX = {
     "event-decided": EVENTS,
     "event-still-open": EVENTS,
     "event-reminder": EVENTS,
+    # the match of the year: nominations open, the vote opens, the winner
+    "event-award-open": EVENTS,
+    "event-award-voting": EVENTS,
+    "event-award-winner": EVENTS,
     "listing-expiring": LISTINGS,
     "member-added": NEWS,
     "invitation-accepted": NEWS,  # the inviter: the person joined

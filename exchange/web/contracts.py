@@ -12,7 +12,6 @@ from datetime import datetime
 import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,

@@ -108,6 +108,20 @@ function drawLatest(deals) {
   });
 }
 
+// After the session the match of the year takes the clock's tile: "voting is on" until the
+// organiser announces it, then the winning deal's parties and what they exchanged.
+function drawAward(award) {
+  $("board-clock").classList.toggle("board-with-award", Boolean(award));
+  $("board-award").hidden = !award;
+  $("board-award-pending").hidden = !award || award.announced;
+  $("board-award-winner").hidden = !(award && award.announced);
+  setText("board-award-number", award && award.announced ? award.number : "");
+  if (award && award.announced) {
+    setText("board-award-parties", award.parties.join(" · "));
+    setText("board-award-what", award.what.join("; "));
+  }
+}
+
 function draw(next) {
   const before = board;
   board = next;
@@ -123,6 +137,7 @@ function draw(next) {
   drawBars($("board-categories"), topCategories(next.by_category), labels.categories, "");
   drawBars($("board-sectors"), next.by_sector, labels.sectors, "board-sector-");
   if (JSON.stringify(before.latest) !== JSON.stringify(next.latest)) drawLatest(next.latest);
+  drawAward(next.award);
   if (next.deals > before.deals) {
     const deals = $("board-deals");
     deals.classList.remove("board-bump");

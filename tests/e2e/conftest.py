@@ -96,3 +96,48 @@ def mails_in(outbox: Path, count: int = 1, timeout: float = 10.0) -> list:
         if len(paths) >= count or time.monotonic() > deadline:
             return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in paths]
         time.sleep(0.05)
+
+
+@pytest.fixture
+def laptop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def small_event(session, make_user, make_org, server_clock):
+    """Today's event (by the live server's clock), published, registration open; the school
+    is admitted already."""
+    from exchange.core import events
+    from exchange.core.listings import create_listing
+
+    now = server_clock()
+    organiser = make_user("organiser@example.org", name="Olga Organizatorka")
+    host = make_org(organiser, name="Centrum Kultury", sector="public", municipality="Tczew")
+    librarian = make_user("lib@example.org", name="Ewa Bibliotekarka", locale="pl")
+    library = make_org(librarian, name="Biblioteka Miejska", sector="public", municipality="Tczew")
+    teacher = make_user("school@example.org", name="Szymon Informatyk")
+    school = make_org(teacher, name="Fundacja Szkoła Kodu", sector="ngo", municipality="Tczew")
+    need = create_listing(session, librarian, library.id, {
+        "kind": "need", "category": "computer_labs", "title": "Potrzebna pracownia komputerowa",
+        "quantity": 6, "unit": "hours"}, now)
+    room = create_listing(session, librarian, library.id, {
+        "kind": "offer", "category": "rooms", "title": "Sala konferencyjna na 40 osób",
+        "quantity": 10, "unit": "hours"}, now)
+    lab = create_listing(session, teacher, school.id, {
+        "kind": "offer", "category": "computer_labs",
+        "title": "Pracownia komputerowa na 20 stanowisk", "quantity": 20, "unit": "hours"}, now)
+    event = events.create_event(session, organiser, host.id, {
+        "name": "Giełda Zasobów Tczew", "venue": "Centrum Kultury",
+        "held_on": now.date().isoformat(), "registration_opens_on": now.date().isoformat(),
+        "registration_closes_on": now.date().isoformat(), "session_minutes": "60"}, now)
+    events.publish_event(session, organiser, event.id, now)
+    application = events.apply(session, teacher, event.id, school.id, {
+        "attendees": ["Szymon Informatyk"], "listing_ids": [lab.id]}, now)
+    events.decide(session, organiser, event.id, application.id, True, "", now)
+    session.commit()
+    return {"event": event, "clock": server_clock, "organiser": organiser, "library": library,
+            "school": school, "need": need, "room": room, "lab": lab}

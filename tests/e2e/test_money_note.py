@@ -2,7 +2,7 @@
 not a payment (issue 17)."""
 from __future__ import annotations
 
-from tests.e2e.test_event import laptop, log_in, small_event, start_the_session  # noqa: F401
+from tests.e2e.test_event import log_in, start_the_session
 
 
 def test_picking_a_confirmed_listing_at_the_desk_shows_the_note(live_server, laptop, session,

@@ -8,9 +8,10 @@ per role are in access_statuses.py.
 """
 from __future__ import annotations
 
+from tests.web.access_events_award import ROWS as AWARD
 from tests.web.access_events_board import ROWS as BOARD
 from tests.web.access_events_floor import ROWS as FLOOR
 from tests.web.access_events_report import ROWS as REPORT
 from tests.web.access_events_setup import ROWS as SETUP
 
-EVENT_MATRIX = {**SETUP, **FLOOR, **BOARD, **REPORT}
+EVENT_MATRIX = {**SETUP, **FLOOR, **BOARD, **REPORT, **AWARD}

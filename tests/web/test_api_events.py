@@ -61,3 +61,26 @@ def test_the_board_has_the_projectors_figures_and_no_private_data(client, sessio
     # The representatives' names are on the contract, not on the public board.
     assert "Szymon Informatyk" not in board.get_data(as_text=True)
     assert client.get("/api/v1/events/999999/board").status_code == 404
+
+
+def test_the_board_carries_the_announced_match_of_the_year_and_nothing_private(
+        client, session, award_hall):
+    w = award_hall
+    path = f"/api/v1/events/{w['event'].id}/board"
+    assert client.get(path).json["award"] is None
+    award = w["open"]()
+    assert client.get(path).json["award"] == {"announced": False}
+    events.nominate(session, w["circle_member"], w["event"].id, w["circle"].id,
+                    w["deals"][2].id, "Powód tylko dla uczestników", "", award.opened_at)
+    events.vote(session, w["library_owner"], w["event"].id, w["library"].id, w["deals"][2].id,
+                award.voting_starts_at)
+    events.announce_winner(session, w["organiser"], w["event"].id, w["deals"][2].id,
+                           award.voting_ends_at)
+    session.commit()
+    board = client.get(path)
+    assert board.json["award"] == {
+        "announced": True, "number": "GZ-2026/003",
+        "parties": ["Koło Gospodyń Wiejskich w Rudnie", "Fundacja Szkoła Kodu"],
+        "what": ["Poczęstunek na warsztaty dla 30 osób"]}
+    assert "Powód" not in board.get_data(as_text=True)
+    assert "Halina" not in board.get_data(as_text=True)

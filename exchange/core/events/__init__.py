@@ -31,6 +31,7 @@ The parts, each a module of this package:
 - ``values``: the valuers' estimated values of the deals' commitments;
 - ``timing``: the event's time zone, its start and end as moments in UTC;
 - ``reminders``: the reminder a day before the start.
+- ``award``: the match of the year: nominations, the vote, the announced winner.
 
 This module re-exports their public names, so callers write ``from exchange.core import
 events`` and ``events.ratify(...)``. The modules import one another by their full path, never
@@ -38,6 +39,22 @@ from here.
 """
 from __future__ import annotations
 
+from exchange.core.events.award import (
+    AwardPhase,
+    Candidate,
+    announce_winner,
+    award_of,
+    award_phase,
+    award_slot,
+    candidates,
+    leaders,
+    nominate,
+    nomination_of,
+    open_award,
+    vote,
+    vote_of,
+    voting_notices,
+)
 from exchange.core.events.brokers import (
     Arrow,
     Exchange,
@@ -152,4 +169,7 @@ __all__ = [
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
     "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",
     "calendar_events", "DEFAULT_TIME_ZONE", "event_end", "event_start", "in_event_zone", "local_today", "time_zones",
+    "AwardPhase", "Candidate", "announce_winner", "award_of", "award_phase", "award_slot",
+    "candidates", "leaders", "nominate", "nomination_of", "open_award", "vote", "vote_of",
+    "voting_notices",
 ]

@@ -10,6 +10,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from exchange.core.events.award import award_slot
 from exchange.core.events.door import presence
 from exchange.core.events.session import seconds_left, session_state
 from exchange.core.events.timing import event_start
@@ -101,5 +102,6 @@ def board(session: Session, event: ExchangeEvent, now: datetime, *, latest: int 
                     "what": [row.what for row in c.versions[0].commitments],
                     "value": _deal_value(c), "at": c.ratified_at.isoformat()}
                    for c in reversed(contracts[-latest:])],
+        "award": award_slot(session, event) if event.session_closed_at else None,
         "version": event.board_version,
     }

@@ -59,6 +59,17 @@ def _chart_data(result: core.Report) -> dict:
     }
 
 
+def _award(event) -> dict:
+    """The match of the year for the report: its public slot, the window, the winner's votes."""
+    slot = core.award_slot(db.session, event)
+    if slot is None:
+        return {"award": None}
+    row = core.award_of(db.session, event)
+    votes = next((c.votes for c in core.candidates(db.session, event)
+                  if c.contract.id == row.winner_id), 0)
+    return {"award": slot, "award_row": row, "award_votes": votes}
+
+
 @bp.route("/<int:event_id>/report")
 @access.staff(*StaffRole)
 def report(event_id: int):
@@ -70,7 +81,7 @@ def report(event_id: int):
                            organizations=sum(row.admitted for row in result.sectors),
                            outcome_labels=OUTCOME_LABELS, outcomes=core.OUTCOMES,
                            category_label=lambda c: _label(CATEGORY_LABELS, Category, c),
-                           charts=_chart_data(result),
+                           charts=_chart_data(result), **_award(g.event),
                            deal_values={c.id: sum(row.estimated_value or 0
                                                   for row in c.versions[0].commitments)
                                         for c in result.contracts})
@@ -90,7 +101,8 @@ def summary(event_id: int):
     return render_template("events/summary.html", event=event, report=result,
                            state=core.session_state(event, utcnow()),
                            organizations=sum(row.admitted for row in result.sectors),
-                           category_label=lambda c: _label(CATEGORY_LABELS, Category, c))
+                           category_label=lambda c: _label(CATEGORY_LABELS, Category, c),
+                           award=core.award_slot(db.session, event))
 
 
 CSV_COLUMNS = (
