@@ -4,7 +4,8 @@ from models.base import Base, UTCDateTime
 from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
                              ContractCounter, ContractEvent, ContractParty, ContractStatus,
                              ContractVersion, Signature, ValueDefault, VersionState)
-from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
+from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventImport,
+                          EventListing,
                           EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
                           StaffRole)
 from models.invitation import Invitation
