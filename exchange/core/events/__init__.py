@@ -57,6 +57,7 @@ from exchange.core.events.door import (
     find_attendees,
     presence,
     walk_in,
+    walk_in_organization,
 )
 from exchange.core.events.exports import attendee_rows, broker_rows, participant_rows
 from exchange.core.events.outcomes import (
