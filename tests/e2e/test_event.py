@@ -303,7 +303,7 @@ def test_the_organiser_imports_an_xlsx_file_and_sees_the_participants(live_serve
     expect(preview).to_contain_text("New organizations")
     expect(preview.locator("dt:text-is('New organizations') + dd")).to_have_text("2")
     expect(preview.locator("dt:text-is('New people with badges') + dd")).to_have_text("3")
-    preview.get_by_role("button", name="Import").click()
+    preview.get_by_role("button", name="Import the file").click()
     page.wait_for_url(re.compile(rf"/events/{event_id}/participants$"))
     expect(page.locator(".flashes")).to_contain_text("2 organizations")
     for name in ("Koło Gospodyń Wiejskich", "OSP Subkowy", "Fundacja Szkoła Kodu"):

@@ -61,7 +61,9 @@ class ConfirmForm(FlaskForm):
 def _page(form: UploadForm, *, kept=None, outcome=None, problems=(), status: int = 200):
     return render_template(
         "events/import.html", event=g.event, form=form, kept=kept, outcome=outcome,
-        problems=list(problems), confirm_form=ConfirmForm(), columns=COLUMNS,
+        problems=list(problems), confirm_form=ConfirmForm(),
+        # As plain text: a lazy string would reach the page unescaped, and "<e-mail>" with it.
+        columns=[(name, required, str(what)) for name, required, what in COLUMNS],
         codes=((_l("Sectors"), SECTOR_LABELS), (_l("Kinds"), KIND_LABELS),
                (_l("Categories"), CATEGORY_LABELS), (_l("Units"), UNIT_LABELS)),
         translate=translate), status
