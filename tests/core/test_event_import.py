@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from exchange.core.errors import Forbidden, ValidationError
+from exchange.core.errors import Forbidden, NotFound, ValidationError
 from exchange.core.events import importing
 from exchange.core.transfer import ImportRefused
 from models import EventAttendee, EventImport, EventListing, Listing, Organization
@@ -210,3 +210,16 @@ def test_a_confirmed_file_that_no_longer_fits_is_refused_whole(session, hall, no
     session.rollback()
     assert counts(session, hall) == before
     assert session.get(EventImport, kept.id).imported_at is None
+
+
+def test_a_new_upload_replaces_the_organisers_earlier_preview(session, hall, now):
+    first, _ = importing.upload(session, hall["organiser"], hall["event"].id, "a.csv",
+                                csv_file(*ROWS), now)
+    first_id = first.id
+    second, _ = importing.upload(session, hall["organiser"], hall["event"].id, "b.csv",
+                                 csv_file(*ROWS[:1]), now)
+    session.commit()
+    assert session.scalars(select(EventImport.filename)).all() == ["b.csv"]
+    assert second.id != first_id
+    with pytest.raises(NotFound):
+        importing.confirm(session, hall["organiser"], hall["event"].id, first_id, now)

@@ -22,7 +22,10 @@ The parts, each a module of this package:
 - ``setup``: creating, changing and publishing an event, its staff;
 - ``registration``: applications, admission within the sectors' caps, the listings brought;
 - ``brokers``: the pre-matched list of exchanges, the introductions made;
-- ``door``: check-in and the count of who is in;
+- ``door``: check-in, walk-ins (of an admitted organization or a new one), the count of who
+  is in;
+- ``importing``: the organiser's import of participants from a spreadsheet (used as
+  ``events.importing``: its verbs are named for it, not for the package);
 - ``session``: the clock (``SessionState``), starting and closing it, the announcement;
 - ``desk``: ratifying deals into contracts, the queue of phone deals;
 - ``tally``: the count of ratified deals, the live board;

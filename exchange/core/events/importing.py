@@ -16,7 +16,7 @@ an e-mail given updates theirs) and its listings are brought to the event. Nothi
 people or listings missing from a second file stay.
 
 The upload is checked and previewed in a savepoint that is rolled back; the file is kept in
-``EventImport`` until the organiser confirms, and a confirmation claims it with a conditional
+``EventImport`` until the organiser confirms (a newer upload of theirs replaces it), and a confirmation claims it with a conditional
 update, so two confirmations at once import it once.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from exchange.core.accounts import clean_email
@@ -130,6 +130,13 @@ def upload(session: Session, actor: User, event_id: int, filename: str, content:
                        uploaded_by_id=actor.id, uploaded_at=now)
     session.add(kept)
     session.flush()
+    # A new upload replaces the organiser's earlier previews of this event: files are kept
+    # only until they are imported or replaced. Deleted after the insert, so that SQLite
+    # (which numbers a row one past the highest) never gives a stale preview's id to this file.
+    session.execute(delete(EventImport).where(
+        EventImport.event_id == event.id, EventImport.uploaded_by_id == actor.id,
+        EventImport.imported_at.is_(None), EventImport.id < kept.id)
+        .execution_options(synchronize_session=False))
     return kept, outcome
 
 
@@ -138,8 +145,9 @@ def confirm(session: Session, actor: User, event_id: int, import_id: int,
     """Import a previewed file whole, once; ImportRefused (nothing written) if it no longer
     fits what is on the site."""
     event = _organised(session, actor, event_id)
-    kept = session.get(EventImport, import_id)
-    if kept is None or kept.event_id != event.id:
+    kept = session.scalar(select(EventImport).where(EventImport.id == import_id,
+                                                    EventImport.event_id == event.id))
+    if kept is None:
         raise NotFound(Msg("There is no such import."))
     claimed = session.execute(
         update(EventImport).where(EventImport.id == kept.id, EventImport.imported_at.is_(None))
