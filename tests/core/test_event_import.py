@@ -223,3 +223,20 @@ def test_a_new_upload_replaces_the_organisers_earlier_preview(session, hall, now
     assert second.id != first_id
     with pytest.raises(NotFound):
         importing.confirm(session, hall["organiser"], hall["event"].id, first_id, now)
+
+
+def test_an_organization_already_on_the_site_is_linked_and_its_members_profile_kept(
+        session, hall, now):
+    library = hall["library"]
+    row = ("bib;biblioteka MIEJSKA;public;Tczew;inny@example.org;Ewa Bibliotekarka| Jan Nowy;"
+           "bib-1;offer;rooms;Czytelnia na spotkania;3;hours")
+    before = counts(session, hall)
+    _, outcome = run(session, hall, now, csv_file(row))
+    session.refresh(library)
+    assert library.ref == f"{hall['event'].host_id}:bib"
+    assert library.name == "Biblioteka Miejska" and library.contact_email != "inny@example.org"
+    assert (outcome.organizations_created, outcome.participants_admitted,
+            outcome.attendees_added, outcome.listings_created) == (0, 0, 1, 1)
+    assert counts(session, hall)[0] == before[0]
+    _, again = run(session, hall, now, csv_file(row))
+    assert again.changes == 0

@@ -38,7 +38,14 @@ from exchange.core.events.registration import (
     application_of,
     sector_balance,
 )
-from exchange.core.transfer import ImportData, ImportRefused, Problem, parse
+from exchange.core.transfer import (
+    ORGANIZATION_COLUMNS,
+    ImportData,
+    ImportRefused,
+    Problem,
+    Row,
+    parse,
+)
 from exchange.core.transfer import apply as apply_transfer
 from exchange.core.transfer import validate
 from exchange.infra.textsearch import fold
@@ -175,9 +182,10 @@ def _import(session: Session, actor: User, event: ExchangeEvent, filename: str, 
     scope = scope_of(event)
     data = parse(filename, content, formats=FORMATS, extra_columns=(ATTENDEES,))
     _scope(data, scope)
+    sectors = _adopt(session, data)
     people, problems = _people(data)
     problems += validate(session, data, now.date())  # with what made the file unreadable
-    problems += _event_problems(session, event, data)
+    problems += _event_problems(session, event, data, sectors)
     if problems:
         problems = [_unscoped(p, scope) for p in problems]
         raise ImportRefused(_in_order(problems))
@@ -231,6 +239,46 @@ def _scope(data: ImportData, scope: str) -> None:
                 row.values[name] = scope + value.strip()
 
 
+def _adopt(session: Session, data: ImportData) -> dict[int, str]:
+    """Link the file's organizations to those already on the site, and leave members' profiles
+    to their members: return each such row's sector, by line, for the sectors' caps.
+
+    An organization of the same name and municipality that has no ref yet (it registered
+    itself, or walked in at the door) takes the row's ref instead of being refused as a double.
+    An organization with members keeps its own details: its row only names it (its people
+    and listings are still added)."""
+    refs = {str(r.values.get("ref") or "") for r in data.organizations} - {""}
+    by_ref = {o.ref: o for o in session.scalars(
+        select(Organization).where(Organization.ref.in_(sorted(refs))))}
+    without_ref: dict[tuple[str, str], int] = {}
+    for org_id, name, municipality in session.execute(
+            select(Organization.id, Organization.name, Organization.municipality)
+            .where(Organization.ref.is_(None))):
+        without_ref.setdefault((municipality.casefold(), name.casefold()), org_id)
+    sectors = {}
+    for row in list(data.organizations):
+        ref = str(row.values.get("ref") or "")
+        if not ref:
+            continue
+        org = by_ref.get(ref)
+        if org is None:
+            org_id = without_ref.pop((str(row.values.get("municipality") or "").strip().casefold(),
+                                      str(row.values.get("name") or "").strip().casefold()), None)
+            if org_id is None:
+                continue
+            org = session.get(Organization, org_id)
+            org.ref = ref
+            by_ref[ref] = org
+        if org.memberships:
+            data.organizations.remove(row)
+            data.references.append(Row(row.line, {"organization": ref},
+                                       columns=ORGANIZATION_COLUMNS | {"organization":
+                                                                       "organization_ref"}))
+            sectors[row.line] = org.sector.value
+    session.flush()
+    return sectors
+
+
 def _unscoped(problem: Problem, scope: str) -> Problem:
     """PROBLEM as the organiser wrote the refs."""
     params = {k: v[len(scope):] if isinstance(v, str) and v.startswith(scope) else v
@@ -279,7 +327,8 @@ def _people(data: ImportData) -> tuple[dict[str, list[Person]], list[Problem]]:
     return people, problems
 
 
-def _event_problems(session: Session, event: ExchangeEvent, data: ImportData) -> list[Problem]:
+def _event_problems(session: Session, event: ExchangeEvent, data: ImportData,
+                    sectors: dict[int, str]) -> list[Problem]:
     """What the event refuses: listings of categories it does not trade, sectors over cap."""
     problems = []
     if event.categories:
@@ -295,12 +344,13 @@ def _event_problems(session: Session, event: ExchangeEvent, data: ImportData) ->
                     if p.status is ApplicationStatus.ADMITTED}
     balance = {b.sector.value: b for b in sector_balance(event)}
     added: dict[str, int] = {}
-    for row in data.organizations:
-        ref = str(row.values.get("ref") or "")
+    adopted = [r for r in data.references if r.line in sectors]
+    for row in sorted((*data.organizations, *adopted), key=lambda r: r.line):
+        ref = str(row.values.get("ref") or row.values.get("organization") or "")
         org = site.get(ref)
         if org is not None and org.id in admitted_ids:
             continue
-        sector = str(row.values.get("sector") or "").strip().lower()
+        sector = sectors.get(row.line) or str(row.values.get("sector") or "").strip().lower()
         if sector not in {s.value for s in Sector}:
             continue  # refused as a sector already
         cap = balance[sector].cap
