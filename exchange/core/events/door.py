@@ -3,8 +3,9 @@ admitted organization or a new one), counting who is in."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,6 @@ from models.event import (
     ExchangeEvent,
     StaffRole,
 )
-
 
 # An organization's list as registered, and a few more who turn up at the door.
 MAX_PEOPLE_WITH_WALK_INS = MAX_ATTENDEES + 5

@@ -10,9 +10,12 @@ each ``Name`` or ``Name <e-mail>``. An organization's people may be spread over 
 Refs are the organiser's own: they are kept per host organization of the event (stored as
 ``<host id>:<ref>``), so the same spreadsheet imported again, or for the host's next event,
 finds the same organizations and listings, and another host's or the site admin's refs never
-collide with them. Every organization of the file is admitted to the event (within the
-sectors' caps), its people are added with badges (a name already on its list is that person;
-an e-mail given updates theirs) and its listings are brought to the event. Nothing is removed:
+collide with them. An organization already on the site under the same name and municipality,
+without a ref, is linked to the row's ref instead of being refused as a double; one that has
+members keeps the details they wrote (see ``_adopt``). Every organization of the file is
+admitted to the event (within the sectors' caps), its people are added with badges (a name
+already on its list is that person; an e-mail given updates theirs) and its listings are
+brought to the event. Nothing is removed:
 people or listings missing from a second file stay.
 
 The upload is checked and previewed in a savepoint that is rolled back; the file is kept in
@@ -45,9 +48,9 @@ from exchange.core.transfer import (
     Problem,
     Row,
     parse,
+    validate,
 )
 from exchange.core.transfer import apply as apply_transfer
-from exchange.core.transfer import validate
 from exchange.infra.textsearch import fold
 from models import Listing, Organization, Sector, User
 from models.event import (

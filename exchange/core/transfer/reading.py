@@ -11,8 +11,9 @@ import json
 import json.decoder
 import json.scanner
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from exchange.core.errors import Msg
 from exchange.core.transfer.formats import (
