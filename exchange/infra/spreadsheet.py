@@ -87,8 +87,8 @@ def _sheet_title(title: str) -> str:
 
 
 def read_xlsx(content: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
-    """The first sheet of an .xlsx workbook as (row number, cells as text), at most MAX_ROWS
-    rows: numbers as typed ("3", not "3.0"), dates as YYYY-MM-DD, booleans as true/false.
+    """The first sheet of an .xlsx workbook as (row number, cells as text), its first MAX_ROWS
+    rows that are not empty: numbers as typed ("3", not "3.0"), dates as YYYY-MM-DD, booleans as true/false.
     ValueError if CONTENT is no workbook."""
     import zipfile
 
@@ -102,9 +102,11 @@ def read_xlsx(content: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
         sheet = book.worksheets[0]
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > max_rows:
-                break
-            rows.append((number, [_text_of(v) for v in values]))
+            cells = [_text_of(v) for v in values]
+            if any(cells):  # formatted but empty rows neither count nor matter
+                rows.append((number, cells))
+                if len(rows) >= max_rows:
+                    break
         return rows
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         raise ValueError("not a workbook") from error

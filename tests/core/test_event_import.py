@@ -240,3 +240,14 @@ def test_an_organization_already_on_the_site_is_linked_and_its_members_profile_k
     assert counts(session, hall)[0] == before[0]
     _, again = run(session, hall, now, csv_file(row))
     assert again.changes == 0
+
+
+def test_a_file_with_too_many_rows_is_refused_at_the_first_row_too_many(
+        session, hall, now, monkeypatch):
+    from exchange.core.transfer import reading
+
+    monkeypatch.setattr(reading, "MAX_TABLE_ROWS", 2)
+    for name, content in (("a.csv", csv_file(*ROWS)), ("a.xlsx", xlsx_file())):
+        kept, preview = importing.upload(session, hall["organiser"], hall["event"].id, name,
+                                         content, now)
+        assert kept is None and [p.line for p in preview.problems] == [4], name

@@ -151,12 +151,13 @@ def _csv_rows(text: str, data: ImportData) -> Iterator[tuple[int, list[str]]]:
 def _read_xlsx(content: bytes, data: ImportData, extra: tuple[str, ...]) -> None:
     """The first sheet of a workbook, read as a CSV file would be (row numbers are lines)."""
     try:
-        rows = read_xlsx(content, max_rows=MAX_TABLE_ROWS + 1)
+        # The header, the rows allowed, and one more to tell that there are too many.
+        rows = read_xlsx(content, max_rows=MAX_TABLE_ROWS + 2)
     except ValueError:
         data.refuse(None, None, Msg("This is not an Excel workbook (.xlsx) that can be read. "
                                     "Save it again in Excel as “Excel Workbook”."))
         return
-    if not any(any(cells) for _, cells in rows):
+    if not rows:
         data.refuse(None, None, Msg("The file is empty."))
         return
     _read_table(iter(rows), data, extra)
