@@ -36,8 +36,9 @@ def test_anonymous_is_sent_to_log_in_and_other_staff_are_refused(client, hall):
 def test_upload_shows_what_will_happen_and_confirming_imports_once(client, session, hall):
     event_id = hall["event"].id
     login_as(client, hall["organiser"])
-    participants = client.get(f"/events/{event_id}/participants").get_data(as_text=True)
-    assert f"/events/{event_id}/import" in participants
+    for page in ("participants", "edit", ""):  # linked from the organiser's pages
+        assert f'href="/events/{event_id}/import"' in client.get(
+            f"/events/{event_id}/{page}".rstrip("/")).get_data(as_text=True)
     page = client.get(f"/events/{event_id}/import").get_data(as_text=True)
     assert "Anna Nowak &lt;anna@example.org&gt;; Jan Kowalski" in page  # the format, explained
     organizations = session.scalar(select(func.count()).select_from(Organization))
