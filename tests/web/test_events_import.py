@@ -118,3 +118,32 @@ def test_two_confirmations_at_once_import_each_organization_once(app, client, se
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Organization)) == organizations + 2
     assert session.scalar(select(func.count()).select_from(EventAttendee)) == people + 3
+
+
+def test_two_previews_of_one_file_confirmed_at_once_import_it_once(app, client, session, hall):
+    """Two organisers (or two tabs) previewed the same file; both press the button."""
+    from tests.live import Request, all_at_once, served
+
+    event_id = hall["event"].id
+    organiser = hall["organiser"]
+    from exchange.core.events import importing
+    from tests.conftest import NOW
+
+    first, _ = importing.upload(session, organiser, event_id, "a.csv", csv_file(*ROWS), NOW)
+    first_id = first.id
+    session.commit()
+    second = EventImport(event_id=event_id, filename="b.csv", content=csv_file(*ROWS),
+                         uploaded_by_id=organiser.id, uploaded_at=NOW)
+    session.add(second)
+    session.commit()
+    organizations = session.scalar(select(func.count()).select_from(Organization))
+    login_as(client, organiser)
+    cookie = f"session={client.get_cookie('session').value}"
+    with served(app) as base:
+        answers = all_at_once(base, [Request(
+            "POST", f"/events/{event_id}/import/{kept_id}", b"",
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+            for kept_id in (first_id, second.id)])
+    assert [a.status for a in answers] == [302, 302]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Organization)) == organizations + 2

@@ -159,6 +159,11 @@ def confirm(session: Session, actor: User, event_id: int, import_id: int,
                                                     EventImport.event_id == event.id))
     if kept is None:
         raise NotFound(Msg("There is no such import."))
+    # Imports of one event wait for each other (two files naming the same refs, confirmed at
+    # once, would both create them): an UPDATE of the event's row locks it until commit.
+    session.execute(update(ExchangeEvent).where(ExchangeEvent.id == event.id)
+                    .values(updated_at=ExchangeEvent.updated_at)
+                    .execution_options(synchronize_session=False))
     claimed = session.execute(
         update(EventImport).where(EventImport.id == kept.id, EventImport.imported_at.is_(None))
         .values(imported_at=now).execution_options(synchronize_session=False)).rowcount
