@@ -5,7 +5,8 @@ from models.base import Base, UTCDateTime
 from models.contract import (CheckIn, CheckInAnswer, Commitment, CommitmentStatus, Contract,
                              ContractCounter, ContractEvent, ContractParty, ContractStatus,
                              ContractVersion, Signature, ValueDefault, VersionState)
-from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventListing,
+from models.event import (ApplicationStatus, DealStatus, EventAttendee, EventDeal, EventImport,
+                          EventListing,
                           EventParticipant, EventStaff, EventStatus, ExchangeEvent, Introduction,
                           StaffRole)
 from models.invitation import Invitation
@@ -19,4 +20,4 @@ from models.organization import MemberRole, Membership, Organization, Sector
 from models.saved_search import SavedSearch
 from models.user import EmailChange, LoginLink, PendingRegistration, User, UserSession
 
-__all__ = ["ApiToken", "AwardNomination", "AwardVote", "EventAward", "ApplicationStatus", "DealStatus", "EmailChange", "EventAttendee", "EventDeal", "EventListing", "EventParticipant", "EventStaff", "EventStatus", "ExchangeEvent", "Introduction", "StaffRole", "Base", "Category", "ChangeKind", "Invitation", "MembershipChange", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "LoginLink", "Notification", "PendingRegistration", "Proposal", "ProposalStatus", "SavedSearch", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UserSession", "UTCDateTime", "PrivacyConsent", "PrivacyNotice", "NotificationDigest", "NotificationPreference"]
+__all__ = ["ApiToken", "AwardNomination", "AwardVote", "EventAward", "ApplicationStatus", "DealStatus", "EmailChange", "EventAttendee", "EventDeal", "EventImport", "EventListing", "EventParticipant", "EventStaff", "EventStatus", "ExchangeEvent", "Introduction", "StaffRole", "Base", "Category", "ChangeKind", "Invitation", "MembershipChange", "CheckIn", "CheckInAnswer", "Commitment", "CommitmentStatus", "Contract", "ContractCounter", "ContractEvent", "ContractParty", "ContractStatus", "ContractVersion", "Signature", "ValueDefault", "VersionState", "Listing", "ListingKind", "ListingStatus", "LoginLink", "Notification", "PendingRegistration", "Proposal", "ProposalStatus", "SavedSearch", "Unit", "MemberRole", "Membership", "Organization", "Sector", "User", "UserSession", "UTCDateTime", "PrivacyConsent", "PrivacyNotice", "NotificationDigest", "NotificationPreference"]

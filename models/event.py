@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Date, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -144,6 +145,7 @@ class EventAttendee(Base):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("event_participant.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")  # as an organiser's import gave it
     badge_token: Mapped[str] = mapped_column(String(43), unique=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -200,3 +202,23 @@ class EventDeal(Base):
 
     organization: Mapped[Organization] = relationship()
     taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])
+
+
+class EventImport(Base):
+    """An organiser's uploaded participants' file, kept between its preview and its import.
+
+    ``imported_at`` is set once, by a conditional update, so two confirmations of one preview
+    import it once."""
+    __tablename__ = "event_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("exchange_event.id", ondelete="CASCADE"),
+                                          index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<EventImport {self.id} event={self.event_id} {self.filename!r}>"

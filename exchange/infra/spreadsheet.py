@@ -84,3 +84,46 @@ def xlsx_file(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 def _sheet_title(title: str) -> str:
     """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
     return "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip() or "Sheet"
+
+
+def read_xlsx(content: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
+    """The first sheet of an .xlsx workbook as (row number, cells as text), its first MAX_ROWS
+    rows that are not empty: numbers as typed ("3", not "3.0"), dates as YYYY-MM-DD, booleans as true/false.
+    ValueError if CONTENT is no workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook  # loaded only by imports
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ValueError("not a workbook") from error
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_text_of(v) for v in values]
+            if any(cells):  # formatted but empty rows neither count nor matter
+                rows.append((number, cells))
+                if len(rows) >= max_rows:
+                    break
+        return rows
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
+        raise ValueError("not a workbook") from error
+    finally:
+        book.close()
+
+
+def _text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return (value.date().isoformat() if value.time() == datetime.min.time()
+                else value.isoformat(sep=" ", timespec="minutes"))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

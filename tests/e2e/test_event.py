@@ -318,3 +318,29 @@ def test_enter_at_the_desk_never_ratifies_and_an_ambiguous_party_shows_its_choic
     assert "/desk" in laptop.url and laptop.locator("#desk-errors").is_hidden()
     session.rollback()
     assert session.scalar(select(func.count(Contract.id))) == 0
+
+
+def test_the_organiser_imports_an_xlsx_file_and_sees_the_participants(live_server, laptop,
+                                                                      session, small_event):
+    """A workbook made with openpyxl, as Excel saves one: uploaded, previewed, imported."""
+    from tests.core.test_event_import import xlsx_file
+
+    page = laptop
+    log_in(page, live_server, "organiser@example.org")
+    event_id = small_event["event"].id
+    page.goto(f"{live_server}/events/{event_id}/participants")
+    page.get_by_role("link", name="Import participants from a spreadsheet").click()
+    page.get_by_label("Spreadsheet (XLSX or CSV)").set_input_files(files=[{
+        "name": "uczestnicy.xlsx", "buffer": xlsx_file(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_role("button", name="Check the file").click()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("New organizations")
+    expect(preview.locator("dt:text-is('New organizations') + dd")).to_have_text("2")
+    expect(preview.locator("dt:text-is('New people with badges') + dd")).to_have_text("3")
+    preview.get_by_role("button", name="Import the file").click()
+    page.wait_for_url(re.compile(rf"/events/{event_id}/participants$"))
+    expect(page.locator(".flashes")).to_contain_text("2 organizations")
+    for name in ("Koło Gospodyń Wiejskich", "OSP Subkowy", "Fundacja Szkoła Kodu"):
+        expect(page.get_by_role("heading", name=re.compile(name))).to_be_visible()
+    expect(page.get_by_text("Maria Wiśniewska")).to_be_visible()

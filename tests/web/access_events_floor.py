@@ -42,6 +42,10 @@ ROWS: dict = {
     ("events.walk_in", "POST"): (lambda w: f"/events/{w.event.id}/door/walk-in",
                                  lambda w: {"organization": str(w.school.id),
                                             "name": "Zofia Spóźniona"}, STAFF_ACTION),
+    ("events.walk_in_organization", "POST"): (
+        lambda w: f"/events/{w.event.id}/door/walk-in/new",
+        lambda w: {"name": "Klub Seniora", "sector": "informal", "municipality": "Tczew",
+                   "person": "Halina Pogodna"}, STAFF_ACTION),
     ("events.session_controls", "GET"): (lambda w: f"/events/{w.event.id}/session", None,
                                          ORGANISER_PAGE),
     ("events.start_session", "POST"): (lambda w: f"/events/{w.event.id}/session/start",

@@ -1,6 +1,7 @@
 """Matrix rows for exchange/web/events/setup.py (see access_events.py)."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from tests.web.access_statuses import (ORGANISER_ACTION, ORGANISER_PAGE, PUBLIC, STAFF_ACTION,
@@ -35,6 +36,11 @@ def _edited(w) -> dict:
 
 def _notary_row(w) -> int:
     return next(s.id for s in w.event.staff if s.role.value == "notary")
+
+
+def _import_file(w) -> dict:
+    from tests.web.test_access import MATRIX_IMPORT
+    return {"file": (io.BytesIO(MATRIX_IMPORT), "uczestnicy.csv")}
 
 
 ROWS: dict = {
@@ -72,4 +78,13 @@ ROWS: dict = {
     ("events.introduction", "POST"): (lambda w: f"/events/{w.event.id}/brokers/introductions",
                                       lambda w: {"key": f"{w.listing.id}>{w.other_need.id}",
                                                  "made": "1"}, STAFF_ACTION),
+    ("events.import_participants", "GET"): (lambda w: f"/events/{w.event.id}/import", None,
+                                            ORGANISER_PAGE),
+    # The organiser's upload is checked and previewed (200); nothing is imported yet.
+    ("events.import_participants", "POST"): (lambda w: f"/events/{w.event.id}/import",
+                                             _import_file, ORGANISER_PAGE),
+    ("events.confirm_import", "POST"): (
+        lambda w: f"/events/{w.event.id}/import/{w.event_import_id}", None, ORGANISER_ACTION),
+    ("events.import_template", "GET"): (lambda w: f"/events/{w.event.id}/import/template.xlsx",
+                                        None, ORGANISER_PAGE),
 }

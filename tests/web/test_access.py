@@ -42,6 +42,13 @@ class World:
     org_invitation: object = None
     invitation_secret: str = ""
     staff_invitation: object = None
+    # An organiser's participants' file, previewed and waiting to be imported.
+    event_import_id: int = 0
+
+
+MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
+                 "organization_municipality;attendees\r\n"
+                 "m-1;Stowarzyszenie Macierz;ngo;Tczew;Anna Macierz\r\n").encode("utf-8-sig")
 
 
 def everyone(status):
@@ -365,8 +372,13 @@ def world(session, make_user, make_org, add_member, now):
         session, owner, org.id, email="invited@example.org", role="member", can_sign=False, now=now)
     staff_invitation, _ = invitations.invite_staff(
         session, owner, event.id, email="invited@example.org", role="valuer", now=now)
+    from models import EventImport
+
+    kept = EventImport(event_id=event.id, filename="matrix.csv", content=MATRIX_IMPORT,
+                       uploaded_by_id=owner.id, uploaded_at=now)
+    session.add(kept)
     session.commit()
-    return World(org_invitation=org_invitation, invitation_secret=secret,
+    return World(event_import_id=kept.id, org_invitation=org_invitation, invitation_secret=secret,
                  staff_invitation=staff_invitation, org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,

@@ -50,11 +50,11 @@ def test_attendees_and_deals_as_xlsx(client, session, hall, now):
     assert response.headers["Content-Disposition"].endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Organization", "Full name", "Application", "Checked in at")
+    assert rows[0] == ("Organization", "Full name", "E-mail", "Application", "Checked in at")
     assert ("Biblioteka Miejska", "Ewa Bibliotekarka", "admitted", None) in [
-        (a, b, c.lower(), d) for a, b, c, d in rows[1:]]
+        (a, b, d.lower(), e) for a, b, _, d, e in rows[1:]]
     [school] = [r for r in rows[1:] if r[1] == "Szymon Informatyk"]
-    assert isinstance(school[3], datetime)  # a date the spreadsheet can sort, local time
+    assert isinstance(school[4], datetime)  # a date the spreadsheet can sort, local time
     assert sheet.freeze_panes == "A2"
 
     deals = load_workbook(io.BytesIO(client.get(

@@ -22,7 +22,10 @@ The parts, each a module of this package:
 - ``setup``: creating, changing and publishing an event, its staff;
 - ``registration``: applications, admission within the sectors' caps, the listings brought;
 - ``brokers``: the pre-matched list of exchanges, the introductions made;
-- ``door``: check-in and the count of who is in;
+- ``door``: check-in, walk-ins (of an admitted organization or a new one), the count of who
+  is in;
+- ``importing``: the organiser's import of participants from a spreadsheet (used as
+  ``events.importing``: its verbs are named for it, not for the package);
 - ``session``: the clock (``SessionState``), starting and closing it, the announcement;
 - ``desk``: ratifying deals into contracts, the queue of phone deals;
 - ``tally``: the count of ratified deals, the live board;
@@ -78,6 +81,7 @@ from exchange.core.events.door import (
     find_attendees,
     presence,
     walk_in,
+    walk_in_organization,
 )
 from exchange.core.events.exports import attendee_rows, broker_rows, participant_rows
 from exchange.core.events.outcomes import (
@@ -167,7 +171,7 @@ __all__ = [
     "close_session", "seconds_left", "is_live", "session_state", "start_session", "Ratified", "queue", "take_deal", "taken_elsewhere",
     "ratify", "ratify_deal", "reject_deal", "submit_deal", "Tally", "board", "event_contracts",
     "tally", "OUTCOMES", "Report", "outcome_of", "report", "report_rows", "attendee_rows",
-    "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in",
+    "broker_rows", "participant_rows", "set_value", "valuation_rows", "walk_in", "walk_in_organization",
     "calendar_events", "DEFAULT_TIME_ZONE", "event_end", "event_start", "in_event_zone", "local_today", "time_zones",
     "AwardPhase", "Candidate", "announce_winner", "award_of", "award_phase", "award_slot",
     "candidates", "leaders", "nominate", "nomination_of", "open_award", "vote", "vote_of",

@@ -46,7 +46,7 @@ def participant_rows(session: Session, event: ExchangeEvent) -> list[dict]:
 
 def attendee_rows(session: Session, event: ExchangeEvent) -> list[dict]:
     """One row per person registered to come, by organization (no badge secrets)."""
-    return [{"organization": p.organization.name, "name": a.name,
+    return [{"organization": p.organization.name, "name": a.name, "email": a.email,
              "status": p.status.value, "checked_in_at": a.checked_in_at}
             for p in _participants(session, event)
             for a in sorted(p.attendees, key=lambda a: a.name.casefold())]

@@ -32,6 +32,10 @@ keys as they are, except ``organization``, which is the row's ``organization_ref
   once and left empty below; repeated details must agree. A row with only
   ``organization_ref`` and listing columns adds a listing to an organization described on
   another row or already on the site.
+- The same table may come as the first sheet of an .xlsx workbook where a caller allows it
+  (the organisers' event import does; see exchange/core/events/importing.py, which also reads
+  an extra ``attendees`` column): row numbers are its lines, numbers and dates are read as
+  typed. At most 5,000 rows.
 - The delimiter is sniffed from the header (``,``, ``;`` as Polish Excel writes, or a tab),
   the text is UTF-8 with or without a BOM, and empty rows are skipped.
 - On export, a cell that starts with ``= + - @`` (or ``'``) gets a leading ``'`` so that a

@@ -11,6 +11,7 @@ import json
 import json.decoder
 import json.scanner
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,10 @@ from exchange.core.transfer.formats import (
     ORGANIZATION_FIELDS,
 )
 from exchange.infra.jsondepth import MAX_DEPTH, too_deep
-from exchange.infra.spreadsheet import unescape_cell
+from exchange.infra.spreadsheet import read_xlsx, unescape_cell
+
+# A file of a few thousand rows is checked in seconds; more is not one event's list.
+MAX_TABLE_ROWS = 5000
 
 # No database keeps it in text (PostgreSQL refuses it, SQLite would store it silently).
 NUL_CHARACTER = Msg("This line contains the NUL character (\\0), which text may not hold. "
@@ -68,22 +72,31 @@ class ImportData:
     listings: list[Row] = field(default_factory=list)
     # CSV rows naming only an organization_ref: they add nothing but must name a known one.
     references: list[Row] = field(default_factory=list)
+    # Cells of the caller's extra columns (see parse), with the row's organization_ref.
+    extras: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def refuse(self, line: int | None, where: str | None, message: Msg) -> None:
         self.problems.append(Problem(line, where, message))
 
 
-def parse(filename: str, content: bytes) -> ImportData:
-    """Read a .csv or .json file into rows; what cannot be read becomes a problem, not an error."""
+def parse(filename: str, content: bytes, *, formats: tuple[str, ...] = FORMATS,
+          extra_columns: tuple[str, ...] = ()) -> ImportData:
+    """Read a file of one of FORMATS (.csv, .json, .xlsx) into rows; what cannot be read becomes
+    a problem, not an error. EXTRA_COLUMNS are table columns the caller reads itself (in
+    ``extras``)."""
     name = re.split(r"[\\/]", filename or "")[-1]
     fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if fmt not in FORMATS:
+    if fmt not in formats:
         data = ImportData(fmt)
         data.refuse(None, None, Msg("Choose a .csv or .json file; “%(name)s” is neither.",
-                                    name=name))
+                                    name=name) if "json" in formats else
+                    Msg("Choose a .csv or .xlsx file; “%(name)s” is neither.", name=name))
         return data
     data = ImportData(fmt)
+    if fmt == "xlsx":
+        _read_xlsx(content, data, extra_columns)
+        return data
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -102,56 +115,90 @@ def parse(filename: str, content: bytes) -> ImportData:
         data.refuse(None, None, Msg("The JSON is nested too deeply: at most %(depth)d levels.",
                                     depth=MAX_DEPTH))
         return data
-    (_read_csv if fmt == "csv" else _read_json)(text, data)
+    if fmt == "csv":
+        _read_table(_csv_rows(text, data), data, extra_columns)
+    else:
+        _read_json(text, data)
     return data
 
 
-# CSV -----------------------------------------------------------------------------------------
+# CSV and XLSX -----------------------------------------------------------------------------------------
 
 _ORGANIZATION_OF_COLUMN = {c: f for f, c in ORGANIZATION_COLUMNS.items()}
 _LISTING_OF_COLUMN = {c: f for f, c in LISTING_COLUMNS.items() if f != "organization"}
 
 
-def _read_csv(text: str, data: ImportData) -> None:
+def _csv_rows(text: str, data: ImportData) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on; one that cannot be read ends the file."""
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)  # a tie (no delimiter at all) means ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = _read_header(reader, data)
-    if header is None:
-        return
-    described: dict[str, tuple[int, dict[str, str]]] = {}
-    end = reader.line_num
+    end = 0
     while True:
         line = end + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as error:
             data.refuse(line, None, Msg("This line cannot be read as CSV: %(error)s.",
                                         error=str(error)))
             return
         end = reader.line_num
+        yield line, cells
+
+
+def _read_xlsx(content: bytes, data: ImportData, extra: tuple[str, ...]) -> None:
+    """The first sheet of a workbook, read as a CSV file would be (row numbers are lines)."""
+    try:
+        # The header, the rows allowed, and one more to tell that there are too many.
+        rows = read_xlsx(content, max_rows=MAX_TABLE_ROWS + 2)
+    except ValueError:
+        data.refuse(None, None, Msg("This is not an Excel workbook (.xlsx) that can be read. "
+                                    "Save it again in Excel as “Excel Workbook”."))
+        return
+    if not rows:
+        data.refuse(None, None, Msg("The file is empty."))
+        return
+    _read_table(iter(rows), data, extra)
+
+
+def _read_table(rows: Iterator[tuple[int, list[str]]], data: ImportData,
+                extra: tuple[str, ...] = ()) -> None:
+    """A header, then one organization-or-listing per row (see the package docstring)."""
+    header = _read_header(rows, data, extra)
+    if header is None:
+        return
+    described: dict[str, tuple[int, dict[str, str]]] = {}
+    count = 0
+    for line, cells in rows:
         cells = [unescape_cell(cell.strip()) for cell in cells]
         if not any(cells):
             continue
+        count += 1
+        if count > MAX_TABLE_ROWS:
+            data.refuse(line, None, Msg("The file has more than %(max)d rows; split it into "
+                                        "smaller files.", max=MAX_TABLE_ROWS))
+            return
         if any(cells[len(header):]):
             data.refuse(line, None, Msg("This row has more cells than the header has columns."))
             continue
         if any(value for name, value in zip(header, cells) if not name):
             data.refuse(line, None, Msg("This row has a value in a column without a name."))
             continue
-        _add_csv_row(data, line, dict(zip(header, cells)), described)
+        _add_csv_row(data, line, dict(zip(header, cells)), described, extra)
 
 
-def _read_header(reader: Any, data: ImportData) -> list[str] | None:
+def _read_header(rows: Iterator[tuple[int, list[str]]], data: ImportData,
+                 extra: tuple[str, ...]) -> list[str] | None:
     """The header's column names, or None when the header is refused (why: in DATA)."""
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        data.refuse(1, None, Msg("This line cannot be read as CSV: %(error)s.", error=str(error)))
+    first = next(rows, None)
+    if first is None:  # the first record could not be read (why: in DATA)
         return None
-    known = set(CSV_COLUMNS)
+    header = [name.strip().lower() for name in first[1]]
+    while header and not header[-1]:
+        header.pop()  # a spreadsheet's empty columns on the right
+    known = set(CSV_COLUMNS) | set(extra)
     seen: set[str] = set()
     for name in header:
         if name in seen and name:
@@ -169,13 +216,18 @@ def _read_header(reader: Any, data: ImportData) -> list[str] | None:
 
 
 def _add_csv_row(data: ImportData, line: int, row: dict[str, str],
-                 described: dict[str, tuple[int, dict[str, str]]]) -> None:
+                 described: dict[str, tuple[int, dict[str, str]]],
+                 extra: tuple[str, ...] = ()) -> None:
     """The organization, listing or reference of one CSV row. DESCRIBED: the details of each
     organization ref described so far, with their line."""
     org = {f: row.get(c, "") for c, f in _ORGANIZATION_OF_COLUMN.items()}
     listing = {f: row.get(c, "") for c, f in _LISTING_OF_COLUMN.items()}
     details = {f: v for f, v in org.items() if f != "ref"}
     ref = org["ref"]
+    extras = {c: row.get(c, "") for c in extra}
+    if any(extras.values()):
+        data.extras.append(Row(line, {**extras, "organization": ref},
+                               columns={c: c for c in extra} | {"organization": "organization_ref"}))
     if any(details.values()):
         if ref and ref in described:
             first_line, first = described[ref]

@@ -14,7 +14,7 @@ event into ``g.event``; the core checks the same roles again.
 from __future__ import annotations
 
 from exchange.web.events import (  # noqa: F401 (routes)
-    award, board, calendar, exports, floor, report, setup, values, walk_in)
+    award, board, calendar, exports, floor, importing, report, setup, values, walk_in)
 from exchange.web.events.blueprint import bp
 
 __all__ = ["bp"]

@@ -75,6 +75,7 @@ LISTS: dict[str, tuple] = {
     "attendees": (_l("Attendees"), (
         ("organization", _l("Organization"), None),
         ("name", _l("Full name"), None),
+        ("email", _l("E-mail"), None),
         ("status", _l("Application"), _enum(APPLICATION_STATUS_LABELS, ApplicationStatus)),
         ("checked_in_at", _l("Checked in at"), _local))),
     "deals": (_l("Deals"), (

@@ -25,7 +25,7 @@ from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.i18n import translate
-from exchange.http.labels import SESSION_STATE_LABELS, STAFF_ROLE_LABELS
+from exchange.http.labels import SECTOR_LABELS, SESSION_STATE_LABELS, STAFF_ROLE_LABELS
 from exchange.infra.textsearch import fold
 from exchange.web.contracts import render_printable
 from exchange.web.events.blueprint import bp
@@ -103,7 +103,7 @@ def door(event_id: int):
                            key=lambda o: fold(o.name))
     return _page("events/door.html", query=query, found=found[:RESULTS_MAX],
                  more=len(found) > RESULTS_MAX, present=present, expected=expected,
-                 organizations=organizations)
+                 organizations=organizations, sectors=SECTOR_LABELS)
 
 
 @bp.route("/<int:event_id>/presence.json")
