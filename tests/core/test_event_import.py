@@ -251,3 +251,20 @@ def test_a_file_with_too_many_rows_is_refused_at_the_first_row_too_many(
         kept, preview = importing.upload(session, hall["organiser"], hall["event"].id, name,
                                          content, now)
         assert kept is None and [p.line for p in preview.problems] == [4], name
+
+
+def test_a_word_that_often_means_money_is_a_warning_not_a_refusal(session, hall, now):
+    """One ambiguous word ("Wynajem") must not refuse an organiser's whole file: it is listed
+    with its row and column, and the listing is recorded as confirmed by the organiser."""
+    rows = [*ROWS[:2], "osp;OSP Subkowy;ngo;Subkowy;;Tomasz Strażak;osp-1;offer;rooms;"
+            "Wynajem remizy dla KGW (użyczenie);1;days"]
+    preview, outcome = run(session, hall, now, csv_file(*rows))
+    assert [(w.line, w.field) for w in preview.warnings] == [(4, "title")]
+    assert [(w.line, w.field) for w in outcome.warnings] == [(4, "title")]
+    listing = session.scalar(select(Listing).where(Listing.title.startswith("Wynajem")))
+    assert listing.money_confirmed_by_id == hall["organiser"].id
+    # A price is still refused, with its row.
+    kept, refused = importing.upload(session, hall["organiser"], hall["event"].id, "b.csv",
+                                     csv_file(*ROWS[:2], "osp;OSP Subkowy;ngo;Subkowy;;;osp-1;"
+                                              "offer;rooms;Remiza za 200 zł;1;days"), now)
+    assert kept is None and [(p.line, p.field) for p in refused.problems] == [(4, "title")]

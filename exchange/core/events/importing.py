@@ -105,6 +105,9 @@ class Outcome:
     listings_updated: int = 0
     listings_brought: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Words that often but not always mean money, taken as not a payment (the organiser, who
+    # imports, confirms them as an author does), each with its row and column.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -197,8 +200,9 @@ def _import(session: Session, actor: User, event: ExchangeEvent, filename: str, 
     if problems:
         problems = [_unscoped(p, scope) for p in problems]
         raise ImportRefused(_in_order(problems))
-    summary = apply_transfer(session, data, now)
+    summary = apply_transfer(session, data, now, actor_id=actor.id)
     outcome = Outcome(
+        warnings=[_unscoped(w, scope) for w in summary.warnings],
         organizations_created=summary.organizations_created,
         organizations_updated=summary.organizations_updated,
         organizations_unchanged=summary.organizations_unchanged,
