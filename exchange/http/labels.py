@@ -128,6 +128,10 @@ CHECK_IN_LABELS = {
     CheckInAnswer.NOT_FEASIBLE: _l("Not feasible"),
 }
 
+# An event deal's outcome, as its check-in answered it (the report, the deals list).
+OUTCOME_LABELS = {**{a.value: label for a, label in CHECK_IN_LABELS.items()},
+                  "unknown": _l("Not yet known")}
+
 HISTORY_LABELS = {
     "create": _l("drafted the contract"),
     "edit": _l("changed the draft"),

@@ -82,8 +82,9 @@ def test_the_csv_has_one_row_per_commitment_and_a_bom(client, session, hall, now
     assert response.data.startswith(b"\xef\xbb\xbf")
     disposition = unquote(response.headers["Content-Disposition"])
     assert "attachment" in disposition and "Giełda-Zasobów-Tczew-2026" in disposition
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Contract", "Ratified at (UTC)", "Gives"]
+    # The organisers' deals list: ";" between cells, as Polish Excel reads them.
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Contract", "Ratified at", "Gives"]
     assert [r[0] for r in rows[1:]] == [done.number, going.number]
     first, second = rows[1], rows[2]
     assert first[2:5] == ["Fundacja Szkoła Kodu", "Biblioteka Miejska",

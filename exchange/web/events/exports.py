@@ -18,13 +18,13 @@ from exchange.http.labels import (
     APPLICATION_STATUS_LABELS,
     CATEGORY_LABELS,
     COMMITMENT_STATUS_LABELS,
+    OUTCOME_LABELS,
     SECTOR_LABELS,
     UNIT_LABELS,
 )
 from exchange.http.matching import current_index
 from exchange.infra.spreadsheet import csv_file, xlsx_file
 from exchange.web.events.blueprint import bp
-from exchange.web.events.report import OUTCOME_LABELS
 from models import ApplicationStatus, Category, CommitmentStatus, Sector, Unit
 from models.event import StaffRole
 
@@ -122,7 +122,8 @@ def _tidy(text: str) -> str:
     return re.sub(r"[^\w-]+", "-", text, flags=re.UNICODE).strip("-_")
 
 
-def _send(what: str, fmt: str):
+def send_list(what: str, fmt: str):
+    """The list WHAT of the event in g as a CSV or XLSX file to download."""
     title, columns = LISTS[what]
     header = [str(name) for _, name, _ in columns]
     rows = [[write(row[key]) if write else row[key] for key, _, write in columns]
@@ -142,11 +143,11 @@ def _send(what: str, fmt: str):
 @access.staff(StaffRole.ORGANISER)
 def export(event_id: int, what: str, fmt: str):
     """Organisers only: the lists name people and their organizations' answers."""
-    return _send(what, fmt)
+    return send_list(what, fmt)
 
 
 @bp.route("/<int:event_id>/export/brokers.<any(csv, xlsx):fmt>")
 @access.staff(StaffRole.BROKER)
 def export_brokers(event_id: int, fmt: str):
     """The brokers' pre-matched exchanges, to print for the hall or share."""
-    return _send("brokers", fmt)
+    return send_list("brokers", fmt)

@@ -1,14 +1,9 @@
 """Events on the web, after the session (or during it): the report with its charts, printable,
-and its CSV export, one row per commitment (see __init__)."""
+and its CSV of deals, one row per commitment (the organisers' deals list, exports.py)."""
 from __future__ import annotations
 
-import csv
-import io
-import re
-
-from flask import abort, g, render_template, send_file
+from flask import abort, g, render_template
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from exchange.core import events as core
@@ -18,18 +13,13 @@ from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.labels import (
     CATEGORY_LABELS,
-    CHECK_IN_LABELS,
-    COMMITMENT_STATUS_LABELS,
+    OUTCOME_LABELS,
     SECTOR_LABELS,
-    UNIT_LABELS,
 )
-from exchange.infra.spreadsheet import safe_cell
 from exchange.web.events.blueprint import bp
-from models import Category, CommitmentStatus, Unit
+from exchange.web.events.exports import send_list
+from models import Category
 from models.event import StaffRole
-
-OUTCOME_LABELS = {**{a.value: label for a, label in CHECK_IN_LABELS.items()},
-                  "unknown": _l("Not yet known")}
 
 
 def _label(labels: dict, enum, code: str) -> str:
@@ -105,36 +95,10 @@ def summary(event_id: int):
                            award=core.award_slot(db.session, event))
 
 
-CSV_COLUMNS = (
-    ("number", _l("Contract")), ("ratified_at", _l("Ratified at (UTC)")),
-    ("giver", _l("Gives")), ("receiver", _l("Receives")), ("what", _l("What")),
-    ("category", _l("Category")), ("quantity", _l("Quantity")), ("unit", _l("Unit")),
-    ("due_on", _l("Due on")), ("estimated_value", _l("Estimated value (zł)")),
-    ("commitment_status", _l("Commitment")), ("outcome", _l("Fulfilment")),
-)
-
-
-def _filename(name: str) -> str:
-    """The export's file name from the event's name (Polish letters kept, the rest tidied)."""
-    tidy = re.sub(r"[^\w-]+", "-", name, flags=re.UNICODE).strip("-_")[:80] or "event"
-    return f"{tidy}-{utcnow():%Y-%m-%d}.csv"
-
-
 @bp.route("/<int:event_id>/report.csv")
 @access.staff(*StaffRole)
 def report_csv(event_id: int):
-    """Every commitment of every deal, as a spreadsheet reads it (UTF-8 with a BOM)."""
-    labels = {"category": lambda v: _label(CATEGORY_LABELS, Category, v) if v else "",
-              "unit": lambda v: _label(UNIT_LABELS, Unit, v),
-              "commitment_status": lambda v: _label(COMMITMENT_STATUS_LABELS, CommitmentStatus, v),
-              "outcome": lambda v: str(OUTCOME_LABELS.get(v, v))}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([str(title) for _, title in CSV_COLUMNS])
-    for row in core.report_rows(db.session, g.event):
-        writer.writerow([safe_cell(labels[key](row[key]) if key in labels else row[key])
-                         for key, _ in CSV_COLUMNS])
-    body = io.BytesIO(out.getvalue().encode("utf-8-sig"))
-    return send_file(body, mimetype="text/csv", as_attachment=True,
-                     download_name=_filename(g.event.name), max_age=0)
+    """Every commitment of every deal, for every member of the staff: the organisers' deals
+    list (exports.py), the one CSV of deals, ";"-separated for Polish Excel."""
+    return send_list("deals", "csv")
 
