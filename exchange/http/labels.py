@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 from models import (
@@ -153,7 +154,7 @@ from models.event import ApplicationStatus, EventStatus, StaffRole  # noqa: E402
 EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("draft"),
     EventStatus.PUBLISHED: _l("published"),
-    EventStatus.CANCELLED: _l("cancelled"),
+    EventStatus.CANCELLED: lazy_pgettext("event", "cancelled"),  # "giełda odwołana"
 }
 
 STAFF_ROLE_LABELS = {
@@ -168,7 +169,7 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.PENDING: _l("waiting for a decision"),
     ApplicationStatus.ADMITTED: _l("admitted"),
     ApplicationStatus.DECLINED: _l("declined"),
-    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    ApplicationStatus.WITHDRAWN: lazy_pgettext("application", "withdrawn"),  # "zgłoszenie wycofane"
 }
 
 
