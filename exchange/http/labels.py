@@ -96,7 +96,7 @@ STATUS_LABELS = {
 }
 
 CONTRACT_STATUS_LABELS = {
-    ContractStatus.DRAFT: _l("draft"),
+    ContractStatus.DRAFT: lazy_pgettext("contract", "draft"),  # "projekt" kontraktu, not "szkic"
     ContractStatus.SIGNING: _l("awaiting signatures"),
     ContractStatus.ACTIVE: _l("in force"),
     ContractStatus.FULFILLED: _l("fulfilled"),
@@ -107,7 +107,7 @@ CONTRACT_STATUS_LABELS = {
 }
 
 VERSION_STATE_LABELS = {
-    VersionState.DRAFT: _l("draft"),
+    VersionState.DRAFT: lazy_pgettext("contract", "draft"),
     VersionState.SIGNING: _l("awaiting signatures"),
     VersionState.SIGNED: _l("in force"),
     VersionState.SUPERSEDED: _l("replaced by a later version"),

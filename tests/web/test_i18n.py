@@ -174,8 +174,8 @@ def test_a_status_agrees_with_the_noun_it_describes(app):
     from flask_babel import force_locale
 
     from exchange.http.labels import (APPLICATION_STATUS_LABELS, CONTRACT_STATUS_LABELS,
-                                      EVENT_STATUS_LABELS)
-    from models import ContractStatus
+                                      EVENT_STATUS_LABELS, STATUS_LABELS, VERSION_STATE_LABELS)
+    from models import ContractStatus, ListingStatus, VersionState
     from models.event import ApplicationStatus, EventStatus
 
     with app.test_request_context(), force_locale("pl"):
@@ -183,6 +183,10 @@ def test_a_status_agrees_with_the_noun_it_describes(app):
         assert str(EVENT_STATUS_LABELS[EventStatus.CANCELLED]) == "odwołana"
         assert str(CONTRACT_STATUS_LABELS[ContractStatus.WITHDRAWN]) == "wycofany"
         assert str(APPLICATION_STATUS_LABELS[ApplicationStatus.WITHDRAWN]) == "wycofane"
+        # A contract's draft is a "projekt" (as on its buttons); a listing's a "szkic".
+        assert str(CONTRACT_STATUS_LABELS[ContractStatus.DRAFT]) == "projekt"
+        assert str(VERSION_STATE_LABELS[VersionState.DRAFT]) == "projekt"
+        assert str(STATUS_LABELS[ListingStatus.DRAFT]) == "szkic"
 
 
 def _polish_client(app, user):
@@ -228,6 +232,10 @@ def test_pages_use_the_polish_word_their_place_needs(app, session, make_user, ma
             "giver_id": library.id, "receiver_id": school.id, "what": "Sala na warsztaty",
             "quantity": 2, "unit": "hours", "due_on": (now.date() + timedelta(days=20)).isoformat()}]},
         now)
+    session.commit()
+    page = _polish_client(app, anna).get(
+        f"/organizations/{library.id}/contracts/{contract.id}").get_data(as_text=True)
+    assert 'contract-draft">projekt</span>' in page  # as "Edytuj projekt" beside it
     for user, org in ((anna, library), (piotr, school)):
         contracts.sign(session, user, org.id, contract.id, now, recent_login=True)
     session.commit()
