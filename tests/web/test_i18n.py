@@ -278,3 +278,20 @@ def test_a_number_of_organizations_in_a_cycle_takes_its_plural_form(app):
             "Cykl: 3 organizacje", "Cykl: 5 organizacji", "Cykl: 22 organizacje"]
     brokers = (ROOT / "templates" / "events" / "brokers.html").read_text()
     assert 'ngettext("Cycle of %(num)s organization"' in brokers
+
+
+def test_a_proper_name_is_never_declined_nor_sets_a_verbs_gender():
+    """"Urząd Gminy podpisała" and "podpisywać za Miejska Biblioteka" are wrong Polish: a name
+    stands in quotes after a noun that takes the case ("organizacji „%(organization)s”"),
+    and a past-tense verb agrees with that noun, not with the name."""
+    wrong = []
+    after_noun = re.compile(r"\b(organizacj\w*|giełd\w*) %\((organization|name|event)\)s", re.I)
+    name_then_verb = re.compile(r"(^|[.:;] )%\((organization|name|person)\)s (już )?\w+(ła|ło|ł|li|ły)\b")
+    unknown_gender = re.compile(r"\w\(a\)")  # "podpisał(a)"
+    for message in read_po(CATALOGUE.open("rb")):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            if after_noun.search(string) or name_then_verb.search(string) or \
+                    unknown_gender.search(string):
+                wrong.append(string)
+    assert wrong == []
