@@ -103,7 +103,7 @@ bench: install
 
 ## messages: extract translatable strings and update the catalogues (then translate the .po files)
 messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k Msg -k lazy_gettext -k lazy_pgettext:1c,2 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --omit-header .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k Msg -k lazy_gettext -k lazy_pgettext:1c,2 -k pmsg:1c,2 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output --omit-header .
 	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 clean:

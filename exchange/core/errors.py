@@ -9,7 +9,11 @@ class Msg:
     """A user-facing message: an English msgid (extracted by Babel) and its parameters.
 
     The core cannot know the reader's language; the web layer and the API translate
-    with ``gettext(msg.text, **msg.params)``.
+    with ``gettext(msg.text, **msg.params)``. Reserved parameters: ``plural`` and ``num``
+    (the plural msgid and its number, for ngettext) and ``context`` (the msgctxt, for
+    pgettext, where one English word needs two translations). They travel in ``params`` so
+    that a stored message (a notification) keeps them. Write a message with a context as
+    ``pmsg("context", "Text")`` so that Babel extracts it with its context.
     """
 
     __slots__ = ("text", "params")
@@ -17,6 +21,10 @@ class Msg:
     def __init__(self, text: str, **params: Any) -> None:
         self.text = text
         self.params = params
+
+    @property
+    def context(self) -> str | None:
+        return self.params.get("context")
 
     def __str__(self) -> str:
         return self.text % self.params if self.params else self.text
@@ -28,7 +36,13 @@ class Msg:
         return isinstance(other, Msg) and (self.text, self.params) == (other.text, other.params)
 
     def __hash__(self) -> int:
-        return hash(self.text)
+        return hash((self.text, self.context))
+
+
+def pmsg(context: str, text: str, **params: Any) -> Msg:
+    """A message whose TEXT is translated in CONTEXT (a msgctxt): "Open" as a status of a
+    listing and "Open" as a button read differently in Polish."""
+    return Msg(text, context=context, **params)
 
 
 class DomainError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, request, session
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, gettext, ngettext, npgettext, pgettext
 from flask_login import current_user
 
 from exchange.core.errors import Msg, ValidationError
@@ -49,10 +49,16 @@ def translate(message: Msg | str) -> str:
 
 def _gettext(text: str, params: dict) -> str:
     """TEXT in the reader's language; a message with a ``plural`` msgid takes the plural form
-    its ``num`` needs (Polish has three: 1 ogłoszenie, 2 ogłoszenia, 5 ogłoszeń)."""
+    its ``num`` needs (Polish has three: 1 ogłoszenie, 2 ogłoszenia, 5 ogłoszeń); one with a
+    ``context`` is looked up under that msgctxt (pgettext)."""
     plural = params.pop("plural", None)
+    context = params.pop("context", None)
     if plural is not None and isinstance(params.get("num"), int):
+        if context:
+            return npgettext(context, text, plural, params.pop("num"), **params)
         return ngettext(text, plural, params.pop("num"), **params)
+    if context:
+        return pgettext(context, text, **params)
     return gettext(text, **params)
 
 

@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 from models import (
@@ -95,7 +96,7 @@ STATUS_LABELS = {
 }
 
 CONTRACT_STATUS_LABELS = {
-    ContractStatus.DRAFT: _l("draft"),
+    ContractStatus.DRAFT: lazy_pgettext("contract", "draft"),  # "projekt" kontraktu, not "szkic"
     ContractStatus.SIGNING: _l("awaiting signatures"),
     ContractStatus.ACTIVE: _l("in force"),
     ContractStatus.FULFILLED: _l("fulfilled"),
@@ -106,7 +107,7 @@ CONTRACT_STATUS_LABELS = {
 }
 
 VERSION_STATE_LABELS = {
-    VersionState.DRAFT: _l("draft"),
+    VersionState.DRAFT: lazy_pgettext("contract", "draft"),
     VersionState.SIGNING: _l("awaiting signatures"),
     VersionState.SIGNED: _l("in force"),
     VersionState.SUPERSEDED: _l("replaced by a later version"),
@@ -157,7 +158,7 @@ from models.event import ApplicationStatus, EventStatus, StaffRole  # noqa: E402
 EVENT_STATUS_LABELS = {
     EventStatus.DRAFT: _l("draft"),
     EventStatus.PUBLISHED: _l("published"),
-    EventStatus.CANCELLED: _l("cancelled"),
+    EventStatus.CANCELLED: lazy_pgettext("event", "cancelled"),  # "giełda odwołana"
 }
 
 STAFF_ROLE_LABELS = {
@@ -172,7 +173,7 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.PENDING: _l("waiting for a decision"),
     ApplicationStatus.ADMITTED: _l("admitted"),
     ApplicationStatus.DECLINED: _l("declined"),
-    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    ApplicationStatus.WITHDRAWN: lazy_pgettext("application", "withdrawn"),  # "zgłoszenie wycofane"
 }
 
 

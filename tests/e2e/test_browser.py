@@ -217,12 +217,12 @@ def test_a_contract_from_scratch_finds_its_parties_as_typed_without_a_round_trip
     assert page.locator("#commitments-0-giver_id option", has_text="Dom Kultury").count() == 1
     page.get_by_role("button", name="Usuń: Dom Kultury w Pelplinie").click()
     assert page.locator("#commitments-0-giver_id option", has_text="Dom Kultury").count() == 0
-    assert page.get_by_text("Osoba reprezentująca organizację Dom Kultury").count() == 0
+    assert page.get_by_text("Osoba reprezentująca organizację „Dom Kultury”").count() == 0
     page.get_by_label("Dodaj stronę").fill("szkoła 3")
     page.keyboard.press("Enter")
     chips = page.locator("#party-chips li")
     assert chips.count() == 2 and "Szkoła Podstawowa nr 3" in chips.nth(1).inner_text()
-    representative = page.get_by_label("Osoba reprezentująca organizację Szkoła Podstawowa nr 3")
+    representative = page.get_by_label("Osoba reprezentująca organizację „Szkoła Podstawowa nr 3”")
     representative.fill("Jan Kowalski")
     page.locator("#commitments-0-giver_id").select_option(str(school.id))
     page.locator("#commitments-0-receiver_id").select_option(str(library.id))

@@ -56,9 +56,9 @@ def test_a_new_person_invited_by_email_registers_and_signs_for_the_organization(
 
     [mail] = mails_in(tmp_path / "outbox")
     assert mail["To"] == "nina.nowak@example.org"
-    assert "Zaproszenie od organizacji Miejska Biblioteka Publiczna" in mail["Subject"]
+    assert "Zaproszenie od organizacji „Miejska Biblioteka Publiczna”" in mail["Subject"]
     body = mail.get_content()
-    assert "Olga Dyrektor chce dodać Cię do organizacji Miejska Biblioteka Publiczna" in body
+    assert "Olga Dyrektor chce dodać Cię do organizacji „Miejska Biblioteka Publiczna”" in body
     link = re.search(r"/invitations/\S+", body).group(0)
 
     newcomer = page.context.browser.new_context(**PHONE).new_page()
