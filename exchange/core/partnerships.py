@@ -638,3 +638,21 @@ def leavable(session: Session, partnership: Partnership, user: User) -> list[Org
     owned = _user_org_ids(session, user, owner=True)
     return [m.organization for m in partnership.current_members
             if m.organization_id in owned and m.organization_id != partnership.lead_id]
+
+
+def readable_query(session: Session, user: User | None) -> Select:
+    """The partnerships USER reads (see ``partnerships_of``) and the public ones, by name."""
+    ids = [p.id for p in partnerships_of(session, user)] if user is not None else []
+    return select(Partnership).where(or_(Partnership.is_public.is_(True),
+                                         Partnership.id.in_(ids or [0]))).order_by(
+        Partnership.name, Partnership.id)
+
+
+def get_readable_or_public(session: Session, user: User | None,
+                           partnership_id: int) -> tuple[Partnership, bool]:
+    """The partnership and whether USER reads all of it (else only its public face);
+    NotFound when neither."""
+    try:
+        return get_partnership(session, user, partnership_id), True
+    except NotFound:
+        return get_public_partnership(session, partnership_id), False
