@@ -80,15 +80,15 @@ class Partnership(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    lead: Mapped["Organization"] = relationship()  # noqa: F821
-    coordinator: Mapped["User | None"] = relationship(foreign_keys=[coordinator_id])  # noqa: F821
-    animator: Mapped["User | None"] = relationship(foreign_keys=[animator_id])  # noqa: F821
-    members: Mapped[list["PartnershipMember"]] = relationship(
+    lead: Mapped[Organization] = relationship()  # noqa: F821
+    coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])  # noqa: F821
+    animator: Mapped[User | None] = relationship(foreign_keys=[animator_id])  # noqa: F821
+    members: Mapped[list[PartnershipMember]] = relationship(
         back_populates="partnership", cascade="all, delete-orphan",
         order_by="PartnershipMember.id")
 
     @property
-    def current_members(self) -> list["PartnershipMember"]:
+    def current_members(self) -> list[PartnershipMember]:
         return [m for m in self.members if m.left_at is None]
 
     def __repr__(self) -> str:
@@ -111,7 +111,7 @@ class PartnershipMember(Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partnership: Mapped[Partnership] = relationship(back_populates="members")
-    organization: Mapped["Organization"] = relationship()  # noqa: F821
+    organization: Mapped[Organization] = relationship()  # noqa: F821
 
     def __repr__(self) -> str:
         return (f"<PartnershipMember {self.id} p={self.partnership_id} "
@@ -144,8 +144,8 @@ class PartnershipInvitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     partnership: Mapped[Partnership] = relationship()
-    invited_by: Mapped["User | None"] = relationship(foreign_keys=[invited_by_id])  # noqa: F821
-    organization: Mapped["Organization | None"] = relationship()  # noqa: F821
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])  # noqa: F821
+    organization: Mapped[Organization | None] = relationship()  # noqa: F821
 
     def is_pending(self, now: datetime) -> bool:
         return (self.accepted_at is None and self.declined_at is None
@@ -176,9 +176,9 @@ class PartnershipChange(Base):
     detail: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
-    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
-    subject: Mapped["User | None"] = relationship(foreign_keys=[subject_id])  # noqa: F821
-    organization: Mapped["Organization | None"] = relationship()  # noqa: F821
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])  # noqa: F821
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])  # noqa: F821
+    organization: Mapped[Organization | None] = relationship()  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<PartnershipChange {self.id} {self.kind.value} p={self.partnership_id}>"

@@ -11,8 +11,14 @@ from sqlalchemy import func, select
 from exchange.core import partnerships as core
 from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.core.secret_hash import hash_secret
-from models import (MemberRole, Notification, PartnershipChangeKind, PartnershipMember,
-                    PartnershipState, Sector)
+from models import (
+    MemberRole,
+    Notification,
+    PartnershipChangeKind,
+    PartnershipMember,
+    PartnershipState,
+    Sector,
+)
 
 FORM = {"name": "Koalicja dla Tczewa", "municipalities": "Tczew, Subkowy",
         "goal": "Kompetencje cyfrowe seniorów", "kind": "needs"}
@@ -213,7 +219,7 @@ def test_the_coordinator_hands_over_to_a_person_of_the_lead(session, town, now):
 
 def test_the_animator_reads_but_does_not_decide(session, town, now):
     partnership = create(session, town, now)
-    invitation, secret = core.invite(session, town.director, partnership.id,
+    _invitation, secret = core.invite(session, town.director, partnership.id,
                                      email=town.outsider.email, role="animator", now=now)
     with pytest.raises(NotFound):
         core.get_partnership(session, town.outsider, partnership.id)

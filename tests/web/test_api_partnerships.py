@@ -23,8 +23,8 @@ def town(session, make_user, make_org, add_member, now):
         "name": "Sieć Kociewie", "municipalities": "Tczew", "goal": "Czytelnictwo",
         "kind": "needs"}, now)
     session.commit()
-    return type("Town", (), dict(director=director, library=library, librarian=librarian,
-                                 outsider=outsider, partnership=partnership))
+    return type("Town", (), {"director": director, "library": library, "librarian": librarian,
+                                 "outsider": outsider, "partnership": partnership})
 
 
 def test_create_then_read_as_member_outsider_and_anonymous(client, session, town, token_for):

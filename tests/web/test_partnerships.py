@@ -43,8 +43,8 @@ def town(session, make_user, make_org, add_member):
     headmaster = make_user("szkola@example.org", name="Szymon Szkolny")
     school = make_org(headmaster, name="Szkoła Społeczna", sector="ngo")
     outsider = make_user("obcy@example.org", name="Olek Obcy")
-    return type("Town", (), dict(director=director, library=library, librarian=librarian,
-                                 headmaster=headmaster, school=school, outsider=outsider))
+    return type("Town", (), {"director": director, "library": library, "librarian": librarian,
+                                 "headmaster": headmaster, "school": school, "outsider": outsider})
 
 
 def start(client, town) -> Partnership:
