@@ -65,17 +65,18 @@ def create_partnership():
     return partnership_json(partnership, full=True), 201
 
 
-@bp.route("/partnerships/<int:partnership_id>")
+# The path's parameter is named "id", as the OpenAPI document names it.
+@bp.route("/partnerships/<int:id>")
 @access.public
-def partnership(partnership_id: int):
-    found, full = core.get_readable_or_public(db.session, api_user(), partnership_id)
+def partnership(id: int):
+    found, full = core.get_readable_or_public(db.session, api_user(), id)
     return partnership_json(found, full=full)
 
 
-@bp.route("/partnerships/<int:partnership_id>/members")
+@bp.route("/partnerships/<int:id>/members")
 @access.public
-def partnership_members(partnership_id: int):
-    found, _full = core.get_readable_or_public(db.session, api_user(), partnership_id)
+def partnership_members(id: int):
+    found, _full = core.get_readable_or_public(db.session, api_user(), id)
     return {"items": [{
         "organization": {"id": m.organization_id, "name": m.organization.name,
                          "sector": m.organization.sector.value},

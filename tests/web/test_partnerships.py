@@ -207,3 +207,26 @@ def test_one_link_accepted_twice_at_once_joins_once(app, client, session, town, 
     assert statuses[0] == 302 and set(statuses[1:]) <= {409, 410}, statuses
     assert count(session, PartnershipMember,
                  PartnershipMember.organization_id == town.school.id) == 1
+
+
+def test_the_animator_is_invited_reads_and_does_not_decide(app, client, session, town, outbox):
+    start(client, town)
+    partnership = the_partnership(session)
+    client.post(f"/partnerships/{partnership.id}/invite",
+                data={"email": "obcy@example.org", "role": "animator"})
+    [mail] = outbox()
+    assert "animator" in mail.get_content()
+    adviser = app.test_client()
+    adviser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_as(adviser, town.outsider)
+    assert adviser.get(f"/partnerships/{partnership.id}").status_code == 404
+    page = adviser.get(link_in(mail)).get_data(as_text=True)
+    assert "Join as" not in page and "Accept the invitation" in page
+    assert adviser.post(link_in(mail) + "/accept").status_code == 302
+    page = adviser.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
+    assert "Olek Obcy" in page and "Edit the partnership" not in page
+    assert adviser.get(f"/partnerships/{partnership.id}/edit").status_code == 403
+    assert adviser.post(f"/partnerships/{partnership.id}/invite",
+                        data={"email": "x@example.org", "role": "partner"}).status_code == 403
+    client.post(f"/partnerships/{partnership.id}/animator/remove")
+    assert adviser.get(f"/partnerships/{partnership.id}").status_code == 404
