@@ -9,6 +9,7 @@ from exchange.api import (  # noqa: F401 (routes)
     listings,
     openapi,
     organizations,
+    partnerships,
     passwords,
     preferences,
     searches,

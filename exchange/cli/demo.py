@@ -625,7 +625,37 @@ def load_demo_data(session: Session, now: datetime) -> bool:
         set_value_default(session, admin, category, unit, value, now)
     _signed_contract(session, now)
     _exchange_event(session, users, now)
+    _partnership(session, users, now)
     return True
+
+
+def _partnership(session: Session, users: dict[str, User], now: datetime) -> None:
+    """A public local partnership led by the library, coordinated by its librarian, with the
+    school and the bank as partners: the page shows two sectors and asks for a social partner.
+    An association's invitation is pending."""
+    from exchange.core import partnerships
+
+    library = session.scalar(select(Organization).where(
+        Organization.name == "Miejska Biblioteka Publiczna w Tczewie"))
+    director = users["biblioteka@example.org"]
+    partnership = partnerships.create_partnership(session, director, {
+        "name": "Koalicja Cyfrowa Powiatu Tczewskiego",
+        "municipalities": ["Tczew", "Pelplin", "Subkowy"],
+        "goal": "Mieszkańcy powiatu, zwłaszcza seniorzy, bezpiecznie korzystają z usług "
+                "cyfrowych: e-urzędu, bankowości internetowej i katalogów bibliotek. Wspólnie "
+                "prowadzimy kursy, dyżury pomocy cyfrowej i promujemy je w naszych kanałach.",
+        "kind": "needs", "formalisation": "declaration", "is_public": True,
+        "lead_id": library.id,
+        "coordinator_id": users["piotr.lewandowski@example.org"].id}, now)
+    for email, name in (("szkola@example.org", "Szkoła Podstawowa nr 3 w Pelplinie"),
+                        ("bank@example.org", "Bank Spółdzielczy Ziemi Tczewskiej")):
+        org = session.scalar(select(Organization).where(Organization.name == name))
+        _invitation, secret = partnerships.invite(session, director, partnership.id,
+                                                  email=email, now=now)
+        partnerships.accept_invitation(session, secret, users[email], now, org_id=org.id)
+    partnerships.invite(session, director, partnership.id, email="klub.seniora@example.org",
+                        now=now)
+    partnerships.change_state(session, director, partnership.id, "active", now)
 
 
 # Suggested values per unit for statistics (złoty), in the spirit of the German and Dutch

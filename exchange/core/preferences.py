@@ -59,6 +59,11 @@ KIND_BY_PREFIX = {
     "member-added": NEWS,
     "invitation-accepted": NEWS,  # the inviter: the person joined
     "saved-search": SAVED_SEARCHES,
+    # partnerships: who joined, declined or left; a new coordinator
+    "partnership-joined": NEWS,
+    "partnership-declined": NEWS,
+    "partnership-left": NEWS,
+    "partnership-coordinator": NEWS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

@@ -202,3 +202,18 @@ def test_the_demo_has_todays_exchange_event_ready_to_start(session, now):
     notary = accounts.find_user_by_email(session, "urzad@example.org")
     assert events.roles(event, notary) == {StaffRole.NOTARY, StaffRole.BROKER}
     assert len(events.event_listings(session, event)) >= 10
+
+
+def test_the_demo_has_a_partnership_led_by_the_library(session, now):
+    from exchange.core import partnerships
+    from models import Partnership, Sector
+
+    load_demo_data(session, now)
+    partnership = session.scalar(select(Partnership))
+    assert partnership.lead.name == "Miejska Biblioteka Publiczna w Tczewie"
+    assert partnership.is_public and partnership.state.value == "active"
+    assert {m.organization.name for m in partnership.current_members} == {
+        "Miejska Biblioteka Publiczna w Tczewie", "Szkoła Podstawowa nr 3 w Pelplinie",
+        "Bank Spółdzielczy Ziemi Tczewskiej"}
+    assert partnerships.missing_sectors(partnership) == [Sector.NGO]
+    assert len(partnerships.pending_invitations(session, partnership.id)) == 1

@@ -42,6 +42,11 @@ class World:
     org_invitation: object = None
     invitation_secret: str = ""
     staff_invitation: object = None
+    # A private partnership the organization leads, the owner its coordinator, and a pending
+    # invitation of invited@example.org to it (its link's secret).
+    partnership: object = None
+    partnership_invitation: object = None
+    partnership_secret: str = ""
     # An organiser's participants' file, previewed and waiting to be imported.
     event_import_id: int = 0
 
@@ -301,6 +306,11 @@ from tests.web.access_privacy import PRIVACY_MATRIX  # noqa: E402
 assert not MATRIX.keys() & PRIVACY_MATRIX.keys()
 MATRIX.update(PRIVACY_MATRIX)
 
+from tests.web.access_partnerships import PARTNERSHIP_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & PARTNERSHIP_MATRIX.keys()
+MATRIX.update(PARTNERSHIP_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
@@ -378,7 +388,19 @@ def world(session, make_user, make_org, add_member, now):
                        uploaded_by_id=owner.id, uploaded_at=now)
     session.add(kept)
     session.commit()
-    return World(event_import_id=kept.id, org_invitation=org_invitation, invitation_secret=secret,
+    from exchange.core import partnerships
+
+    partnership = partnerships.create_partnership(session, owner, {
+        "name": "Koalicja", "municipalities": "Tczew", "goal": "Cel", "kind": "needs",
+        "lead_id": org.id}, now)
+    partnership_invitation, partnership_secret = partnerships.invite(
+        session, owner, partnership.id, email="invited@example.org", now=now)
+    session.commit()
+    return World(event_import_id=kept.id, partnership=partnership,
+                 partnership_invitation=partnership_invitation,
+                 partnership_secret=partnership_secret, org_invitation=org_invitation,
+                 invitation_secret=secret,
+
                  staff_invitation=staff_invitation, org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,
