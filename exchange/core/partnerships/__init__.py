@@ -35,6 +35,10 @@ from exchange.core.partnerships.invitations import (
     decline_invitation,
 )
 from exchange.core.partnerships.reading import (
+    NAME_MAX,
+    GOAL_MAX,
+    MUNICIPALITY_MAX,
+    MUNICIPALITIES_MAX,
     THREE_SECTORS,
     TRANSITIONS,
     NOT_FOUND,
@@ -77,6 +81,10 @@ __all__ = [
     "organizations_to_accept_for",
     "accept_invitation",
     "decline_invitation",
+    "NAME_MAX",
+    "GOAL_MAX",
+    "MUNICIPALITY_MAX",
+    "MUNICIPALITIES_MAX",
     "THREE_SECTORS",
     "TRANSITIONS",
     "NOT_FOUND",
