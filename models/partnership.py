@@ -77,6 +77,8 @@ class Partnership(Base):
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
     animator_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # The secret in the URL of the partnership's calendar of meetings (made on first use).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
