@@ -64,6 +64,10 @@ KIND_BY_PREFIX = {
     "partnership-declined": NEWS,
     "partnership-left": NEWS,
     "partnership-coordinator": NEWS,
+    # partnerships' meetings: the invitation (a date, as an event's), and a task due soon or
+    # overdue (a due date, as a contract's)
+    "partnership-meeting": EVENTS,
+    "partnership-task": CONTRACTS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 
