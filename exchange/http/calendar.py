@@ -10,8 +10,10 @@ from flask import Response
 from icalendar import Calendar, Event
 
 from exchange.core.events.timing import event_end, event_start
+from exchange.core.partnerships import meeting_end
 from exchange.http.urls import external_url
 from models.event import EventStatus, ExchangeEvent
+from models.meeting import PartnershipMeeting
 
 
 def event_entry(event: ExchangeEvent) -> Event:
@@ -29,14 +31,40 @@ def event_entry(event: ExchangeEvent) -> Event:
     return entry
 
 
-def calendar_response(entries, name: str, filename: str) -> Response:
-    """A calendar called NAME of ENTRIES, served as FILENAME."""
+def meeting_entry(meeting: PartnershipMeeting) -> Event:
+    """A partnership's meeting as a VEVENT, in UTC like an event's; its place is the partner
+    organization's name and address and the place in words."""
+    entry = Event()
+    entry.add("uid", f"partnership-meeting-{meeting.id}@gielda")
+    entry.add("dtstamp", meeting.updated_at)
+    entry.add("dtstart", meeting.starts_at)
+    entry.add("dtend", meeting_end(meeting))
+    entry.add("summary", f"{meeting.title} ({meeting.partnership.name})")
+    org = meeting.place_org
+    entry.add("location", ", ".join(x for x in (
+        org.name if org else "", getattr(org, "address", "") or "", meeting.place_text) if x))
+    if meeting.agenda:
+        entry.add("description", meeting.agenda)
+    entry.add("url", external_url("meetings.detail", partnership_id=meeting.partnership_id,
+                                  meeting_id=meeting.id))
+    if meeting.cancelled_at is not None:
+        entry.add("status", "CANCELLED")
+    return entry
+
+
+def calendar_bytes(entries, name: str) -> bytes:
+    """A calendar called NAME of ENTRIES as the bytes of an .ics file."""
     cal = Calendar()
     cal.add("prodid", "-//Giełda//PL")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     for entry in entries:
         cal.add_component(entry)
-    return Response(cal.to_ical(), mimetype="text/calendar",
+    return cal.to_ical()
+
+
+def calendar_response(entries, name: str, filename: str) -> Response:
+    """A calendar called NAME of ENTRIES, served as FILENAME."""
+    return Response(calendar_bytes(entries, name), mimetype="text/calendar",
                     headers={"Content-Disposition": f"inline; filename={filename}",
                              "Cache-Control": "private, max-age=300"})

@@ -22,7 +22,8 @@ _last: Future | None = None
 _sender_lock = threading.Lock()
 
 
-def mail_now(to: str, subject: str, body: str, *, background: bool = False) -> None:
+def mail_now(to: str, subject: str, body: str, *, background: bool = False,
+             attachments: tuple[tuple[str, str, bytes], ...] = ()) -> None:
     """E-mail an address in the current language, once the unit of work was committed: at
     once, or, BACKGROUND, by the mail thread while the answer goes (so the answer takes
     as long whether or not there was mail to send).
@@ -36,7 +37,8 @@ def mail_now(to: str, subject: str, body: str, *, background: bool = False) -> N
     address."""
     app_name = current_app.config.get("APP_NAME", "Giełda")
     mail = Mail(to=to, subject=f"{app_name}: {subject}", body=body.rstrip() + "\n",
-                language=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+                language=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+                attachments=attachments)
     mailer = mailer_from_config(current_app.config, current_app.instance_path)
     message = build_message(mail, mailer.sender, utcnow())
     log = current_app.logger
@@ -68,7 +70,8 @@ def wait_for_mail(timeout: float = 10.0) -> None:
 
 
 def mail_user(user: Any, subject: Any, paragraphs: list[Any], *,
-              background: bool = False, to: str | None = None) -> None:
+              background: bool = False, to: str | None = None,
+              attachments: tuple[tuple[str, str, bytes], ...] = ()) -> None:
     """E-mail USER in their own language (not the visitor's): a greeting, then PARAGRAPHS.
 
     SUBJECT and PARAGRAPHS are lazy strings (lazy_gettext), translated here, in that
@@ -77,4 +80,4 @@ def mail_user(user: Any, subject: Any, paragraphs: list[Any], *,
     with force_locale(reader_language(user)):
         mail_now(to or user.email, str(subject), "\n\n".join(
             [gettext("Hello %(name)s,", name=user.name)] + [str(p) for p in paragraphs]),
-            background=background)
+            background=background, attachments=attachments)

@@ -54,6 +54,8 @@ class Mail:
     body: str
     language: str = "pl"
     headers: tuple[tuple[str, str], ...] = ()  # e.g. List-Unsubscribe
+    # Files sent with it: (file name, MIME type "main/sub", content), e.g. a meeting's .ics.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 class MailError(Exception):
@@ -92,6 +94,11 @@ def build_message(mail: Mail, sender: str, now: datetime, *, key: str = "") -> E
         message[name] = value
     message.set_content(mail.body)
     message["Content-Language"] = mail.language  # after set_content, which resets Content-*
+    for filename, mimetype, content in mail.attachments:
+        maintype, _, subtype = mimetype.partition("/")
+        params = {"method": "REQUEST"} if mimetype == "text/calendar" else {}
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename,
+                               params=params)
     return message
 
 
