@@ -9,6 +9,7 @@ from exchange.api import (  # noqa: F401 (routes)
     listings,
     openapi,
     organizations,
+    partnership_meetings,
     partnerships,
     passwords,
     preferences,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from exchange.api import (openapi_events, openapi_partnerships, openapi_preferences,
+from exchange.api import (openapi_events, openapi_meetings, openapi_partnerships, openapi_preferences,
                           openapi_searches)
 from exchange.api.base import bp
 from exchange.core import contracts
@@ -372,6 +372,8 @@ PATHS.update(openapi_searches.paths(_json, ERROR, ID_PARAMETER, SECURED))
 SCHEMAS.update(openapi_searches.SCHEMAS)
 PATHS.update(openapi_partnerships.paths(_json, _page, ERROR, ID_PARAMETER, PAGING, SECURED))
 SCHEMAS.update(openapi_partnerships.SCHEMAS)
+PATHS.update(openapi_meetings.paths(_json, ERROR, ID_PARAMETER, SECURED))
+SCHEMAS.update(openapi_meetings.SCHEMAS)
 
 # Any request may be refused before its operation sees it (exchange/http/bodies.py and the NUL
 # check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.

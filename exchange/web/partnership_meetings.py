@@ -38,7 +38,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/partnerships")
 
 TEMPLATE_LABELS = {"first": _l("First partnership meeting"),
                    "second": _l("Second partnership meeting")}
-SCORES = [("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")]
+SCORES = [SelectChoice(str(n), str(n)) for n in range(5, 0, -1)]
 
 
 class MeetingForm(FlaskForm):
@@ -49,7 +49,7 @@ class MeetingForm(FlaskForm):
                        description=_l("Polish time (Europe/Warsaw)."))
     duration_minutes = IntegerField(_l("Length in minutes"), default=120,
                                     validators=[Optional()])
-    place_org_id = SelectField(_l("At a partner's place"), choices=[],
+    place_org_id = SelectField(_l("At a partner's place"), choices=[], validate_choice=False,
                                description=_l("Meetings may be held at any partner's place, "
                                               "not only at the library."))
     place_text = StringField(_l("Place (address or room)"), validators=[Length(max=300)])
@@ -65,7 +65,7 @@ class RecordForm(FlaskForm):
 
 class TaskForm(FlaskForm):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=300)])
-    owner_org_id = SelectField(_l("Partner responsible"), choices=[],
+    owner_org_id = SelectField(_l("Partner responsible"), choices=[], validate_choice=False,
                                validators=[DataRequired()])
     due_on = StringField(_l("Due date"), validators=[DataRequired()],
                          render_kw={"type": "date"})

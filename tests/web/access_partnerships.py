@@ -22,6 +22,15 @@ def _p(w, tail: str = "") -> str:
     return f"/partnerships/{w.partnership.id}{tail}"
 
 
+# meetings: a new one three weeks after the matrix's clock (NOW, 2026-11-21)
+MEETING = {"template": "first", "title": "Spotkanie", "date": "2026-12-12", "time": "17:00",
+           "place_text": "Rynek 1"}
+
+
+def _m(w, tail: str = "") -> str:
+    return _p(w, f"/meetings/{w.partnership_meeting.id}{tail}")
+
+
 PARTNERSHIP_MATRIX = {
     ("partnerships.index", "GET"): (lambda w: "/partnerships/", None, PUBLIC),
     # Starting one needs an organization one owns; the member and the admin own none and are
@@ -76,4 +85,35 @@ PARTNERSHIP_MATRIX = {
     ("api.partnership", "GET"): (lambda w: f"/api/v1{_p(w)}", None, API_READER),
     ("api.partnership_members", "GET"): (lambda w: f"/api/v1{_p(w, '/members')}", None,
                                          API_READER),
+    # meetings (issue 18, part 3): members read, the coordinator changes; each reader
+    # evaluates a held meeting once; the feed's secret is its key
+    ("meetings.index", "GET"): (lambda w: _p(w, "/meetings"), None, READER),
+    ("meetings.create", "GET"): (lambda w: _p(w, "/meetings/new?template=first"), None,
+                                 MANAGER_PAGE),
+    ("meetings.create", "POST"): (lambda w: _p(w, "/meetings/new"), lambda w: MEETING,
+                                  MANAGER_ACTION),
+    ("meetings.detail", "GET"): (lambda w: _m(w), None, READER),
+    ("meetings.ics", "GET"): (lambda w: _m(w, ".ics"), None, READER),
+    ("meetings.record", "POST"): (
+        lambda w: _m(w, "/record"),
+        lambda w: {f"attend-{w.org.id}": "1", f"people-{w.org.id}": "Anna", "minutes": "M"},
+        MANAGER_ACTION),
+    ("meetings.add_task", "POST"): (
+        lambda w: _m(w, "/tasks"),
+        lambda w: {"title": "Plakat", "owner_org_id": str(w.org.id), "due_on": "2027-02-01"},
+        MANAGER_ACTION),
+    ("meetings.task_done", "POST"): (lambda w: _p(w, f"/tasks/{w.meeting_task.id}/done"),
+                                     lambda w: {"done": "1"}, MANAGER_ACTION),
+    ("meetings.evaluate", "POST"): (lambda w: _m(w, "/evaluation"),
+                                    lambda w: {"usefulness": "5", "atmosphere": "4"},
+                                    {**READER, "member": 302, "owner": 302}),
+    ("meetings.renew_feed", "POST"): (lambda w: _p(w, "/calendar/renew"), None,
+                                      MANAGER_ACTION),
+    ("meetings.feed", "GET"): (lambda w: _p(w, f"/calendar/{w.partnership_calendar}.ics"),
+                               None, PUBLIC),
+    ("api.partnership_meetings", "GET"): (lambda w: f"/api/v1{_p(w, '/meetings')}", None,
+                                          API_READER),
+    ("api.schedule_partnership_meeting", "POST"): (
+        lambda w: f"/api/v1{_p(w, '/meetings')}", lambda w: {**MEETING, "place_org_id": w.org.id},
+        {"anonymous": 401, "outsider": 404, "member": 403, "owner": 201, "admin": 404}),
 }

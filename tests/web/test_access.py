@@ -49,6 +49,11 @@ class World:
     partnership_secret: str = ""
     # An organiser's participants' file, previewed and waiting to be imported.
     event_import_id: int = 0
+    # The partnership's meeting held yesterday at the organization, with a task; its calendar
+    # feed's secret (meetings, issue 18 part 3).
+    partnership_meeting: object = None
+    meeting_task: object = None
+    partnership_calendar: str = ""
 
 
 MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
@@ -396,7 +401,18 @@ def world(session, make_user, make_org, add_member, now):
     partnership_invitation, partnership_secret = partnerships.invite(
         session, owner, partnership.id, email="invited@example.org", now=now)
     session.commit()
-    return World(event_import_id=kept.id, partnership=partnership,
+    # meetings: scheduled two days ago for yesterday
+    before = now - timedelta(days=2)
+    meeting = partnerships.schedule_meeting(session, owner, partnership.id, {
+        "template": "first", "date": (now - timedelta(days=1)).date().isoformat(),
+        "time": "10:00", "place_org_id": str(org.id)}, before)
+    meeting_task = partnerships.add_task(session, owner, partnership.id, meeting.id, {
+        "title": "Ankieta", "owner_org_id": str(org.id),
+        "due_on": (now + timedelta(days=10)).date().isoformat()}, before)
+    partnership_calendar = partnerships.calendar_token(session, partnership)
+    session.commit()
+    return World(partnership_meeting=meeting, meeting_task=meeting_task,
+                 partnership_calendar=partnership_calendar,event_import_id=kept.id, partnership=partnership,
                  partnership_invitation=partnership_invitation,
                  partnership_secret=partnership_secret, org_invitation=org_invitation,
                  invitation_secret=secret,
