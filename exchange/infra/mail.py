@@ -96,9 +96,11 @@ def build_message(mail: Mail, sender: str, now: datetime, *, key: str = "") -> E
     message["Content-Language"] = mail.language  # after set_content, which resets Content-*
     for filename, mimetype, content in mail.attachments:
         maintype, _, subtype = mimetype.partition("/")
-        params = {"method": "REQUEST"} if mimetype == "text/calendar" else {}
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename,
-                               params=params)
+        if maintype == "text":  # as UTF-8 text, so that mail programs read it as such
+            message.add_attachment(content.decode("utf-8"), subtype=subtype, filename=filename)
+        else:
+            message.add_attachment(content, maintype=maintype, subtype=subtype,
+                                   filename=filename)
     return message
 
 
