@@ -33,6 +33,7 @@ from exchange.core.events.reminders import event_reminders
 from exchange.core.events.award import voting_notices
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
+from exchange.core.partnerships import remind_tasks
 from exchange.core.proposals import IndexCache, send_digest
 from exchange.core.saved_searches import send_alerts
 from exchange.http.clock import system_now, utcnow
@@ -118,6 +119,9 @@ JOBS = (
         "of its admitted organizations (once)."),
     Job("event-award-voting", voting_notices, 5,
         "When the vote for an event's match of the year opens, tell its participants (once)."),
+    Job("partnership-tasks", remind_tasks, 60,
+        "Remind the people of each partner organization of its partnership tasks due within "
+        "three days, and again once overdue (once per task and state)."),
     Job("saved-search-alerts", send_alerts, 15,
         "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import update
@@ -58,7 +59,7 @@ class MeetingForm(FlaskForm):
 
 
 class RecordForm(FlaskForm):
-    minutes = TextAreaField(_l("Minutes"), render_kw={"rows": 6})
+    minutes = TextAreaField(lazy_pgettext("meeting record", "Minutes"), render_kw={"rows": 6})
     decisions = TextAreaField(_l("Decisions"), render_kw={"rows": 4})
     next_meeting_on = StringField(_l("Next meeting on"), render_kw={"type": "date"})
 

@@ -186,3 +186,9 @@ def test_task_reminders_go_once_per_task_and_state(session, town, coalition, now
     assert keys() == [f"partnership-task:{task.id}:overdue:{town.headmaster.id}",
                       f"partnership-task:{task.id}:soon:{town.headmaster.id}"]
     assert task.reminded == "overdue"
+
+
+def test_the_reminders_are_a_scheduled_job():
+    from exchange.cli.jobs import JOBS
+
+    assert any(job.id == "partnership-tasks" and job.run is core.remind_tasks for job in JOBS)
