@@ -626,6 +626,7 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _signed_contract(session, now)
     _exchange_event(session, users, now)
     _partnership(session, users, now)
+    _partnership_meetings(session, users, now)
     return True
 
 
@@ -656,6 +657,72 @@ def _partnership(session: Session, users: dict[str, User], now: datetime) -> Non
     partnerships.invite(session, director, partnership.id, email="klub.seniora@example.org",
                         now=now)
     partnerships.change_state(session, director, partnership.id, "active", now)
+
+
+
+def _partnership_meetings(session: Session, users: dict[str, User], now: datetime) -> None:
+    """The partnership's first two meetings held (at the library, then at the school, 001
+    §3.5) with attendance, minutes, tasks (one done, one overdue, one due soon) and a few
+    evaluations, and the third scheduled at the bank."""
+    from exchange.core import partnerships
+    from models import Partnership
+
+    partnership = session.scalar(select(Partnership).where(
+        Partnership.name == "Koalicja Cyfrowa Powiatu Tczewskiego"))
+    coordinator = users["piotr.lewandowski@example.org"]
+    orgs = {m.organization.name: m.organization_id for m in partnership.current_members}
+    library, school, bank = (orgs["Miejska Biblioteka Publiczna w Tczewie"],
+                             orgs["Szkoła Podstawowa nr 3 w Pelplinie"],
+                             orgs["Bank Spółdzielczy Ziemi Tczewskiej"])
+    earlier = now - timedelta(days=90)
+
+    def held(template: str, days_ago: int, place: int, people: dict[int, str], minutes: str,
+             decisions: str, tasks: list[tuple[str, int, int, bool]]):
+        day = (now - timedelta(days=days_ago)).date()
+        meeting = partnerships.schedule_meeting(session, coordinator, partnership.id, {
+            "template": template, "date": day.isoformat(), "time": "17:00",
+            "place_org_id": place}, earlier)
+        after = meeting.starts_at + timedelta(hours=3)
+        partnerships.record_meeting(session, coordinator, partnership.id, meeting.id, {
+            "attendance": people, "minutes": minutes, "decisions": decisions,
+            "next_meeting_on": (day + timedelta(days=28)).isoformat()}, after)
+        for title, owner, due_in, done in tasks:
+            task = partnerships.add_task(session, coordinator, partnership.id, meeting.id, {
+                "title": title, "owner_org_id": owner,
+                "due_on": (now + timedelta(days=due_in)).date().isoformat()}, after)
+            if done:
+                partnerships.set_task_done(session, coordinator, partnership.id, task.id, True,
+                                           after + timedelta(days=7))
+        return meeting, after
+
+    first, after = held(
+        "first", 42, library,
+        {library: "Piotr Lewandowski", school: "Agnieszka Wróblewska",
+         bank: "Grzegorz Mazur"},
+        "Przedstawiliśmy się i omówiliśmy wyniki rozpoznania potrzeb: seniorzy boją się "
+        "bankowości internetowej i e-urzędu. Zebraliśmy pomysły: dyżury pomocy cyfrowej, "
+        "kurs w pracowni szkoły, ulotki w oddziałach banku.",
+        "Spotykamy się co miesiąc, za każdym razem u innego partnera.",
+        [("Zebrać pomysły na współpracę w swoich instytucjach", school, -20, True),
+         ("Przygotować ulotkę o dyżurach pomocy cyfrowej", bank, -3, False)])
+    for user, score, keep, change in (
+            (users["szkola@example.org"], 5, "Konkretne pomysły", ""),
+            (users["bank@example.org"], 4, "", "Krótsze przedstawianie się")):
+        partnerships.evaluate(session, user, partnership.id, first.id, {
+            "usefulness": score, "atmosphere": 5, "keep": keep, "change": change}, after)
+    held("second", 14, school,
+         {library: "Piotr Lewandowski", school: "Agnieszka Wróblewska"},
+         "Ustaliliśmy zasady współpracy i obszary działań: kurs dla seniorów w pracowni "
+         "szkoły, dyżury w bibliotece, promocja w banku.",
+         "Koordynatorem zostaje Piotr Lewandowski z biblioteki.",
+         [("Udostępnić pracownię komputerową na kurs dla seniorów", school, 2, False)])
+    partnerships.schedule_meeting(session, coordinator, partnership.id, {
+        "title": "Trzecie spotkanie partnerskie",
+        "date": (now + timedelta(days=14)).date().isoformat(), "time": "17:00",
+        "place_org_id": bank, "place_text": "sala konferencyjna",
+        "agenda": "1. Kurs dla seniorów: zapisy i harmonogram.\n2. Dyżury pomocy cyfrowej.\n"
+                  "3. Ustalenie terminu następnego spotkania."}, now)
+    partnerships.calendar_token(session, partnership)
 
 
 # Suggested values per unit for statistics (złoty), in the spirit of the German and Dutch
