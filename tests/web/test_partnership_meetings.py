@@ -189,3 +189,23 @@ def test_the_api_lists_and_schedules(app, client, session, town, coalition, now)
     assert client.get(path).status_code == 404
     spec = client.get("/api/v1/openapi.json").json
     assert set(spec["paths"]["/partnerships/{id}/meetings"]) == {"get", "post"}
+
+
+def test_the_animator_reads_meetings_and_their_evaluations_but_changes_nothing(
+        app, client, session, town, coalition, clock):
+    _, secret = core.invite(session, town.director, coalition.id, email=town.outsider.email,
+                            role="animator", now=NOW)
+    core.accept_invitation(session, secret, town.outsider, NOW)
+    session.commit()
+    meeting = held_meeting(session, town, coalition, clock)
+    base = f"/partnerships/{coalition.id}/meetings/{meeting.id}"
+    login_as(client, town.outsider)
+    assert client.get(f"/partnerships/{coalition.id}/meetings").status_code == 200
+    page = client.get(base).get_data(as_text=True)
+    assert "Evaluations" in page and "Record of the meeting" not in page
+    assert client.get(f"/partnerships/{coalition.id}/meetings/new").status_code == 403
+    assert client.post(base + "/record", data={"minutes": "x"}).status_code == 403
+    assert client.post(base + "/tasks", data={
+        "title": "x", "owner_org_id": str(town.school.id), "due_on": "2027-01-01"}
+        ).status_code == 403
+    assert count(session, MeetingTask) == 0
