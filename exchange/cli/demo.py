@@ -674,29 +674,8 @@ def _partnership_meetings(session: Session, users: dict[str, User], now: datetim
     library, school, bank = (orgs["Miejska Biblioteka Publiczna w Tczewie"],
                              orgs["Szkoła Podstawowa nr 3 w Pelplinie"],
                              orgs["Bank Spółdzielczy Ziemi Tczewskiej"])
-    earlier = now - timedelta(days=90)
-
-    def held(template: str, days_ago: int, place: int, people: dict[int, str], minutes: str,
-             decisions: str, tasks: list[tuple[str, int, int, bool]]):
-        day = (now - timedelta(days=days_ago)).date()
-        meeting = partnerships.schedule_meeting(session, coordinator, partnership.id, {
-            "template": template, "date": day.isoformat(), "time": "17:00",
-            "place_org_id": place}, earlier)
-        after = meeting.starts_at + timedelta(hours=3)
-        partnerships.record_meeting(session, coordinator, partnership.id, meeting.id, {
-            "attendance": people, "minutes": minutes, "decisions": decisions,
-            "next_meeting_on": (day + timedelta(days=28)).isoformat()}, after)
-        for title, owner, due_in, done in tasks:
-            task = partnerships.add_task(session, coordinator, partnership.id, meeting.id, {
-                "title": title, "owner_org_id": owner,
-                "due_on": (now + timedelta(days=due_in)).date().isoformat()}, after)
-            if done:
-                partnerships.set_task_done(session, coordinator, partnership.id, task.id, True,
-                                           after + timedelta(days=7))
-        return meeting, after
-
-    first, after = held(
-        "first", 42, library,
+    first, after = _held_meeting(
+        session, coordinator, partnership, now, "first", 42, library,
         {library: "Piotr Lewandowski", school: "Agnieszka Wróblewska",
          bank: "Grzegorz Mazur"},
         "Przedstawiliśmy się i omówiliśmy wyniki rozpoznania potrzeb: seniorzy boją się "
@@ -710,12 +689,13 @@ def _partnership_meetings(session: Session, users: dict[str, User], now: datetim
             (users["bank@example.org"], 4, "", "Krótsze przedstawianie się")):
         partnerships.evaluate(session, user, partnership.id, first.id, {
             "usefulness": score, "atmosphere": 5, "keep": keep, "change": change}, after)
-    held("second", 14, school,
-         {library: "Piotr Lewandowski", school: "Agnieszka Wróblewska"},
-         "Ustaliliśmy zasady współpracy i obszary działań: kurs dla seniorów w pracowni "
-         "szkoły, dyżury w bibliotece, promocja w banku.",
-         "Koordynatorem zostaje Piotr Lewandowski z biblioteki.",
-         [("Udostępnić pracownię komputerową na kurs dla seniorów", school, 2, False)])
+    _held_meeting(
+        session, coordinator, partnership, now, "second", 14, school,
+        {library: "Piotr Lewandowski", school: "Agnieszka Wróblewska"},
+        "Ustaliliśmy zasady współpracy i obszary działań: kurs dla seniorów w pracowni "
+        "szkoły, dyżury w bibliotece, promocja w banku.",
+        "Koordynatorem zostaje Piotr Lewandowski z biblioteki.",
+        [("Udostępnić pracownię komputerową na kurs dla seniorów", school, 2, False)])
     partnerships.schedule_meeting(session, coordinator, partnership.id, {
         "title": "Trzecie spotkanie partnerskie",
         "date": (now + timedelta(days=14)).date().isoformat(), "time": "17:00",
@@ -723,6 +703,31 @@ def _partnership_meetings(session: Session, users: dict[str, User], now: datetim
         "agenda": "1. Kurs dla seniorów: zapisy i harmonogram.\n2. Dyżury pomocy cyfrowej.\n"
                   "3. Ustalenie terminu następnego spotkania."}, now)
     partnerships.calendar_token(session, partnership)
+
+
+def _held_meeting(session: Session, coordinator: User, partnership, now: datetime,
+                  template: str, days_ago: int, place: int, people: dict[int, str],
+                  minutes: str, decisions: str, tasks: list[tuple[str, int, int, bool]]):
+    """A meeting DAYS_AGO from TEMPLATE at PLACE, recorded, with TASKS (title, owner, due in
+    days from NOW, done)."""
+    from exchange.core import partnerships
+
+    day = (now - timedelta(days=days_ago)).date()
+    meeting = partnerships.schedule_meeting(session, coordinator, partnership.id, {
+        "template": template, "date": day.isoformat(), "time": "17:00",
+        "place_org_id": place}, now - timedelta(days=90))
+    after = meeting.starts_at + timedelta(hours=3)
+    partnerships.record_meeting(session, coordinator, partnership.id, meeting.id, {
+        "attendance": people, "minutes": minutes, "decisions": decisions,
+        "next_meeting_on": (day + timedelta(days=28)).isoformat()}, after)
+    for title, owner, due_in, done in tasks:
+        task = partnerships.add_task(session, coordinator, partnership.id, meeting.id, {
+            "title": title, "owner_org_id": owner,
+            "due_on": (now + timedelta(days=due_in)).date().isoformat()}, after)
+        if done:
+            partnerships.set_task_done(session, coordinator, partnership.id, task.id, True,
+                                       after + timedelta(days=7))
+    return meeting, after
 
 
 # Suggested values per unit for statistics (złoty), in the spirit of the German and Dutch
