@@ -192,3 +192,10 @@ def test_the_reminders_are_a_scheduled_job():
     from exchange.cli.jobs import JOBS
 
     assert any(job.id == "partnership-tasks" and job.run is core.remind_tasks for job in JOBS)
+
+
+def test_the_new_notifications_follow_the_readers_choices():
+    from exchange.core.preferences import CONTRACTS, EVENTS, kind_of
+
+    assert kind_of("partnership-task:1:soon:2") == CONTRACTS
+    assert kind_of("partnership-meeting:1:2") == EVENTS
