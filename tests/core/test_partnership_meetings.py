@@ -11,13 +11,19 @@ from sqlalchemy import func, select
 from exchange.core import partnerships as core
 from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from models import MeetingEvaluation, Notification
-from tests.core.test_partnerships import create, join, town  # noqa: F401  (the fixture)
+from tests.core.test_partnerships import build_town, create, join
+
+
+@pytest.fixture
+def town(session, make_user, make_org, add_member):
+    return build_town(session, make_user, make_org, add_member)
+
 
 WHEN = {"date": "2026-12-03", "time": "17:00"}
 
 
 @pytest.fixture
-def coalition(session, town, now):  # noqa: F811
+def coalition(session, town, now):
     partnership = create(session, town, now)
     join(session, town, partnership, town.headmaster, town.school, now)
     return partnership

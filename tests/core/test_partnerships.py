@@ -26,6 +26,10 @@ FORM = {"name": "Koalicja dla Tczewa", "municipalities": "Tczew, Subkowy",
 
 @pytest.fixture
 def town(session, make_user, make_org, add_member):
+    return build_town(session, make_user, make_org, add_member)
+
+
+def build_town(session, make_user, make_org, add_member):
     """A library (public; its director owns it, a librarian works there), a school (NGO) and a
     bank (business), each owned by its own person; and someone with no organization."""
     director = make_user("dyrektor@example.org", name="Dorota Dyrektor")

@@ -15,11 +15,16 @@ from models import MeetingEvaluation, MeetingTask, Notification, PartnershipMeet
 from tests.conftest import NOW
 from tests.live import Request, all_at_once, served
 from tests.web.test_invitations import _session_cookie
-from tests.web.test_partnerships import login_as, town  # noqa: F401  (the fixture)
+from tests.web.test_partnerships import build_town, login_as
 
 
 @pytest.fixture
-def coalition(session, town, now):  # noqa: F811
+def town(session, make_user, make_org, add_member):
+    return build_town(session, make_user, make_org, add_member)
+
+
+@pytest.fixture
+def coalition(session, town, now):
     partnership = core.create_partnership(session, town.director, {
         "name": "Koalicja dla Tczewa", "municipalities": "Tczew", "goal": "Seniorzy",
         "kind": "needs"}, now)

@@ -36,6 +36,10 @@ def count(session, model, *where) -> int:
 
 @pytest.fixture
 def town(session, make_user, make_org, add_member):
+    return build_town(session, make_user, make_org, add_member)
+
+
+def build_town(session, make_user, make_org, add_member):
     director = make_user("dyrektor@example.org", name="Dorota Dyrektor")
     library = make_org(director, name="Biblioteka", sector="public")
     librarian = make_user("bibliotekarz@example.org", name="Bartek Bibliotekarz")

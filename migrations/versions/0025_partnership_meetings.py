@@ -2,7 +2,7 @@
 attendance, tasks with their reminders, the one-minute evaluation, and the partnership's
 calendar token (issue 18, part 3).
 
-Revision ID: 0026
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-07 18:30:49.723201
 
@@ -14,7 +14,7 @@ import models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0026'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
