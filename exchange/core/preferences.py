@@ -64,6 +64,8 @@ KIND_BY_PREFIX = {
     "partnership-declined": NEWS,
     "partnership-left": NEWS,
     "partnership-coordinator": NEWS,
+    # partnerships, part 2: the coordinator proposes an exchange between two partners
+    "partnership-proposal": PROPOSALS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         notifications,
         organizations,
+        partnership_map,
         partnerships,
         password_reset,
         preferences,
@@ -44,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, invitations, notifications, preferences, admin, privacy,
-                   searches, partnerships):
+                   searches, partnerships, partnership_map):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 
