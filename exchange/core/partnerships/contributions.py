@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.errors import Msg, ValidationError
@@ -165,6 +166,10 @@ def broker(session: Session, index: MatchIndex | None, actor: User, partnership_
     partnership = get_partnership(session, actor, partnership_id, manage=True)
     if partnership.state is PartnershipState.ENDED:
         raise ValidationError.single(None, ENDED)
+    # Two clicks at once tell the partners once: on PostgreSQL the second waits here for
+    # the first's notices; on SQLite a notice already written is skipped (_tell).
+    session.scalar(select(Partnership.id).where(Partnership.id == partnership.id)
+                   .with_for_update())
     pair = next((p for p in partner_proposals(session, index, partnership, per_need=10)
                  if p.need.id == need_id and p.offer.id == offer_id), None)
     if pair is None:  # taken, declined or changed since the page was shown
@@ -175,12 +180,23 @@ def broker(session: Session, index: MatchIndex | None, actor: User, partnership_
             Membership.organization_id == listing.organization_id,
             Membership.role == MemberRole.OWNER)))
         for user_id in sorted(owners):
-            told += notify(
+            told += _tell(session, user_id, partnership, pair, listing, now)
+    return told
+
+
+def _tell(session: Session, user_id: int, partnership: Partnership, pair: PartnerProposal,
+          listing: Listing, now: datetime) -> bool:
+    """One notice of the brokered PAIR, once per person: a click at the same moment that
+    wrote it first leaves this one nothing to add."""
+    try:
+        with session.begin_nested():
+            return notify(
                 session, user_id,
-                f"{NOTICE_PREFIX}:{partnership.id}:{need_id}:{offer_id}:{user_id}",
+                f"{NOTICE_PREFIX}:{partnership.id}:{pair.need.id}:{pair.offer.id}:{user_id}",
                 Msg("The coordinator of the partnership “%(partnership)s” proposes an exchange: "
                     "“%(offer)s” for “%(need)s”. Open the proposals to accept it.",
                     partnership=partnership.name, offer=pair.offer.title,
                     need=pair.need.title),
                 f"/listings/{listing.id}#proposals", now)
-    return told
+    except IntegrityError:
+        return False
