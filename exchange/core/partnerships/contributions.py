@@ -27,7 +27,7 @@ from exchange.core.partnerships.reading import (
     member_org_ids,
     user_org_ids,
 )
-from exchange.core.proposals import index_of
+from exchange.core.proposals import WEAK_BELOW, index_of
 from models import (
     Category,
     Listing,
@@ -129,7 +129,7 @@ def partner_proposals(session: Session, index: MatchIndex | None, partnership: P
                       *, per_need: int = 3) -> list[PartnerProposal]:
     """Matching within the partnership first: for each open need tagged for it, the best
     open offers of another member organization (the shared matcher, on a small index of the
-    partners' open listings); declined pairs left out."""
+    partners' open listings); declined and weak pairs left out."""
     orgs = member_org_ids(partnership)
     listings = list(session.scalars(select(Listing).options(selectinload(Listing.organization))
                                     .where(Listing.organization_id.in_(orgs or [0]),
@@ -154,6 +154,8 @@ def partner_proposals(session: Session, index: MatchIndex | None, partnership: P
         exclude = {x.id for x in usable if x.organization_id == need.organization_id} \
             | {offer for n, offer in declined if n == need.id}
         for match in small.offers_for(item, per_need, exclude=exclude):
+            if match.score < WEAK_BELOW:  # right less often than not: not worth brokering
+                continue
             found.append(PartnerProposal(need, by_id[match.offer_id], match))
     return sorted(found, key=lambda p: -p.match.score)
 
