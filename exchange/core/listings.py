@@ -291,12 +291,14 @@ def partnership_org_ids(session: Session, partnership_id: int | None) -> set[int
 
 
 def hidden_from(session: Session, org_id: int) -> set[int]:
-    """The open listings kept for a partnership only that organization ORG_ID may not see
-    (it is not a member of their partnership): matching leaves them out of its proposals."""
+    """The live (open or paused) listings kept for a partnership only that organization
+    ORG_ID may not see, not being a member of their partnership: matching leaves them out of
+    its proposals, and a contract's form out of the listings it may link."""
     mine = select(PartnershipMember.partnership_id).where(
         PartnershipMember.organization_id == org_id, PartnershipMember.left_at.is_(None))
     return set(session.scalars(select(Listing.id).where(
-        Listing.partnership_only.is_(True), Listing.status == ListingStatus.OPEN,
+        Listing.partnership_only.is_(True),
+        Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)),
         Listing.organization_id != org_id, Listing.partnership_id.not_in(mine))))
 
 

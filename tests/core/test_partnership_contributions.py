@@ -232,3 +232,21 @@ def test_only_the_coordinator_brokers_and_only_a_real_pair(session, town, now):
     with pytest.raises(ValidationError):
         contributions.broker(session, index, town.director, town.partnership.id, private.id,
                              need.id, now)
+
+
+def test_an_outsider_cannot_link_it_in_a_contract(session, town, now):
+    from exchange.core.contracts import create_contract
+
+    private = lab(session, town, now)
+    terms = {"parties": [town.other.id, town.school.id], "commitments": [{
+        "giver_id": town.school.id, "receiver_id": town.other.id, "what": "Pracownia",
+        "quantity": 2, "unit": "hours", "due_on": (now.date() + timedelta(days=7)).isoformat(),
+        "listing_id": private.id}]}
+    with pytest.raises(ValidationError) as refused:
+        create_contract(session, town.stranger, town.other.id, terms, now)
+    assert "commitments-0-listing_id" in refused.value.errors
+    session.rollback()
+    # A partner links it.
+    terms["parties"][0] = terms["commitments"][0]["receiver_id"] = town.bank.id
+    contract = create_contract(session, town.banker, town.bank.id, terms, now)
+    assert contract.current.commitments[0].listing_id == private.id
