@@ -88,6 +88,11 @@ class Config:
     # from the environment (comma-separated), by default the host of BASE_URL.
     TRUSTED_HOSTS: list[str] | None = None
     STRICT_TRANSPORT_SECURITY = ""   # production: browsers keep to https for two years
+    # Map tiles for the partnership's map of resources and needs, e.g.
+    # "https://tile.example.org/{z}/{x}/{y}.png"; empty: no tiles (the grid and the list of
+    # places still show). Its origin is added to the page's img-src only when set.
+    MAP_TILE_URL = ""
+    MAP_TILE_ATTRIBUTION = ""
     # E-mail: SMTP when MAIL_SERVER is set, else (and always in development and tests, unless
     # MAIL_USE_OUTBOX=0) one .eml file per mail in MAIL_OUTBOX (default instance/outbox/).
     MAIL_SERVER = ""
@@ -104,6 +109,9 @@ class Config:
     EVENT_BOARD_CLOCK_SECONDS = 0.5
 
     def __init__(self) -> None:
+        for name in ("MAP_TILE_URL", "MAP_TILE_ATTRIBUTION"):
+            if os.environ.get(name):
+                setattr(self, name, os.environ[name])
         if os.environ.get("SECRET_KEY"):
             self.SECRET_KEY = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -95,6 +95,15 @@ class Listing(Base):
     money_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Users are never deleted (personal data is erased in place), so no ON DELETE rule.
     money_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    # A partner's contribution to (offer) or a need of a local partnership: one column, not a
+    # link table, since a listing is brought to one partnership at most and the marketplace,
+    # search, API, alerts and matching then hide the partnership-only ones with one condition.
+    # Partnerships are never deleted (they end), so no ON DELETE rule.
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    # Seen by the partnership's members only: never in the marketplace, search, API list,
+    # saved-search alerts or proposals to outsiders.
+    partnership_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organization: Mapped[Organization] = relationship()
 

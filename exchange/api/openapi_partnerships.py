@@ -90,4 +90,14 @@ def paths(json, page, error, id_parameter, paging, secured) -> dict:
             "responses": {"200": json({"type": "object", "required": ["items"], "properties": {
                 "items": {"type": "array", "items": _ref("PartnershipMember")}}},
                 "The members"), "404": error}}},
+        # contributions (issue 18, part 2)
+        "/partnerships/{id}/contributions": {"get": {
+            "summary": "What the partners bring (offers) and what the partnership needs "
+                       "(needs), including those kept for the partnership only; members only",
+            "security": secured, "parameters": [id_parameter],
+            "responses": {"200": json({"type": "object", "required": ["items"], "properties": {
+                "items": {"type": "array", "items": {"allOf": [_ref("Listing"), {
+                    "type": "object", "required": ["partnership_only"],
+                    "properties": {"partnership_only": {"type": "boolean"}}}]}}}},
+                "The contributions and needs"), "401": error, "404": error}}},
     }

@@ -7,7 +7,9 @@ from __future__ import annotations
 from flask import g
 
 from exchange.api.base import bp, json_body, page_of, per_page, refuse_unknown_fields
+from exchange.api.listings import listing_json
 from exchange.core import partnerships as core
+from exchange.core.partnerships import contributions
 from exchange.http import access
 from exchange.http.access import api_user
 from exchange.http.clock import utcnow
@@ -82,3 +84,15 @@ def partnership_members(id: int):
                          "sector": m.organization.sector.value},
         "is_lead": m.organization_id == found.lead_id,
         "joined_at": m.joined_at.isoformat()} for m in found.current_members]}
+
+
+# --- contributions (issue 18, part 2) ------------------------------------------------------
+
+@bp.route("/partnerships/<int:id>/contributions")
+@access.token
+def partnership_contributions(id: int):
+    """What the partners bring and what the partnership needs: members only (the others get
+    404), including what is kept for the partnership only."""
+    found = core.get_partnership(db.session, g.api_user, id)
+    return {"items": [{**listing_json(x), "partnership_only": x.partnership_only}
+                      for x in contributions.contributions_of(db.session, found)]}

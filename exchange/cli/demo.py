@@ -657,6 +657,43 @@ def _partnership(session: Session, users: dict[str, User], now: datetime) -> Non
     partnerships.invite(session, director, partnership.id, email="klub.seniora@example.org",
                         now=now)
     partnerships.change_state(session, director, partnership.id, "active", now)
+    _contributions(session, users, partnership.id, now)
+
+
+# What each partner brings and what the partnership still needs (issue 18, part 2): the
+# school's computer lab is kept for the partnership only; the library's need of a lab is not
+# met yet, and matching within the partnership proposes the school's lab for it.
+CONTRIBUTIONS = [
+    ("szkola@example.org", "Szkoła Podstawowa nr 3 w Pelplinie", True, {
+        "kind": "offer", "category": "computer_labs",
+        "title": "Pracownia komputerowa na 16 stanowisk na kursy dla seniorów",
+        "description": "Szkolna pracownia z rzutnikiem, popołudniami i w soboty.",
+        "quantity": 12, "unit": "hours", "latitude": 53.9306, "longitude": 18.6975}),
+    ("bank@example.org", "Bank Spółdzielczy Ziemi Tczewskiej", False, {
+        "kind": "offer", "category": "training",
+        "title": "Szkolenie z bezpiecznej bankowości internetowej",
+        "description": "Doradcy banku prowadzą zajęcia dla seniorów: hasła, phishing, BLIK.",
+        "quantity": 4, "unit": "sessions", "latitude": 54.0927, "longitude": 18.7784}),
+    ("biblioteka@example.org", "Miejska Biblioteka Publiczna w Tczewie", False, {
+        "kind": "offer", "category": "rooms", "title": "Sala szkoleniowa w bibliotece",
+        "description": "Sala na 25 osób z dostępem do internetu.", "quantity": 20,
+        "unit": "hours", "latitude": 54.0918, "longitude": 18.7770}),
+    ("biblioteka@example.org", "Miejska Biblioteka Publiczna w Tczewie", False, {
+        "kind": "need", "category": "computer_labs",
+        "title": "Pracownia komputerowa na kurs e-usług dla seniorów",
+        "description": "Potrzebujemy pracowni z komputerami na kurs e-urzędu dla seniorów.",
+        "quantity": 8, "unit": "hours", "latitude": 54.0918, "longitude": 18.7770}),
+]
+
+
+def _contributions(session: Session, users: dict[str, User], partnership_id: int,
+                   now: datetime) -> None:
+    from exchange.core.partnerships import contributions
+
+    for email, name, only, data in CONTRIBUTIONS:
+        org = session.scalar(select(Organization).where(Organization.name == name))
+        contributions.declare(session, users[email], partnership_id, org.id, data, now,
+                              partnership_only=only)
 
 
 

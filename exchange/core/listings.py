@@ -31,6 +31,7 @@ from models import (
     MemberRole,
     Membership,
     Organization,
+    PartnershipMember,
     Sector,
     Unit,
     User,
@@ -256,9 +257,12 @@ def change_status(session: Session, actor: User, org_id: int, listing_id: int, a
 
 
 def visible_listing(session: Session, viewer: User | None, listing_id: int) -> Listing:
-    """A listing as VIEWER may see it: drafts only for members of the organization."""
+    """A listing as VIEWER may see it: drafts only for members of the organization, one kept
+    for a partnership only for members of the partnership's organizations too."""
     listing = session.get(Listing, listing_id)
     if listing is None:
+        raise NotFound(Msg("Listing not found."))
+    if listing.partnership_only and not _in_partnership(session, viewer, listing):
         raise NotFound(Msg("Listing not found."))
     if listing.status not in PUBLIC_STATUSES:
         try:
@@ -266,6 +270,36 @@ def visible_listing(session: Session, viewer: User | None, listing_id: int) -> L
         except NotFound:
             raise NotFound(Msg("Listing not found.")) from None
     return listing
+
+
+def _in_partnership(session: Session, viewer: User | None, listing: Listing) -> bool:
+    """Whether VIEWER acts for an organization of LISTING's partnership (or its own)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return False
+    orgs = set(session.scalars(select(Membership.organization_id).where(
+        Membership.user_id == viewer.id)))
+    return listing.organization_id in orgs or bool(orgs & partnership_org_ids(
+        session, listing.partnership_id))
+
+
+def partnership_org_ids(session: Session, partnership_id: int | None) -> set[int]:
+    """The current member organizations of a partnership."""
+    if partnership_id is None:
+        return set()
+    return set(session.scalars(select(PartnershipMember.organization_id).where(
+        PartnershipMember.partnership_id == partnership_id, PartnershipMember.left_at.is_(None))))
+
+
+def hidden_from(session: Session, org_id: int) -> set[int]:
+    """The live (open or paused) listings kept for a partnership only that organization
+    ORG_ID may not see, not being a member of their partnership: matching leaves them out of
+    its proposals, and a contract's form out of the listings it may link."""
+    mine = select(PartnershipMember.partnership_id).where(
+        PartnershipMember.organization_id == org_id, PartnershipMember.left_at.is_(None))
+    return set(session.scalars(select(Listing.id).where(
+        Listing.partnership_only.is_(True),
+        Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)),
+        Listing.organization_id != org_id, Listing.partnership_id.not_in(mine))))
 
 
 def marketplace_query(session: Session, *, q: str | None = None, kind: str | None = None,
@@ -287,7 +321,10 @@ def marketplace_query(session: Session, *, q: str | None = None, kind: str | Non
         # open listing instead of starting from the text matches or another filter.
         is_open = func.likely(is_open)
     # The cards show each listing's organization: load a page's organizations in one query.
-    stmt = select(Listing).where(is_open).options(selectinload(Listing.organization))
+    # Contributions kept for a partnership only never reach the public marketplace (nor the
+    # API's list or saved-search alerts, which ask this query).
+    stmt = select(Listing).where(is_open, Listing.partnership_only.is_(False)).options(
+        selectinload(Listing.organization))
     if kind:
         stmt = stmt.where(Listing.kind == kind)
     if category:
@@ -325,9 +362,11 @@ def listings_of(session: Session, org_id: int, *, include_private: bool) -> list
     """An organization's listings: open ones for the public, all but closed for members."""
     statuses = ({ListingStatus.DRAFT, ListingStatus.OPEN, ListingStatus.PAUSED,
                  ListingStatus.EXPIRED} if include_private else {ListingStatus.OPEN})
+    query = select(Listing).where(Listing.organization_id == org_id, Listing.status.in_(statuses))
+    if not include_private:
+        query = query.where(Listing.partnership_only.is_(False))
     return list(session.scalars(
-        select(Listing).where(Listing.organization_id == org_id, Listing.status.in_(statuses))
-        .order_by(Listing.kind, Listing.created_at.desc())))
+        query.order_by(Listing.kind, Listing.created_at.desc())))
 
 
 def expire_listings(session: Session, now: datetime) -> tuple[int, int]:

@@ -68,6 +68,8 @@ KIND_BY_PREFIX = {
     # overdue (a due date, as a contract's)
     "partnership-meeting": EVENTS,
     "partnership-task": CONTRACTS,
+    # partnerships, part 2: the coordinator proposes an exchange between two partners
+    "partnership-proposal": PROPOSALS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from exchange.core.contracts import draft_from_proposal
 from exchange.core.errors import Errors, Msg, NotFound, ValidationError, clean_text
-from exchange.core.listings import get_listing_for_member, listings_of
+from exchange.core.listings import get_listing_for_member, hidden_from, listings_of
 from exchange.core.matching import Match, MatchIndex, item_from_listing
 from exchange.core.matching.features import LISTING_COLUMNS, analysers, listing_fields, make_items
 from exchange.core.notifications import notify
@@ -136,13 +136,17 @@ def _proposals(session: Session, index: MatchIndex, listings: list[Listing],
         if p.status is ProposalStatus.DECLINED:
             declined[mine].add(other)
     found = []
+    # Listings kept for a partnership only are proposed to its members alone.
+    hidden = {org_id: hidden_from(session, org_id)
+              for org_id in {x.organization_id for x in listings}}
     for listing in listings:
         item = item_from_listing(listing)
+        exclude = declined[listing.id] | hidden[listing.organization_id]
         if listing.kind is ListingKind.NEED:
-            matches = index.offers_for(item, limit, exclude=declined[listing.id])
+            matches = index.offers_for(item, limit, exclude=exclude)
             found.append([(m.offer_id, m) for m in matches])
         else:
-            matches = index.needs_for(item, limit, exclude=declined[listing.id])
+            matches = index.needs_for(item, limit, exclude=exclude)
             found.append([(m.need_id, m) for m in matches])
     others = {other for pairs in found for other, _ in pairs}
     by_id = {x.id: x for x in session.scalars(
@@ -158,7 +162,8 @@ def decide(session: Session, index: MatchIndex, actor: User, org_id: int, listin
     """Accept or decline the proposal pairing the actor's listing with OTHER_ID."""
     listing = get_listing_for_member(session, actor, org_id, listing_id)
     other = session.get(Listing, other_id)
-    if other is None or other.kind is listing.kind or other.organization_id == org_id:
+    if other is None or other.kind is listing.kind or other.organization_id == org_id \
+            or other.id in hidden_from(session, org_id):
         raise NotFound(Msg("Proposal not found."))
     need, offer = (listing, other) if listing.kind is ListingKind.NEED else (other, listing)
     errors = Errors()
@@ -277,8 +282,8 @@ def send_digest(session: Session, index: MatchIndex, now: datetime) -> int:
         need = index.items.get(listing.id)
         if need is None:
             continue
-        strong = [m for m in index.offers_for(need, 5, exclude=decided.get(listing.id, set()))
-                  if m.score >= STRONG]
+        exclude = decided.get(listing.id, set()) | hidden_from(session, listing.organization_id)
+        strong = [m for m in index.offers_for(need, 5, exclude=exclude) if m.score >= STRONG]
         if not strong:
             continue
         signature = hashlib.sha1(",".join(str(m.offer_id) for m in sorted(

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         organizations,
         partnership_meetings,
+        partnership_map,
         partnerships,
         password_reset,
         preferences,
@@ -45,7 +46,8 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, invitations, notifications, preferences, admin, privacy,
-                   searches, partnerships, partnership_meetings):
+                   searches, partnerships, partnership_meetings,
+                   partnership_map):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

@@ -45,6 +45,7 @@ from wtforms.validators import Length, Optional
 
 from exchange.core import contracts as core
 from exchange.core.events import calendar_events
+from exchange.core.listings import hidden_from
 from exchange.http import access
 from exchange.http.calendar import calendar_response, event_entry
 from exchange.http.clock import utcnow
@@ -177,6 +178,9 @@ def _listing_choices(parties: list[Organization]) -> tuple[list, list]:
         Listing.organization_id.in_(names),
         Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)))
         .order_by(Listing.title)).all()
+    # What a partnership keeps to itself is linked only when every party is in it.
+    hidden = set().union(*(hidden_from(db.session, org_id) for org_id in names))
+    listings = [x for x in listings if x.id not in hidden]
     offers = [(str(x.id), f"{names[x.organization_id]}: {x.title} "
                           f"({format_quantity(x.remaining, x.unit)})")
               for x in listings if x.kind is ListingKind.OFFER]

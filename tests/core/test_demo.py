@@ -217,3 +217,20 @@ def test_the_demo_has_a_partnership_led_by_the_library(session, now):
         "Bank Spółdzielczy Ziemi Tczewskiej"}
     assert partnerships.missing_sectors(partnership) == [Sector.NGO]
     assert len(partnerships.pending_invitations(session, partnership.id)) == 1
+
+
+def test_the_demo_partnership_has_contributions_a_need_and_a_proposal(session, now):
+    from exchange.core.partnerships import contributions
+    from exchange.core.proposals import IndexCache
+    from models import Partnership
+
+    load_demo_data(session, now)
+    partnership = session.scalar(select(Partnership))
+    listed = contributions.contributions_of(session, partnership)
+    assert {x.kind.value for x in listed} == {"offer", "need"}
+    assert [x.title for x in listed if x.partnership_only] == [
+        "Pracownia komputerowa na 16 stanowisk na kursy dla seniorów"]
+    pairs = contributions.partner_proposals(session, IndexCache().sync(session), partnership)
+    assert ("Pracownia komputerowa na 16 stanowisk na kursy dla seniorów",
+            "Pracownia komputerowa na kurs e-usług dla seniorów") in {
+        (p.offer.title, p.need.title) for p in pairs}

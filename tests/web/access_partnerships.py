@@ -116,4 +116,19 @@ PARTNERSHIP_MATRIX = {
     ("api.schedule_partnership_meeting", "POST"): (
         lambda w: f"/api/v1{_p(w, '/meetings')}", lambda w: {**MEETING, "place_org_id": w.org.id},
         {"anonymous": 401, "outsider": 404, "member": 403, "owner": 201, "admin": 404}),
+    # contributions and the map of resources and needs (issue 18, part 2)
+    ("partnership_map.resources", "GET"): (lambda w: _p(w, "/map"), None, READER),
+    ("partnership_map.declare", "GET"): (lambda w: _p(w, "/contributions/new"), None, READER),
+    ("partnership_map.declare", "POST"): (
+        lambda w: _p(w, "/contributions/new"), lambda w: {
+            "organization_id": str(w.org.id), "kind": "offer", "category": "rooms",
+            "title": "Sala na spotkania", "quantity": "2", "unit": "hours"},
+        {**READER, "member": 302, "owner": 302}),
+    # A pair that is not (or no longer) a proposal: the coordinator is told so on the map.
+    ("partnership_map.broker", "POST"): (
+        lambda w: _p(w, "/map/broker"), lambda w: {"need_id": "0", "offer_id": "0"},
+        MANAGER_ACTION),
+    ("api.partnership_contributions", "GET"): (
+        lambda w: f"/api/v1{_p(w, '/contributions')}", None, {**API_READER, "anonymous": 401}),
+    # /contributions
 }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exchange.core.errors import Errors, Msg, clean_choice, clean_date, clean_number, clean_text
-from exchange.core.listings import PUBLIC_STATUSES
+from exchange.core.listings import PUBLIC_STATUSES, hidden_from
 from exchange.core.money import refuse_money
 from models import Category, Listing, ListingKind, Organization, Unit, ValueDefault
 from models.base import get_by_id, storable_ids
@@ -185,6 +185,10 @@ def _linked(session: Session, value: Any, field: str, kind: ListingKind, org_id:
     listing = get_by_id(session, Listing, listing_id)
     if listing is not None and listing.status not in PUBLIC_STATUSES \
             and listing.organization_id != acting_org:
+        listing = None
+    # One kept for a partnership only is as unknown to an organization outside it.
+    if listing is not None and listing.partnership_only and acting_org is not None \
+            and listing.id in hidden_from(session, acting_org):
         listing = None
     if listing is None or listing.kind is not kind or (org_id is not None
                                                        and listing.organization_id != org_id):
