@@ -61,7 +61,7 @@ def paths(json, error, id_parameter, secured) -> dict:
         "get": {"summary": "The partnership's meetings, the latest first (for those who read "
                            "the partnership)",
                 "security": secured, "parameters": [id_parameter],
-                "responses": {"200": items, "404": error}},
+                "responses": {"200": items, "401": error, "404": error}},
         "post": {"summary": "Schedule a meeting (the coordinator); the partners are notified",
                  "security": secured, "parameters": [id_parameter],
                  "requestBody": {"required": True, "content": {"application/json": {

@@ -9,7 +9,6 @@ from flask import g
 from exchange.api.base import bp, json_body, refuse_unknown_fields
 from exchange.core import partnerships as core
 from exchange.http import access
-from exchange.http.access import api_user
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.unit import unit_of_work
@@ -43,9 +42,11 @@ def meeting_json(meeting: PartnershipMeeting) -> dict:
 
 
 @bp.route("/partnerships/<int:id>/meetings")
-@access.public
+@access.token
 def partnership_meetings(id: int):
-    partnership = core.get_partnership(db.session, api_user(), id)
+    """A partnership's meetings: for its members, coordinator and animator only (a token is
+    needed; the others get 404), as the contributions."""
+    partnership = core.get_partnership(db.session, g.api_user, id)
     return {"items": [meeting_json(m) for m in core.meetings_of(db.session, partnership)]}
 
 

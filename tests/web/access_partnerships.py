@@ -112,7 +112,7 @@ PARTNERSHIP_MATRIX = {
     ("meetings.feed", "GET"): (lambda w: _p(w, f"/calendar/{w.partnership_calendar}.ics"),
                                None, PUBLIC),
     ("api.partnership_meetings", "GET"): (lambda w: f"/api/v1{_p(w, '/meetings')}", None,
-                                          API_READER),
+                                          {**API_READER, "anonymous": 401}),
     ("api.schedule_partnership_meeting", "POST"): (
         lambda w: f"/api/v1{_p(w, '/meetings')}", lambda w: {**MEETING, "place_org_id": w.org.id},
         {"anonymous": 401, "outsider": 404, "member": 403, "owner": 201, "admin": 404}),

@@ -191,7 +191,7 @@ def test_the_api_lists_and_schedules(app, client, session, town, coalition, now)
                        headers={"Authorization": f"Bearer {librarian}"}).status_code == 403
     listed = client.get(path, headers={"Authorization": f"Bearer {librarian}"}).json
     assert [m["title"] for m in listed["items"]] == ["Pierwsze spotkanie partnerskie"]
-    assert client.get(path).status_code == 404
+    assert client.get(path).status_code == 401  # members only: a token first
     spec = client.get("/api/v1/openapi.json").json
     assert set(spec["paths"]["/partnerships/{id}/meetings"]) == {"get", "post"}
 
