@@ -8,8 +8,9 @@ how long to wait (the owner may log in meanwhile with an e-mailed link).
 from __future__ import annotations
 
 import math
+import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 from limits import parse
@@ -44,8 +45,9 @@ class Attempt:
     def give_back(self) -> None:
         if not self._given_back:
             self._given_back = True
-            self._limiter.storage.incr(self._item.key_for(*self._identifiers),
-                                       self._item.get_expiry(), amount=-1)
+            with self._limiter.serial:
+                self._limiter.storage.incr(self._item.key_for(*self._identifiers),
+                                           self._item.get_expiry(), amount=-1)
 
 
 class Attempts:
@@ -54,14 +56,20 @@ class Attempts:
     def __init__(self, storage_uri: str) -> None:
         self.storage = storage_from_string(storage_uri)
         self._window = FixedWindowRateLimiter(self.storage)
+        # The memory store of `limits` is not safe for simultaneous hits on a new key: each
+        # thread may drop the key's lock and count (its expiry check pops them), so a burst of
+        # guesses got one try more than the limit. One lock per process serialises its counting
+        # (that store is one process's anyway); Redis counts atomically on its own.
+        self.serial = threading.Lock() if storage_uri.startswith("memory") else nullcontext()
 
     def take(self, limit: str, kind: str, key: object) -> Attempt:
         """Count one attempt of KIND for KEY under LIMIT ("5 per 5 minutes"); refuse past it."""
         item = parse(limit)
         identifiers = (kind, str(key))
-        if not self._window.hit(item, *identifiers):
-            reset, _remaining = self._window.get_window_stats(item, *identifiers)
-            raise RateLimited(kind, max(1, math.ceil(reset - time.time())))
+        with self.serial:
+            if not self._window.hit(item, *identifiers):
+                reset, _remaining = self._window.get_window_stats(item, *identifiers)
+                raise RateLimited(kind, max(1, math.ceil(reset - time.time())))
         return Attempt(self, item, identifiers)
 
     @contextmanager
@@ -85,7 +93,8 @@ class Attempts:
         """Forget every attempt of KIND counted for KEY in the current window (e.g. failed
         logins of an address whose owner has just proved it is theirs); other keys keep
         theirs."""
-        self._window.clear(parse(limit), kind, str(key))
+        with self.serial:
+            self._window.clear(parse(limit), kind, str(key))
 
     def reset(self) -> None:
         self.storage.reset()
