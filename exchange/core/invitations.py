@@ -38,17 +38,18 @@ from models.event import EventStaff, StaffRole
 LIFETIME = timedelta(days=14)
 SECRET_MAX = 100
 
-_UNKNOWN = Msg("This invitation link is not valid. Check that the whole address was copied, "
+LINK_UNKNOWN = Msg("This invitation link is not valid. Check that the whole address was copied, "
                "or ask the person who invited you to send it again.")
-_USED = Msg("This invitation has already been accepted. Each invitation link works once.")
-_EXPIRED = Msg("This invitation has expired: an invitation link works for 14 days. Ask the "
+LINK_USED = Msg("This invitation has already been accepted. Each invitation link works once.")
+LINK_EXPIRED = Msg("This invitation has expired: an invitation link works for 14 days. Ask the "
                "person who invited you to send it again.")
-_REVOKED = Msg("This invitation has been withdrawn. Ask the person who invited you if they "
+LINK_REVOKED = Msg("This invitation has been withdrawn. Ask the person who invited you if they "
                "still want you to join.")
 
 
-def _renew(invitation: Invitation, now: datetime) -> str:
-    """Give INVITATION a new secret and 14 more days; the old link dies. Return the secret."""
+def renew_link(invitation, now: datetime) -> str:
+    """Give INVITATION (of any kind: an organization's, an event staff's, a partnership's) a
+    new secret and 14 more days; the old link dies. Return the secret."""
     secret = new_secret()
     invitation.token_hash = hash_secret(secret)
     invitation.sent_at = now
@@ -77,7 +78,7 @@ def _send(session: Session, actor: User, now: datetime, *, email: str, role: Any
         session.add(invitation)
     invitation.role = role.value
     invitation.can_sign = bool(can_sign)
-    secret = _renew(invitation, now)
+    secret = renew_link(invitation, now)
     session.flush()
     record_change(session, kind, actor=actor, subject_email=email, role=role, now=now, **target)
     return invitation, secret
@@ -137,7 +138,7 @@ def resend_invitation(session: Session, actor: User, invitation_id: int, *,
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise Conflict(Msg("This invitation has been accepted or withdrawn; invite the person "
                            "again instead."))
-    secret = _renew(invitation, now)
+    secret = renew_link(invitation, now)
     session.flush()
     record_change(session, ChangeKind.INVITATION_RESENT, actor=actor,
                   subject_email=invitation.email, role=invitation.role, now=now,
@@ -181,13 +182,13 @@ def open_invitation(session: Session, secret: str, now: datetime) -> Invitation:
         Invitation.token_hash == hash_secret(secret))) \
         if isinstance(secret, str) and 0 < len(secret) <= SECRET_MAX else None
     if invitation is None:
-        raise NotFound(_UNKNOWN)
+        raise NotFound(LINK_UNKNOWN)
     if invitation.accepted_at is not None:
-        raise ValidationError.single(None, _USED)
+        raise ValidationError.single(None, LINK_USED)
     if invitation.revoked_at is not None:
-        raise ValidationError.single(None, _REVOKED)
+        raise ValidationError.single(None, LINK_REVOKED)
     if invitation.expires_at <= now:
-        raise ValidationError.single(None, _EXPIRED)
+        raise ValidationError.single(None, LINK_EXPIRED)
     return invitation
 
 
@@ -219,7 +220,7 @@ def accept_invitation(session: Session, secret: str, user: User, now: datetime) 
         Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
         Invitation.expires_at > now).values(accepted_at=now, accepted_by_id=user.id))
     if spent.rowcount != 1:  # another request was quicker, or the link changed meanwhile
-        raise ValidationError.single(None, _USED)
+        raise ValidationError.single(None, LINK_USED)
     session.refresh(invitation)
     _join(session, invitation, user, now)
     return invitation
@@ -285,7 +286,7 @@ def register_and_accept(session: Session, secret: str, *, name: str, password: s
         Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
         Invitation.expires_at > now).values(accepted_at=now))
     if spent.rowcount != 1:
-        raise ValidationError.single(None, _USED)
+        raise ValidationError.single(None, LINK_USED)
     session.refresh(invitation)
     user = create_invited_account(session, invitation, name=name, password=password,
                                   locale=locale, now=now, privacy_accepted=privacy_accepted)

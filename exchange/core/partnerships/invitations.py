@@ -18,11 +18,18 @@ from exchange.core.errors import (
     ValidationError,
     clean_choice,
 )
-from exchange.core.invitations import LIFETIME, SECRET_MAX
+from exchange.core.invitations import (
+    LINK_EXPIRED,
+    LINK_REVOKED,
+    LINK_UNKNOWN,
+    LINK_USED,
+    SECRET_MAX,
+    renew_link,
+)
 from exchange.core.notifications import notify
 from exchange.core.partnerships.changes import living, parse_id
 from exchange.core.partnerships.reading import ENDED, member_org_ids, record, user_org_ids
-from exchange.core.secret_hash import hash_secret, new_secret
+from exchange.core.secret_hash import hash_secret
 from models import (
     MemberRole,
     Membership,
@@ -37,24 +44,9 @@ from models import (
 )
 from models.base import get_by_id
 
-_UNKNOWN = Msg("This invitation link is not valid. Check that the whole address was copied, "
-               "or ask the person who invited you to send it again.")
-_USED = Msg("This invitation has already been accepted. Each invitation link works once.")
 _DECLINED = Msg("This invitation has been declined.")
-_EXPIRED = Msg("This invitation has expired: an invitation link works for 14 days. Ask the "
-               "person who invited you to send it again.")
-_REVOKED = Msg("This invitation has been withdrawn. Ask the person who invited you if they "
-               "still want you to join.")
 
 # --- invitations ---------------------------------------------------------------------------
-
-def _renew(invitation: PartnershipInvitation, now: datetime) -> str:
-    secret = new_secret()
-    invitation.token_hash = hash_secret(secret)
-    invitation.sent_at = now
-    invitation.expires_at = now + LIFETIME
-    return secret
-
 
 def _pending_query():
     return (PartnershipInvitation.accepted_at.is_(None),
@@ -87,7 +79,7 @@ def invite(session: Session, actor: User, partnership_id: int, *, email: Any,
         invitation = PartnershipInvitation(partnership_id=partnership.id, email=email, role=role,
                                            invited_by_id=actor.id, created_at=now)
         session.add(invitation)
-    secret = _renew(invitation, now)
+    secret = renew_link(invitation, now)
     session.flush()
     record(session, partnership, kind, actor, now, subject_email=email, detail=role.value)
     return invitation, secret
@@ -111,7 +103,7 @@ def resend_invitation(session: Session, actor: User, partnership_id: int, invita
                                      invitation.revoked_at)):
         raise Conflict(Msg("This invitation has been accepted, declined or withdrawn; invite "
                            "again instead."))
-    secret = _renew(invitation, now)
+    secret = renew_link(invitation, now)
     session.flush()
     record(session, invitation.partnership, PartnershipChangeKind.INVITATION_RESENT, actor, now,
            subject_email=invitation.email, detail=invitation.role.value)
@@ -145,13 +137,13 @@ def open_invitation(session: Session, secret: Any, now: datetime) -> Partnership
         PartnershipInvitation.token_hash == hash_secret(secret))) \
         if isinstance(secret, str) and 0 < len(secret) <= SECRET_MAX else None
     if invitation is None:
-        raise NotFound(_UNKNOWN)
-    for at, message in ((invitation.accepted_at, _USED), (invitation.declined_at, _DECLINED),
-                        (invitation.revoked_at, _REVOKED)):
+        raise NotFound(LINK_UNKNOWN)
+    for at, message in ((invitation.accepted_at, LINK_USED), (invitation.declined_at, _DECLINED),
+                        (invitation.revoked_at, LINK_REVOKED)):
         if at is not None:
             raise ValidationError.single(None, message)
     if invitation.expires_at <= now:
-        raise ValidationError.single(None, _EXPIRED)
+        raise ValidationError.single(None, LINK_EXPIRED)
     return invitation
 
 
@@ -177,7 +169,7 @@ def _spend(session: Session, invitation: PartnershipInvitation, secret: str, now
         PartnershipInvitation.token_hash == hash_secret(secret),
         PartnershipInvitation.expires_at > now, *_pending_query()).values(**values))
     if spent.rowcount != 1:  # another request was quicker, or the link changed meanwhile
-        raise ValidationError.single(None, _USED)
+        raise ValidationError.single(None, LINK_USED)
     session.refresh(invitation)
 
 
