@@ -51,13 +51,26 @@ def xlsx_file(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     """HEADER and ROWS as one sheet named TITLE of an .xlsx workbook: a bold, frozen header
     with a filter, columns as wide as their text (within reason), dates as dates, numbers as
     numbers, formulas defused. Datetimes must be naive (a spreadsheet knows no time zones)."""
+    return xlsx_workbook([(title, header, rows)])
+
+
+def xlsx_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+    """An .xlsx workbook of one sheet per (TITLE, HEADER, ROWS), each as xlsx_file makes it."""
     from openpyxl import Workbook  # loaded only by exports
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        _sheet(book.create_sheet(_sheet_title(title)), header, rows)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(sheet, header: list[str], rows: list[list[Any]]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_title(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -76,9 +89,6 @@ def xlsx_file(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _sheet_title(title: str) -> str:
