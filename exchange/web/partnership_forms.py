@@ -140,3 +140,33 @@ class AcceptForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """Only the CSRF token, for the buttons."""
+
+
+def _join_form_base():
+    from exchange.web.invitations import InvitedAccountForm  # its fields, for the invited address
+    return InvitedAccountForm
+
+
+class JoinAsNewForm(_join_form_base()):
+    """An invited person without an account: their account (name, password twice, the
+    privacy notice while one is published) and, for a partner's invitation, the organization
+    they join for. The organization's fields are dropped for the animator's invitation."""
+
+    org_name = StringField(_l("Name of the organization"), validators=[DataRequired(),
+                                                                        Length(max=200)])
+    org_sector = SelectField(_l("Sector"), choices=[], validators=[DataRequired()])
+    org_municipality = StringField(
+        _l("Municipality"), description=_l("The municipality (gmina) where you mostly act."),
+        validators=[DataRequired(), Length(max=120)])
+
+    def __init__(self, *args, partner: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from exchange.http.labels import SECTOR_LABELS
+        from models import Sector
+
+        if partner:
+            self.org_sector.choices = [SelectChoice("", _l("Choose…"))] + [
+                SelectChoice(s.value, SECTOR_LABELS[s]) for s in Sector]
+        else:
+            for name in ("org_name", "org_sector", "org_municipality"):
+                delattr(self, name)

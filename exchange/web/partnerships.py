@@ -21,16 +21,18 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from exchange.core import partnerships as core
-from exchange.core.errors import Forbidden, NotFound, ValidationError
+from exchange.core import privacy
+from exchange.core.accounts import find_user_by_email
+from exchange.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.http.i18n import translate
+from exchange.http.i18n import apply_errors, translate
 from exchange.http.mailing import mail_now
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url, page_number
@@ -45,11 +47,13 @@ from exchange.web.partnership_forms import (
     ButtonForm,
     CoordinatorForm,
     InviteForm,
+    JoinAsNewForm,
     NewPartnershipForm,
     PartnershipForm,
     change_detail,
     change_label,
 )
+from exchange.web.sessions import start_session
 from exchange.web.util import act, save, save_checked
 from models import (
     Partnership,
@@ -324,7 +328,8 @@ def leave(partnership_id: int):
 
 # --- the invitation link -------------------------------------------------------------------
 
-def _invitation_page(secret: str, status: int = 200, form: AcceptForm | None = None):
+def _invitation_page(secret: str, status: int = 200, form: AcceptForm | None = None,
+                     join_form: JoinAsNewForm | None = None):
     invitation, problem = None, None
     try:
         invitation = core.open_invitation(db.session, secret, utcnow())
@@ -338,10 +343,16 @@ def _invitation_page(secret: str, status: int = 200, form: AcceptForm | None = N
         form.org_id.choices = [SelectChoice(str(o.id), o.name) for o in
                                core.organizations_to_accept_for(db.session, invitation,
                                                                 current_user)]
+    has_account = invitation is not None and not current_user.is_authenticated and \
+        find_user_by_email(db.session, invitation.email) is not None
+    if invitation is not None and join_form is None:
+        join_form = JoinAsNewForm(formdata=None,
+                                  partner=invitation.role is PartnershipRole.PARTNER)
     response = make_response(render_template(
         "partnerships/invitation.html", invitation=invitation, problem=problem, secret=secret,
-        form=form, button=ButtonForm(), ROLE_LABELS=PARTNERSHIP_ROLE_LABELS, **_labels()),
-        status)
+        form=form, join_form=join_form, has_account=has_account,
+        notice=privacy.current_notice(db.session), button=ButtonForm(),
+        ROLE_LABELS=PARTNERSHIP_ROLE_LABELS, **_labels()), status)
     response.headers["Referrer-Policy"] = "no-referrer"  # the secret is in the address
     return response
 
@@ -368,6 +379,52 @@ def _answer(secret: str, action: Callable[[], PartnershipInvitation], message: C
     flash(message(answered), "success")
     response = redirect(url_for("partnerships.detail", partnership_id=answered.partnership_id)
                         if answered.accepted_at else url_for("partnerships.index"))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class _FormRefused(Exception):
+    """Undoes what the core did for a form the person must correct first."""
+
+
+@bp.route("/invitations/<secret>/register", methods=["POST"])
+@access.public
+def register_and_join(secret: str):
+    """One step for an invited person without an account: the account, their organization's
+    profile (a partner's invitation) and joining; then they are logged in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("partnerships.invitation", secret=secret))
+    try:
+        invitation = core.open_invitation(db.session, secret, utcnow())
+    except (NotFound, ValidationError):
+        return _invitation_page(secret)
+    partner = invitation.role is PartnershipRole.PARTNER
+    form = JoinAsNewForm(partner=partner)
+    valid = form.validate()
+    organization = {"name": form.org_name.data, "sector": form.org_sector.data,
+                    "municipality": form.org_municipality.data} if partner else None
+    try:
+        with unit_of_work():
+            user, invitation = core.register_and_join(
+                db.session, secret, name=form.name.data or "", password=form.password.data or "",
+                locale=str(get_locale() or ""), now=utcnow(),
+                privacy_accepted=bool(form.privacy.data), organization=organization)
+            if not valid:  # the form's own refusals (the password twice…): keep nothing
+                raise _FormRefused
+    except _FormRefused:
+        return _invitation_page(secret, 422, join_form=form)
+    except Conflict as error:
+        flash(translate(error.message), "error")
+        return _invitation_page(secret, 409, join_form=form)
+    except ValidationError as error:
+        if None in error.errors:  # the link, not the form
+            return _invitation_page(secret, 410, join_form=form)
+        apply_errors(form, error, beside_form_errors=False)
+        return _invitation_page(secret, 422, join_form=form)
+    start_session(user)
+    flash(gettext("Welcome to the partnership „%(name)s”!", name=invitation.partnership.name),
+          "success")
+    response = redirect(url_for("partnerships.detail", partnership_id=invitation.partnership_id))
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -5,6 +5,7 @@ a 404, as for a partnership that does not exist."""
 from __future__ import annotations
 
 from tests.conftest import NOW
+from tests.web.access_statuses import ROLES
 
 READER = {"anonymous": 302, "outsider": 404, "member": 200, "owner": 200, "admin": 404}
 WRITER = {**READER, "member": 302, "owner": 302}
@@ -21,6 +22,11 @@ REPORT_MATRIX = {
                                              READER),
     ("partnership_report.csv_part", "GET"): (lambda w: _r(w, f"/{NOW.year}/meetings.csv"),
                                              None, READER),
+    # One step for an invited person without an account; the logged-in are sent to the
+    # invitation's page (the anonymous form here misses the password: refused, nothing made).
+    ("partnerships.register_and_join", "POST"): (
+        lambda w: f"/partnerships/invitations/{w.partnership_secret}/register",
+        lambda w: {"name": "Ida Nowa"}, {**dict.fromkeys(ROLES, 302), "anonymous": 422}),
     ("partnership_report.recommendations", "POST"): (
         lambda w: _r(w, f"/{NOW.year}/recommendations"),
         lambda w: {"text": "Więcej godzin otwarcia świetlicy.", "base": "0"}, WRITER),

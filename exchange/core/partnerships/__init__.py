@@ -33,6 +33,7 @@ from exchange.core.partnerships.invitations import (
     organizations_to_accept_for,
     accept_invitation,
     decline_invitation,
+    register_and_join,
 )
 from exchange.core.partnerships.reading import (
     NAME_MAX,
@@ -104,6 +105,7 @@ __all__ = [
     "organizations_to_accept_for",
     "accept_invitation",
     "decline_invitation",
+    "register_and_join",
     "NAME_MAX",
     "GOAL_MAX",
     "MUNICIPALITY_MAX",

@@ -2,6 +2,7 @@
 their organizations) or the animator (the person), by an e-mailed link."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -247,3 +248,45 @@ def decline_invitation(session: Session, secret: Any, user: User,
     return invitation
 
 
+
+
+def register_and_join(session: Session, secret: Any, *, name: str, password: str,
+                      locale: str | None, now: datetime, privacy_accepted: bool = False,
+                      organization: Mapping[str, Any] | None = None
+                      ) -> tuple[User, PartnershipInvitation]:
+    """One step for an invited person without an account: the account for the invited address
+    (it counts as verified: the link reached its mailbox), for a partner's invitation the
+    profile of the organization they join for (ORGANIZATION: name, sector, municipality…,
+    with them as its owner), and the answer yes.
+
+    The person's and the organization's mistakes are said together, under "org_…" for the
+    organization's fields; when anything is refused the caller's unit of work keeps nothing.
+    Two requests racing with one link make one account: the link is spent once."""
+    from exchange.core.invitations import create_invited_account
+    from exchange.core.organizations import clean_profile, create_organization
+
+    invitation = open_invitation(session, secret, now)
+    if find_user_by_email(session, invitation.email) is not None:
+        raise Conflict(Msg("An account with this e-mail address already exists. Log in and "
+                           "open the link again to accept."))
+    if invitation.partnership.state is PartnershipState.ENDED:
+        raise ValidationError.single(None, ENDED)
+    errors: dict[str | None, list[Msg]] = {}
+    partner = invitation.role is PartnershipRole.PARTNER
+    if partner:
+        try:
+            clean_profile(session, organization or {}, unique_for=0)
+        except ValidationError as error:
+            errors.update({f"org_{key}" if key else None: messages
+                           for key, messages in error.errors.items()})
+    try:
+        with session.begin_nested():
+            user = create_invited_account(session, invitation, name=name, password=password,
+                                          locale=locale, now=now,
+                                          privacy_accepted=privacy_accepted)
+    except ValidationError as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    org_id = create_organization(session, user, organization or {}, now).id if partner else None
+    return user, accept_invitation(session, secret, user, now, org_id=org_id)
