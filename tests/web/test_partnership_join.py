@@ -104,7 +104,6 @@ def test_two_presses_at_once_make_one_account_and_one_organization(app, session,
         answers = all_at_once(base, [Request("POST", link + "/register", body, {
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
             for _ in range(3)], timeout=60)
-    assert sorted(a.status for a in answers)[0] == 302
     assert [a.status for a in answers].count(302) == 1, [a.status for a in answers]
     assert count(session, User, User.email == "bank@example.org") == 1
     assert count(session, Organization) == 2
