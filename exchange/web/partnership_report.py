@@ -39,7 +39,7 @@ from models import Category
 bp = Blueprint("partnership_report", __name__, url_prefix="/partnerships")
 
 class RecommendationsForm(FlaskForm):
-    text = TextAreaField(_l("Recommendations to the local authority"),
+    text = TextAreaField(_l("Text of the recommendations"),
                          validators=[Length(max=core.RECOMMENDATIONS_MAX)],
                          render_kw={"rows": 10},
                          description=_l("What the partners ask of the municipality, written "
