@@ -23,6 +23,10 @@ def town(session, make_user, make_org, add_member):
 
 @pytest.fixture
 def coalition(session, town, now):
+    return three_partners(session, town, now)
+
+
+def three_partners(session, town, now):
     """The library, the school and the bank, together since a month before NOW."""
     month_ago = now - timedelta(days=30)
     partnership = create(session, town, month_ago)

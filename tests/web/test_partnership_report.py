@@ -14,7 +14,8 @@ from exchange.core import contracts
 from exchange.core import partnerships as core
 from exchange.core.partnerships import contributions, report
 from models import PartnershipRecommendation
-from tests.core.test_partnerships import build_town, create, join
+from tests.core.test_partnership_report import three_partners
+from tests.core.test_partnerships import build_town
 from tests.live import Request, all_at_once, served
 from tests.web.test_invitations import _session_cookie
 from tests.web.test_partnerships import login_as
@@ -28,9 +29,7 @@ def town(session, make_user, make_org, add_member):
 @pytest.fixture
 def coalition(session, town, now):
     month_ago = now - timedelta(days=30)
-    partnership = create(session, town, month_ago)
-    join(session, town, partnership, town.headmaster, town.school, month_ago)
-    join(session, town, partnership, town.banker, town.bank, month_ago)
+    partnership = three_partners(session, town, now)
     contributions.declare(session, town.headmaster, partnership.id, town.school.id, {
         "kind": "offer", "category": "equipment", "title": "Pracownia komputerowa",
         "quantity": 1, "unit": "pieces", "municipality": "Tczew"}, month_ago)

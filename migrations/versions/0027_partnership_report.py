@@ -1,7 +1,7 @@
 """The partners' recommendations to the local authority, per partnership and year, kept as
 revisions (issue 18, the yearly report).
 
-Revision ID: 0031
+Revision ID: 0027
 Revises: 0026
 Create Date: 2026-12-07 23:30:00
 
@@ -13,7 +13,7 @@ import models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0031'
+revision = '0027'
 down_revision = '0026'
 branch_labels = None
 depends_on = None
