@@ -193,7 +193,6 @@ def _answer(data: dict, last_modified: datetime | None, mimetype: str = LD_JSON)
         response.last_modified = last_modified
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
-    response.vary.add("Accept-Language")
     return response.make_conditional(request)
 
 
@@ -252,10 +251,10 @@ def open_data_partnership(id: int):
         abort(404)
     listings = core.public_contributions(db.session, found)
     iri = external_url("partnerships.detail", partnership_id=found.id)
-    members = [{"@id": _org_iri(m.organization_id), "@type": "Organization",
-                "name": m.organization.name,
-                "classifiedAs": external_url("organizations.directory",
-                                             sector=m.organization.sector.value)}
+    members = [_compact({"@id": _org_iri(m.organization_id), "@type": "Organization",
+                         "name": None if core.is_person(m.organization) else m.organization.name,
+                         "classifiedAs": external_url("organizations.directory",
+                                                      sector=m.organization.sector.value)})
                for m in found.current_members]
     partnership = {"@id": iri, "@type": "Organization", "name": found.name, "note": found.goal,
                    "members": members}

@@ -5,7 +5,7 @@
 - contracts (with their commitments and confirmed deliveries) and accepted proposals: only when
   every organization involved consented (``Organization.publishes_open_data``, off by default),
   since a contract is private between its parties; a contract only once it was in force;
-- organizations: their public profile; contact details only when the organization shows them
+- organizations: their public profile, never an individual's (a person's name); contact details only when the organization shows them
   to everyone (``is_contact_public``);
 - a partnership: only one with a public page, its current members and the contributions
   that are not kept for the partnership only.
@@ -27,6 +27,7 @@ from models import (
     Partnership,
     Proposal,
     ProposalStatus,
+    Sector,
 )
 
 # A contract that was never in force (a draft, one being signed, one withdrawn before every
@@ -77,8 +78,15 @@ def proposals_query() -> Select:
 
 
 def organizations_query() -> Select:
-    """Every organization's public profile, by id (the directory is public too)."""
-    return select(Organization).order_by(Organization.id)
+    """The organizations' public profiles, by id; not individuals (a person's name is
+    personal data, and open data is copied far and kept for ever)."""
+    return select(Organization).where(Organization.sector != Sector.INDIVIDUAL).order_by(
+        Organization.id)
+
+
+def is_person(org: Organization) -> bool:
+    """An individual taking part as one: their name is never published as open data."""
+    return org.sector is Sector.INDIVIDUAL
 
 
 def public_partnership(session: Session, partnership_id: int) -> Partnership:

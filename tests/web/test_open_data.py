@@ -203,6 +203,17 @@ def test_organizations_have_hsds_fields_and_hide_private_contact(client, town):
     assert library["sector"] == "public" and library["id"] == str(town.library.id)
 
 
+def test_an_individual_s_name_is_never_open_data(client, session, town, make_org, now):
+    person = make_org(town.outsider, name="Jan Kowalski", sector="individual")
+    session.add(PartnershipMember(partnership_id=town.partnership.id, organization_id=person.id,
+                                  joined_at=now))
+    session.commit()
+    assert "Jan Kowalski" not in client.get("/api/v1/open-data/organizations").text
+    answer = client.get(f"/api/v1/open-data/partnerships/{town.partnership.id}")
+    assert answer.status_code == 200 and "Jan Kowalski" not in answer.text
+    assert f"/organizations/{person.id}" in answer.text  # a member still, without the name
+
+
 def test_a_public_partnership_publishes_its_public_contributions_and_members(
         client, session, town):
     answer = client.get(f"/api/v1/open-data/partnerships/{town.partnership.id}")
