@@ -8,7 +8,8 @@
 - a public partnership: its members and its contributions (offers and needs) as Intents.
 What may be published is the core's rule (exchange/core/open_data.py); these documents add no
 person's name, e-mail, phone, note or signature. Every answer carries an ETag and, where the
-rows say when they changed, a Last-Modified: a client asking again with If-None-Match or
+rows say when they changed, a Last-Modified (over every row that decides what is shown,
+exchange/core/open_data.py): a client asking again with If-None-Match or
 If-Modified-Since gets 304."""
 from __future__ import annotations
 
@@ -196,37 +197,31 @@ def _answer(data: dict, last_modified: datetime | None, mimetype: str = LD_JSON)
     return response.make_conditional(request)
 
 
-def _latest(values) -> datetime | None:
-    values = [v for v in values if v is not None]
-    return max(values) if values else None
-
-
 def _ld_page(query, build, changed_at):
     pagination = db.paginate(query, page=page_number(), per_page=per_page(), error_out=False)
     items = list(pagination.items)
     page = page_of(pagination, [])
     page.pop("items")
     return _answer({"@context": {**CONTEXT, **_PAGING}, **page,
-                    "@graph": [build(x) for x in items]},
-                   _latest(changed_at(x) for x in items))
+                    "@graph": [build(x) for x in items]}, changed_at(db.session))
 
 
 @bp.route("/open-data/listings")
 @access.public
 def open_data_listings():
-    return _ld_page(core.listings_query(), intent, lambda x: x.updated_at)
+    return _ld_page(core.listings_query(), intent, core.listings_changed_at)
 
 
 @bp.route("/open-data/proposals")
 @access.public
 def open_data_proposals():
-    return _ld_page(core.proposals_query(), proposal, lambda x: x.decided_at)
+    return _ld_page(core.proposals_query(), proposal, core.proposals_changed_at)
 
 
 @bp.route("/open-data/agreements")
 @access.public
 def open_data_agreements():
-    return _ld_page(core.agreements_query(), agreement, lambda x: x.updated_at)
+    return _ld_page(core.agreements_query(), agreement, core.agreements_changed_at)
 
 
 @bp.route("/open-data/organizations")
@@ -236,7 +231,7 @@ def open_data_organizations():
                              per_page=per_page(), error_out=False)
     items = list(pagination.items)
     return _answer(page_of(pagination, [organization_hsds(o) for o in items]),
-                   _latest(o.updated_at for o in items), mimetype="application/json")
+                   core.organizations_changed_at(db.session), mimetype="application/json")
 
 
 # The path's parameter is named "id", as the OpenAPI document names it.
@@ -261,4 +256,4 @@ def open_data_partnership(id: int):
     return _answer({
         "@context": {**CONTEXT, "members": {"@id": "http://www.w3.org/ns/org#hasMember"}},
         "@graph": [partnership, *({**intent(x), "inScopeOf": iri} for x in listings)],
-    }, _latest([found.updated_at, *(x.updated_at for x in listings)]))
+    }, core.partnership_changed_at(db.session, found))

@@ -13,7 +13,9 @@ Nobody's name, e-mail or phone, no notes, minutes or signatures: the API layer
 (exchange/api/open_data.py) builds the documents from these rows and adds nothing private."""
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, select
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from exchange.core.partnerships.reading import get_public_partnership, member_org_ids
@@ -25,6 +27,7 @@ from models import (
     ListingStatus,
     Organization,
     Partnership,
+    PartnershipMember,
     Proposal,
     ProposalStatus,
     Sector,
@@ -102,3 +105,43 @@ def public_contributions(session: Session, partnership: Partnership) -> list[Lis
             Listing.partnership_id == partnership.id, _public_listing(),
             Listing.organization_id.in_(member_org_ids(partnership) or [0]))
         .order_by(Listing.kind.desc(), Listing.category, Listing.id)))
+
+
+# --- when a document last changed (its Last-Modified) ---------------------------------------
+# Over every row that decides what a document shows, not only the rows it shows: a listing
+# closed, a consent withdrawn or a partner gone leaves the document, and a client asking
+# "changed since?" must hear yes.
+
+def _latest(session: Session, *queries) -> datetime | None:
+    found = [session.scalar(q) for q in queries]
+    found = [f for f in found if f is not None]
+    return max(found) if found else None
+
+
+def listings_changed_at(session: Session) -> datetime | None:
+    return _latest(session, select(func.max(Listing.updated_at)))
+
+
+def organizations_changed_at(session: Session) -> datetime | None:
+    return _latest(session, select(func.max(Organization.updated_at)))
+
+
+def proposals_changed_at(session: Session) -> datetime | None:
+    return _latest(session, select(func.max(Proposal.decided_at)),
+                   select(func.max(Listing.updated_at)), select(func.max(Organization.updated_at)))
+
+
+def agreements_changed_at(session: Session) -> datetime | None:
+    return _latest(session, select(func.max(Contract.updated_at)),
+                   select(func.max(Organization.updated_at)))
+
+
+def partnership_changed_at(session: Session, partnership: Partnership) -> datetime | None:
+    mine = PartnershipMember.partnership_id == partnership.id
+    return _latest(session, select(Partnership.updated_at).where(Partnership.id == partnership.id),
+                   select(func.max(Listing.updated_at)).where(
+                       Listing.partnership_id == partnership.id),
+                   select(func.max(PartnershipMember.joined_at)).where(mine),
+                   select(func.max(PartnershipMember.left_at)).where(mine),
+                   select(func.max(Organization.updated_at)).where(Organization.id.in_(
+                       select(PartnershipMember.organization_id).where(mine))))

@@ -165,10 +165,17 @@ def test_a_withdrawal_of_consent_unpublishes_at_once(client, session, town, now)
     _contract(session, town, now, giver=town.library, receiver=town.school,
               giver_user=town.director, receiver_user=town.principal, what="Sala")
     _publish(session, town.library, town.school)
-    assert client.get("/api/v1/open-data/agreements").get_json(force=True)["total"] == 1
-    town.school.publishes_open_data = False
+    first = client.get("/api/v1/open-data/agreements")
+    assert first.get_json(force=True)["total"] == 1
+    # the school's owner unticks the consent on the form, an hour later
+    orgs.update_organization(session, town.principal, town.school.id, {
+        "name": "Szkoła", "sector": "public", "municipality": "Tczew",
+        "publishes_open_data": False}, now + timedelta(hours=1))
     session.commit()
-    assert client.get("/api/v1/open-data/agreements").get_json(force=True)["total"] == 0
+    # a cache that asks "changed since?" hears yes, though the contract's own row did not change
+    again = client.get("/api/v1/open-data/agreements",
+                       headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200 and again.get_json(force=True)["total"] == 0
 
 
 def test_proposals_need_both_sides_public_and_consenting(client, session, town, now):
@@ -315,6 +322,7 @@ def test_the_public_page_shows_achievements_and_nothing_private(client, session,
     assert "1 exchange between partners" in text and "0 needs declared" in text
     assert "Pierwsze spotkanie partnerów" in text and "Szkoła" in text
     assert "Czytelnictwo w gminie" in text
+    assert f'href="/api/v1/open-data/partnerships/{town.partnership.id}"' in text
     for private in ("Tajny protokół", "Tajna decyzja", "Tajna ocena", "Stefan Szkolny",
                     "Dorota Dyrektor", "Tajna porada", "sala 12", "Spotkanie bez zapisu",
                     "Przyszłe spotkanie", "Notatka poufna", "ukryty@example.org"):
