@@ -42,6 +42,9 @@ class Organization(Base):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     is_contact_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The owners' consent to publish the organization's exchanges (contracts, deliveries) as
+    # open data: a contract is published only when every party consented (exchange/core/open_data.py).
+    publishes_open_data: Mapped[bool] = mapped_column(Boolean, default=False)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

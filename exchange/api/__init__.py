@@ -7,6 +7,7 @@ from exchange.api import (  # noqa: F401 (routes)
     contracts,
     events,
     listings,
+    open_data,
     openapi,
     organizations,
     partnership_meetings,

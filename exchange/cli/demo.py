@@ -112,6 +112,8 @@ ORGANIZATIONS: list[dict] = [
         "contact_email": "szkola@example.org",
         "contact_phone": "+48 58 536 12 05",
         "is_contact_public": False,
+        # Both parties of the demo contract publish their exchanges as open data.
+        "publishes_open_data": True,
         "owner": "szkola@example.org",
         "members": [("marek.pawlak@example.org", "member", True)],
         "verified": False,
@@ -272,6 +274,8 @@ ORGANIZATIONS: list[dict] = [
         "contact_email": "pawel.szymanski@example.org",
         "contact_phone": "+48 58 531 77 31",
         "is_contact_public": False,
+        # Both parties of the demo contract publish their exchanges as open data.
+        "publishes_open_data": True,
         "owner": "pawel.szymanski@example.org",
         "verified": False,
     },

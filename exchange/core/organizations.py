@@ -35,7 +35,8 @@ CONTACT_PHONE_MAX = 40
 PHONE_CHARS = set("0123456789 +-()/")
 
 PROFILE_FIELDS = ("name", "sector", "municipality", "address", "description", "website",
-                  "contact_name", "contact_email", "contact_phone", "is_contact_public")
+                  "contact_name", "contact_email", "contact_phone", "is_contact_public",
+                  "publishes_open_data")
 
 
 def canonical_municipality(session: Session, name: str) -> str:
@@ -69,6 +70,7 @@ def clean_profile(session: Session, data: Mapping[str, Any], *,
         "contact_phone": clean_text(data.get("contact_phone"), "contact_phone", errors,
                                     max_length=CONTACT_PHONE_MAX),
         "is_contact_public": bool(data.get("is_contact_public")),
+        "publishes_open_data": bool(data.get("publishes_open_data")),
     }
     if (data.get("contact_email") or "").strip():
         clean["contact_email"] = clean_email(data.get("contact_email"), "contact_email", errors)

@@ -56,6 +56,10 @@ class OrganizationForm(FlaskForm):
     is_contact_public = BooleanField(
         _l("Show contact details to everyone"),
         description=_l("Otherwise only logged-in users see them."))
+    publishes_open_data = BooleanField(
+        _l("Publish our exchanges as open data"),
+        description=_l("Contracts whose every party agrees are published without people's "
+                       "names, notes or contact details, with what was delivered."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

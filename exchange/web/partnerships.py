@@ -155,6 +155,7 @@ def detail(partnership_id: int):
     return render_template(
         "partnerships/detail.html", partnership=partnership, full=full, manager=manager,
         balance=core.sector_balance(partnership), missing=core.missing_sectors(partnership),
+        achievements=core.achievements(db.session, partnership, utcnow()),
         states=core.allowed_states(partnership) if manager else (),
         STATE_ACTIONS=STATE_ACTIONS, button=ButtonForm(), **_labels())
 

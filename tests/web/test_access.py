@@ -321,6 +321,11 @@ from tests.web.access_partnership_report import REPORT_MATRIX  # noqa: E402
 assert not MATRIX.keys() & REPORT_MATRIX.keys()
 MATRIX.update(REPORT_MATRIX)
 
+from tests.web.access_open_data import OPEN_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & OPEN_MATRIX.keys()
+MATRIX.update(OPEN_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()

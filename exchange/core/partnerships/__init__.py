@@ -86,6 +86,11 @@ from exchange.core.partnerships.meetings import (
     task_state,
     remind_tasks,
 )
+from exchange.core.partnerships.public import (
+    Achievements,
+    HeldMeeting,
+    achievements,
+)
 
 __all__ = [
     "clean_municipalities",
@@ -153,4 +158,7 @@ __all__ = [
     "calendar_meetings",
     "task_state",
     "remind_tasks",
+    "Achievements",
+    "HeldMeeting",
+    "achievements",
 ]

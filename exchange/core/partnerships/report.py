@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.errors import Conflict, Errors, Forbidden, Msg, ValidationError, clean_text
 from exchange.core.events.timing import zone
+from exchange.core.partnerships.public import SIGNED, between_partners
 from exchange.core.partnerships.reading import (
     ENDED,
     get_partnership,
@@ -47,9 +48,6 @@ from models import (
 
 TIME_ZONE = "Europe/Warsaw"
 RECOMMENDATIONS_MAX = 20000
-# Contracts that were signed by every party: what the partners actually agreed to exchange.
-SIGNED = (ContractStatus.ACTIVE, ContractStatus.FULFILLED, ContractStatus.PARTIAL,
-          ContractStatus.FAILED, ContractStatus.CANCELLED)
 BAD_YEAR = Msg("There is no report for this year: the partnership did not exist then.")
 EDITED_MEANWHILE = Msg("Someone saved the recommendations while you were writing. Nothing of "
                        "yours was saved: your text is below, beside theirs — join them and "
@@ -141,13 +139,9 @@ def partner_contracts(session: Session, partnership: Partnership, org_ids: set[i
     """Contracts signed in [START, END) between at least two of ORG_IDS (the partners)."""
     if len(org_ids) < 2:
         return []
-    between = (select(ContractParty.contract_id)
-               .where(ContractParty.organization_id.in_(org_ids))
-               .group_by(ContractParty.contract_id)
-               .having(func.count() >= 2))
     return list(session.scalars(
         select(Contract).options(selectinload(Contract.parties).selectinload(ContractParty.organization))
-        .where(Contract.id.in_(between), Contract.status.in_(SIGNED),
+        .where(Contract.id.in_(between_partners(org_ids)), Contract.status.in_(SIGNED),
                Contract.activated_at >= start, Contract.activated_at < end)
         .order_by(Contract.activated_at, Contract.id)))
 
