@@ -42,7 +42,9 @@ CHANNEL_LABELS = {
 class ContactForm(FlaskForm):
     organization_id = SelectField(_l("Partner"), choices=[], validate_choice=False,
                                   validators=[DataRequired()])
-    channel = SelectField(_l("Channel"), choices=[], validators=[DataRequired()])
+    # A meeting attended is logged by itself: a call is what the coordinator most often types.
+    channel = SelectField(_l("Channel"), choices=[], default=ContactChannel.PHONE.value,
+                          validators=[DataRequired()])
     contacted_on = StringField(_l("Day"), render_kw={"type": "date"}, validators=[Optional()],
                                description=_l("Empty: today."))
     person = StringField(_l("Person (optional)"), validators=[Length(max=200)])
