@@ -198,6 +198,7 @@ def test_a_dormant_partnership_tells_nobody(session, town, coalition, now):
     core.change_state(session, town.director, coalition.id, "dormant", now)
     session.commit()
     assert core.notify_quiet_partners(session, now) == 0
+    assert core.quiet_since(session, coalition, now) == {}  # nor flags anyone
 
 
 def test_two_runs_at_the_same_moment_tell_once(session, engine, town, coalition, now):

@@ -184,3 +184,15 @@ def test_the_owner_partner_marks_its_own_task_done_another_partner_cannot(
     assert client.post(f"/partnerships/{coalition.id}/tasks/{task.id}/done",
                        data={"done": "0"}).status_code == 302
     assert count(session, MeetingTask, MeetingTask.done_at.is_not(None)) == 0
+
+
+def test_the_scheduled_job_run_twice_tells_the_coordinator_once(app, session, town, coalition,
+                                                                 now):
+    from exchange.cli.jobs import JOBS, run_job
+    from models import Notification
+
+    job = next(job for job in JOBS if job.id == "partnership-quiet")
+    assert run_job(app, job, now=now) == 2
+    assert run_job(app, job, now=now + timedelta(hours=1)) == 0
+    assert count(session, Notification, Notification.key.like("partnership-quiet:%"),
+                 Notification.user_id == town.director.id) == 2

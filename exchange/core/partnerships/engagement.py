@@ -10,6 +10,7 @@ Who sees what:
   itself: the log shows it and nobody types it again;
 - each partner's last activity and its page of what it gave and got are read by every reader
   of the partnership (it is the partnership's shared record, meant to be shown to its board);
+  a logged contact counts as activity, so a partner may learn the day of one, never its note;
 - the quiet notice goes to the coordinator once per quiet spell: the spell is named by the
   last contact it follows, so a new contact starts a new spell, and a job running twice (or
   twice at once) tells once (the notification's unique key)."""
@@ -258,7 +259,9 @@ def quiet_since(session: Session, partnership: Partnership,
                 now: datetime) -> dict[int, datetime]:
     """The partners without contact for the partnership's QUIET_WEEKS, each with the moment
     since which it is quiet (its last contact, else when it joined). The leading organization
-    is the coordinator's own, never quiet."""
+    is the coordinator's own, never quiet; a dormant or ended partnership has none."""
+    if partnership.state not in WATCHED:
+        return {}
     limit = now - timedelta(weeks=partnership.quiet_weeks or QUIET_WEEKS_DEFAULT)
     last = last_contacts(session, partnership)
     quiet = {}
