@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -79,6 +79,8 @@ class Partnership(Base):
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # The secret in the URL of the partnership's calendar of meetings (made on first use).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # After how many weeks without contact a partner counts as quiet (the coordinator is told).
+    quiet_weeks: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -631,6 +631,7 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _exchange_event(session, users, now)
     _partnership(session, users, now)
     _partnership_meetings(session, users, now)
+    _partnership_contacts(session, users, now)
     return True
 
 
@@ -744,6 +745,47 @@ def _partnership_meetings(session: Session, users: dict[str, User], now: datetim
         "agenda": "1. Kurs dla seniorów: zapisy i harmonogram.\n2. Dyżury pomocy cyfrowej.\n"
                   "3. Ustalenie terminu następnego spotkania."}, now)
     partnerships.calendar_token(session, partnership)
+
+
+# The coordinator's contact log (issue 18, keeping partners engaged): a few months of calls,
+# e-mails and visits (days ago, organization, channel, person, note). The school is in touch
+# often; the bank was last heard from at the first meeting, six weeks ago: it is the quiet one.
+CONTACTS = [
+    (120, "Szkoła Podstawowa nr 3 w Pelplinie", "visit", "Agnieszka Wróblewska",
+     "Pierwsza rozmowa o partnerstwie; dyrekcja chętna, oferuje pracownię."),
+    (115, "Bank Spółdzielczy Ziemi Tczewskiej", "phone", "Grzegorz Mazur",
+     "Bank chce prowadzić szkolenia z bezpiecznej bankowości dla seniorów."),
+    (96, "Szkoła Podstawowa nr 3 w Pelplinie", "email", "",
+     "Wysłałem wyniki diagnozy potrzeb przed pierwszym spotkaniem."),
+    (80, "Bank Spółdzielczy Ziemi Tczewskiej", "visit", "Grzegorz Mazur",
+     "Wizyta w oddziale: ulotki o dyżurach mogą leżeć przy kasach."),
+    (28, "Szkoła Podstawowa nr 3 w Pelplinie", "phone", "Agnieszka Wróblewska",
+     "Terminy kursu w pracowni: wtorki i czwartki po 15:00."),
+    (6, "Szkoła Podstawowa nr 3 w Pelplinie", "email", "",
+     "Lista zapisanych seniorów na kurs — 14 osób."),
+]
+
+
+def _partnership_contacts(session: Session, users: dict[str, User], now: datetime) -> None:
+    """The coordinator's log of contacts with the partners over a few months; the bank is
+    quiet (no contact since the first meeting) and the coordinator has been told so."""
+    from exchange.core import partnerships
+    from models import Partnership
+
+    partnership = session.scalar(select(Partnership).where(
+        Partnership.name == "Koalicja Cyfrowa Powiatu Tczewskiego"))
+    coordinator = users["piotr.lewandowski@example.org"]
+    # The demo's partners joined when it was made; they have worked together for months.
+    for member in partnership.current_members:
+        member.joined_at = now - timedelta(days=130)
+    # The coordinator wants to hear from each partner about monthly.
+    partnership.quiet_weeks = 5
+    orgs = {m.organization.name: m.organization_id for m in partnership.current_members}
+    for days_ago, name, channel, person, note in CONTACTS:
+        partnerships.log_contact(session, coordinator, partnership.id, {
+            "organization_id": orgs[name], "channel": channel, "person": person, "note": note,
+            "contacted_on": (now - timedelta(days=days_ago)).date()}, now)
+    partnerships.notify_quiet_partners(session, now)
 
 
 def _held_meeting(session: Session, coordinator: User, partnership, now: datetime,

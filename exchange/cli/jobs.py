@@ -33,7 +33,7 @@ from exchange.core.events.reminders import event_reminders
 from exchange.core.events.award import voting_notices
 from exchange.core.preferences import UnknownNotificationKey, kind_of
 from exchange.core.listings import expire_listings
-from exchange.core.partnerships import remind_tasks
+from exchange.core.partnerships import notify_quiet_partners, remind_tasks
 from exchange.core.proposals import IndexCache, send_digest
 from exchange.core.saved_searches import send_alerts
 from exchange.http.clock import system_now, utcnow
@@ -122,6 +122,9 @@ JOBS = (
     Job("partnership-tasks", remind_tasks, 60,
         "Remind the people of each partner organization of its partnership tasks due within "
         "three days, and again once overdue (once per task and state)."),
+    Job("partnership-quiet", notify_quiet_partners, 24 * 60,
+        "Tell each partnership's coordinator of the partners without contact for the "
+        "partnership's number of weeks (once per partner and quiet spell)."),
     Job("saved-search-alerts", send_alerts, 15,
         "Tell users of new listings matching their saved searches, one notice per search."),
     Job("send-mail", send_mail, 1,

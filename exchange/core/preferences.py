@@ -70,6 +70,8 @@ KIND_BY_PREFIX = {
     "partnership-task": CONTRACTS,
     # partnerships, part 2: the coordinator proposes an exchange between two partners
     "partnership-proposal": PROPOSALS,
+    # keeping partners engaged: a partner quiet for weeks (to the coordinator)
+    "partnership-quiet": NEWS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         notifications,
         organizations,
+        partnership_engage,
         partnership_meetings,
         partnership_map,
         partnership_report,
@@ -48,7 +49,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, invitations, notifications, preferences, admin, privacy,
                    searches, partnerships, partnership_meetings,
-                   partnership_map, partnership_report):
+                   partnership_map, partnership_report, partnership_engage):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

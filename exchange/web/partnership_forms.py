@@ -6,9 +6,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext, pgettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from exchange.core import partnerships as core
 from models import (
@@ -103,6 +110,12 @@ class PartnershipForm(FlaskForm):
         _l("Show a public page"),
         description=_l("Anyone sees the name, the goal and the member organizations with their "
                        "sectors; never people's names or contacts."))
+    quiet_weeks = IntegerField(
+        _l("Weeks without contact before a partner counts as quiet"),
+        default=core.QUIET_WEEKS_DEFAULT,
+        description=_l("The coordinator is told once when a partner has not been in touch for "
+                       "this long (1–52 weeks)."),
+        validators=[Optional(), NumberRange(min=core.QUIET_WEEKS_MIN, max=core.QUIET_WEEKS_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

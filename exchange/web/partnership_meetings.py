@@ -120,7 +120,8 @@ def index(partnership_id: int):
         task_state=core.task_state, local_start=core.local_start,
         feed=external_url("meetings.feed", partnership_id=partnership.id,
                           token=partnership.calendar_token)
-        if partnership.calendar_token else None, button=ButtonForm())
+        if partnership.calendar_token else None, button=ButtonForm(),
+        can_mark=lambda task: core.can_mark_task(db.session, task, current_user))
 
 
 @bp.route("/<int:partnership_id>/meetings/new", methods=["GET", "POST"])
@@ -209,7 +210,8 @@ def detail(partnership_id: int, meeting_id: int, record_form: RecordForm | None 
         if manager or current_user.id == partnership.animator_id else None,
         today=now.date(),
         task_state=core.task_state, local_start=core.local_start,
-        button=ButtonForm()), status
+        button=ButtonForm(),
+        can_mark=lambda task: core.can_mark_task(db.session, task, current_user)), status
 
 
 def _record_data(form: RecordForm, partnership: Partnership) -> dict[str, Any]:
@@ -257,12 +259,16 @@ def add_task(partnership_id: int, meeting_id: int):
 @bp.route("/<int:partnership_id>/tasks/<int:task_id>/done", methods=["POST"])
 @access.user
 def task_done(partnership_id: int, task_id: int):
-    _load(partnership_id, manage=True)
+    _load(partnership_id)  # a manager, or a person of the task's owner partner (the core)
     if not ButtonForm().validate():
         abort(400)
     done = request.form.get("done", "1") == "1"
-    if act(lambda: core.set_task_done(db.session, current_user, partnership_id, task_id, done,
-                                      utcnow())):
+    try:
+        marked = act(lambda: core.set_task_done(db.session, current_user, partnership_id,
+                                                task_id, done, utcnow()))
+    except Forbidden:
+        abort(403)
+    if marked:
         flash(gettext("The task is marked as done.") if done
               else gettext("The task is open again."), "success")
     return redirect(url_for("meetings.index", partnership_id=partnership_id) + "#tasks")

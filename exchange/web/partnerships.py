@@ -36,6 +36,7 @@ from exchange.http.i18n import apply_errors, translate
 from exchange.http.mailing import mail_now
 from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url, page_number
+from exchange.web.partnership_engage import members_context
 from exchange.web.partnership_forms import (
     FORMALISATION_LABELS,
     KIND_LABELS,
@@ -76,7 +77,8 @@ def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
 
 def _data(form: PartnershipForm) -> dict[str, Any]:
     data = {name: getattr(form, name).data for name in
-            ("name", "municipalities", "goal", "kind", "formalisation", "is_public")}
+            ("name", "municipalities", "goal", "kind", "formalisation", "is_public",
+             "quiet_weeks")}
     for name in ("lead_id", "coordinator_id"):
         if hasattr(form, name):
             data[name] = getattr(form, name).data
@@ -210,7 +212,7 @@ def _render_members(partnership: Partnership, invite_form: InviteForm | None = N
         button=ButtonForm(), leavable=core.leavable(db.session, partnership, current_user),
         balance=core.sector_balance(partnership), now=utcnow(), change_label=change_label,
         change_detail=change_detail, ROLE_LABELS=PARTNERSHIP_ROLE_LABELS, **context,
-        **_labels()), status
+        **members_context(partnership), **_labels()), status
 
 
 @bp.route("/<int:partnership_id>/members")

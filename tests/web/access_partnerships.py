@@ -102,8 +102,9 @@ PARTNERSHIP_MATRIX = {
         lambda w: _m(w, "/tasks"),
         lambda w: {"title": "Plakat", "owner_org_id": str(w.org.id), "due_on": "2027-02-01"},
         MANAGER_ACTION),
+    # The task is the world's organization's: its member marks it done too (issue 18, engage).
     ("meetings.task_done", "POST"): (lambda w: _p(w, f"/tasks/{w.meeting_task.id}/done"),
-                                     lambda w: {"done": "1"}, MANAGER_ACTION),
+                                     lambda w: {"done": "1"}, {**MANAGER_ACTION, "member": 302}),
     ("meetings.evaluate", "POST"): (lambda w: _m(w, "/evaluation"),
                                     lambda w: {"usefulness": "5", "atmosphere": "4"},
                                     {**READER, "member": 302, "owner": 302}),

@@ -54,6 +54,8 @@ class World:
     partnership_meeting: object = None
     meeting_task: object = None
     partnership_calendar: str = ""
+    # A contact with the organization in the partnership's contact log (issue 18, engage).
+    partnership_contact_id: int = 0
 
 
 MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
@@ -326,6 +328,11 @@ from tests.web.access_open_data import OPEN_MATRIX  # noqa: E402
 assert not MATRIX.keys() & OPEN_MATRIX.keys()
 MATRIX.update(OPEN_MATRIX)
 
+from tests.web.access_partnership_engage import ENGAGE_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & ENGAGE_MATRIX.keys()
+MATRIX.update(ENGAGE_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
@@ -421,6 +428,10 @@ def world(session, make_user, make_org, add_member, now):
         "due_on": (now + timedelta(days=10)).date().isoformat()}, before)
     partnership_calendar = partnerships.calendar_token(session, partnership)
     session.commit()
+    # engagement: the coordinator logged a call with the organization
+    partnership_contact = partnerships.log_contact(session, owner, partnership.id, {
+        "organization_id": str(org.id), "channel": "phone"}, now)
+    session.commit()
     return World(partnership_meeting=meeting, meeting_task=meeting_task,
                  partnership_calendar=partnership_calendar,event_import_id=kept.id, partnership=partnership,
                  partnership_invitation=partnership_invitation,
@@ -431,7 +442,8 @@ def world(session, make_user, make_org, add_member, now):
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,
                  event=event, badge_token=badge, school=school,
-                 saved_search_id=saved_search.id)
+                 saved_search_id=saved_search.id,
+                 partnership_contact_id=partnership_contact.id)
 
 
 def snapshot(session) -> dict:

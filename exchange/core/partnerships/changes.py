@@ -16,8 +16,10 @@ from exchange.core.errors import (
     Msg,
     ValidationError,
     clean_choice,
+    clean_number,
     clean_text,
 )
+from exchange.core.partnerships.engagement import QUIET_WEEKS_MAX, QUIET_WEEKS_MIN
 from exchange.core.notifications import notify
 from exchange.core.partnerships.reading import (
     ENDED,
@@ -80,7 +82,16 @@ def _clean(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
         "formalisation": clean_choice(data.get("formalisation") or Formalisation.NONE,
                                       "formalisation", errors, Formalisation),
         "is_public": _boolean(data.get("is_public"), "is_public", errors),
-    }
+    } | _quiet_weeks(data, errors)
+
+
+def _quiet_weeks(data: Mapping[str, Any], errors: Errors) -> dict[str, int]:
+    """The weeks without contact after which a partner is quiet, when DATA gives them."""
+    if data.get("quiet_weeks") in (None, ""):
+        return {}
+    weeks = clean_number(data.get("quiet_weeks"), "quiet_weeks", errors, kind=int,
+                         low=QUIET_WEEKS_MIN, high=QUIET_WEEKS_MAX)
+    return {} if weeks is None else {"quiet_weeks": weeks}
 
 
 def _boolean(value: Any, field: str, errors: Errors) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from exchange.core.errors import (
     Conflict,
     Errors,
+    Forbidden,
     Msg,
     NotFound,
     clean_date,
@@ -29,7 +30,14 @@ from exchange.core.errors import (
 )
 from exchange.core.events.timing import zone
 from exchange.core.notifications import notify
-from exchange.core.partnerships.reading import ENDED, can_read, get_partnership, member_org_ids
+from exchange.core.partnerships.reading import (
+    ENDED,
+    can_read,
+    get_partnership,
+    is_manager,
+    member_org_ids,
+    user_org_ids,
+)
 from models import (
     MeetingAttendance,
     MeetingEvaluation,
@@ -269,12 +277,28 @@ def add_task(session: Session, user: User, partnership_id: int, meeting_id: int,
     return task
 
 
+def can_mark_task(session: Session, task: MeetingTask, user: User | None) -> bool:
+    """The managers, and the people of the task's owner organization (while it is a member)."""
+    partnership = task.meeting.partnership
+    if is_manager(session, partnership, user):
+        return True
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and task.owner_org_id in member_org_ids(partnership)
+                and task.owner_org_id in user_org_ids(session, user))
+
+
 def set_task_done(session: Session, user: User, partnership_id: int, task_id: int, done: bool,
                   now: datetime) -> MeetingTask:
-    _changeable(session, user, partnership_id)
+    """Mark the task done (or open again): a manager, or a person of its owner partner."""
+    partnership = get_partnership(session, user, partnership_id)
     task = session.get(MeetingTask, task_id) if isinstance(task_id, int) else None
     if task is None or task.meeting.partnership_id != partnership_id:
         raise NotFound(Msg("Task not found."))
+    if not can_mark_task(session, task, user):
+        raise Forbidden(Msg("Only the coordinator and the task's owner partner may mark it "
+                            "done."))
+    if partnership.state is PartnershipState.ENDED:
+        raise Conflict(ENDED)
     task.done_at = (task.done_at or now) if done else None
     session.flush()
     return task
