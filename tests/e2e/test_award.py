@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import Contract, Organization, User
@@ -54,7 +55,7 @@ def test_a_vote_and_the_announcement_reach_the_projectors_final_results(
     board = projector.new_page()
     board.goto(board_url)
     expect_text = board.locator("#board-award-pending")
-    assert expect_text.is_visible()
+    expect(expect_text).to_be_visible()
     assert "Uczestnicy głosują" in expect_text.inner_text()
 
     server_clock.start += timedelta(hours=2)  # the vote is open

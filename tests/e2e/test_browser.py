@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import MemberRole, Membership, Organization
@@ -57,13 +58,13 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     page.get_by_role("button", name="Zarejestruj organizację").click()
 
     page.wait_for_url(re.compile(r"/organizations/\d+$"))
-    assert page.get_by_role("heading", name="Miejska Biblioteka Publiczna w Tczewie").is_visible()
+    expect(page.get_by_role("heading", name="Miejska Biblioteka Publiczna w Tczewie")).to_be_visible()
     page.get_by_role("link", name="Członkowie").click()
 
     page.get_by_label("E-mail osoby, którą zapraszasz").fill("jan.kowalski@example.org")
     page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
     page.get_by_role("button", name="Wyślij zaproszenie").click()
-    assert page.get_by_role("status").filter(has_text="jan.kowalski@example.org").is_visible()
+    expect(page.get_by_role("status").filter(has_text="jan.kowalski@example.org")).to_be_visible()
 
     # Jan has an account: he accepts the e-mailed invitation in one click.
     [invitation] = [m for m in (message_from_bytes(p.read_bytes(), policy=policy.default)
@@ -77,7 +78,7 @@ def test_register_create_an_organization_and_add_a_member(live_server, phone, se
     jan.wait_for_url(re.compile(r"/organizations/\d+$"))
     jan.context.close()
     page.reload()
-    assert page.get_by_role("cell", name="jan.kowalski@example.org").first.is_visible()
+    expect(page.get_by_role("cell", name="jan.kowalski@example.org").first).to_be_visible()
 
     session.rollback()
     org = session.scalar(select(Organization))
@@ -115,7 +116,7 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
     page.get_by_label("Jednostka").select_option("hours")
     page.get_by_role("button", name="Opublikuj").click()
     page.wait_for_url(re.compile(r"/listings/\d+$"))
-    assert page.get_by_role("heading", name="Świetlica z salą konferencyjną").is_visible()
+    expect(page.get_by_role("heading", name="Świetlica z salą konferencyjną")).to_be_visible()
 
     # Anyone searching the way people type on a phone: inflected, no Polish letters.
     page.goto(live_server + "/listings/")
@@ -123,7 +124,7 @@ def test_a_member_posts_an_offer_and_finds_it_with_an_inflected_plain_query(
     page.get_by_text("Filtry").click()  # on a phone the filters fold behind one button
     page.get_by_label("Rodzaj").select_option("offer")
     page.get_by_role("button", name="Szukaj").click()
-    assert page.get_by_role("link", name="Świetlica z salą konferencyjną").is_visible()
+    expect(page.get_by_role("link", name="Świetlica z salą konferencyjną")).to_be_visible()
     assert "1 ogłoszenie" in page.content()
 
 

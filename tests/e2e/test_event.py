@@ -87,7 +87,7 @@ def test_a_small_event_from_registration_to_the_report(live_server, phone, lapto
     log_in(laptop, live_server, "organiser@example.org")
     laptop.goto(base + "/participants")
     laptop.get_by_role("button", name="Admit Biblioteka Miejska").click()
-    assert laptop.get_by_role("status").first.is_visible()
+    expect(laptop.get_by_role("status").first).to_be_visible()
     laptop.goto(base + "/door")
     laptop.locator("#door-q").fill("ewa")
     laptop.keyboard.press("Enter")

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import Membership, Signature, User
@@ -48,8 +49,8 @@ def test_a_new_person_invited_by_email_registers_and_signs_for_the_organization(
     page.get_by_label("E-mail osoby, którą zapraszasz").fill("nina.nowak@example.org")
     page.get_by_label("Może podpisywać umowy w imieniu organizacji").check()
     page.get_by_role("button", name="Wyślij zaproszenie").click()
-    assert page.get_by_role("status").filter(
-        has_text="Wysłaliśmy zaproszenie na adres nina.nowak@example.org").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Wysłaliśmy zaproszenie na adres nina.nowak@example.org")).to_be_visible()
     pending = page.locator("section[aria-labelledby=invitations-heading]")
     assert "nina.nowak@example.org" in pending.inner_text() and "ważne do" in pending.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -64,7 +65,7 @@ def test_a_new_person_invited_by_email_registers_and_signs_for_the_organization(
     newcomer = page.context.browser.new_context(**PHONE).new_page()
     newcomer.set_default_timeout(10_000)
     newcomer.goto(live_server + link)
-    assert newcomer.get_by_role("heading", name="Zaproszenie", exact=True).is_visible()
+    expect(newcomer.get_by_role("heading", name="Zaproszenie", exact=True)).to_be_visible()
     facts = newcomer.locator("dl.facts").inner_text()
     assert "Olga Dyrektor" in facts and "nina.nowak@example.org" in facts
     assert "może podpisywać umowy w imieniu organizacji" in facts
@@ -74,8 +75,8 @@ def test_a_new_person_invited_by_email_registers_and_signs_for_the_organization(
     newcomer.get_by_label("Powtórz hasło").fill("czytelnia pełna słońca 77")
     newcomer.get_by_role("button", name="Załóż konto i przyjmij zaproszenie").click()
     newcomer.wait_for_url(f"{live_server}/organizations/{library.id}")
-    assert newcomer.get_by_role("status").filter(
-        has_text="Witamy! Należysz teraz do: Miejska Biblioteka Publiczna").is_visible()
+    expect(newcomer.get_by_role("status").filter(
+        has_text="Witamy! Należysz teraz do: Miejska Biblioteka Publiczna")).to_be_visible()
 
     # The new member signs the contract the school has signed: it comes into force.
     newcomer.goto(f"{live_server}/organizations/{library.id}/contracts")

@@ -2,6 +2,8 @@
 not a payment (issue 17)."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.test_event import log_in, start_the_session
 
 
@@ -26,7 +28,7 @@ def test_picking_a_confirmed_listing_at_the_desk_shows_the_note(live_server, lap
     pick.fill(f"#{lab.id} Pracownia komputerowa, bez najmu")
     pick.press("Tab")
     assert note.inner_text() == "confirmed: not a payment — “Wynajmujemy”"
-    assert note.is_visible()
+    expect(note).to_be_visible()
     pick.fill("")
     pick.press("Tab")
     assert note.is_hidden()

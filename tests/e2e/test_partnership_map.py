@@ -5,6 +5,7 @@ partners (the school's lab for the library's need) and proposes the exchange."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_browser import log_in
 
@@ -50,8 +51,8 @@ def test_the_school_declares_its_lab_and_the_coordinator_sees_the_proposal(
     page.get_by_label("Jednostka").select_option("hours")
     page.get_by_label("Widoczne tylko dla partnerstwa").check()
     page.get_by_role("button", name="Zadeklaruj").click()
-    assert page.get_by_role("status").filter(
-        has_text="Dziękujemy: partnerstwo widzi już to, co zadeklarowaliście.").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Dziękujemy: partnerstwo widzi już to, co zadeklarowaliście.")).to_be_visible()
     cell = page.locator('td[data-sector="public"][data-category="computer_labs"]')
     assert "Pracownia komputerowa na 16 stanowisk dla seniorów" in cell.inner_text()
     assert "1 wkład" in cell.inner_text() and "1 niezaspokojona" in cell.inner_text()
@@ -64,5 +65,5 @@ def test_the_school_declares_its_lab_and_the_coordinator_sees_the_proposal(
     proposals = page.locator("section[aria-labelledby=proposals-heading]")
     assert "Szkoła Podstawowa nr 3 → Miejska Biblioteka Publiczna" in proposals.inner_text()
     proposals.get_by_role("button", name="Zaproponuj wymianę").click()
-    assert page.get_by_role("status").filter(
-        has_text="Obie organizacje partnerskie dostały powiadomienie").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Obie organizacje partnerskie dostały powiadomienie")).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import mails_in
 from tests.e2e.test_browser import log_in
@@ -44,8 +45,8 @@ def test_the_coordinator_schedules_the_first_meeting_and_records_it(
     page.get_by_label("Godzina").fill("17:00")
     page.get_by_label("U partnera").select_option(label="Szkoła Społeczna „Promyk”")
     page.get_by_role("button", name="Zaplanuj i zaproś").click()
-    assert page.get_by_role("status").filter(
-        has_text="Spotkanie jest zaplanowane, a partnerzy zaproszeni.").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Spotkanie jest zaplanowane, a partnerzy zaproszeni.")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     mails = mails_in(tmp_path / "outbox", count=2)
     assert sorted(m["To"] for m in mails) == ["dyrektor@example.org", "szkola@example.org"]
@@ -60,8 +61,8 @@ def test_the_coordinator_schedules_the_first_meeting_and_records_it(
         "Szymon Szkolny")
     page.get_by_label("Notatka ze spotkania").fill("Poznaliśmy się.")
     page.get_by_role("button", name="Zapisz przebieg spotkania").click()
-    assert page.get_by_role("status").filter(has_text="Zapis spotkania jest zachowany.") \
-        .is_visible()
+    expect(page.get_by_role("status").filter(has_text="Zapis spotkania jest zachowany.") \
+        ).to_be_visible()
     page.get_by_label("Zadanie", exact=True).fill("Ankieta potrzeb seniorów")
     page.get_by_label("Partner odpowiedzialny").select_option(label="Szkoła Społeczna „Promyk”")
     page.get_by_label("Termin", exact=True).fill("2026-12-31")

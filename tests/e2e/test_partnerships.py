@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import mails_in
 from tests.e2e.test_browser import log_in
@@ -34,8 +35,8 @@ def test_a_library_starts_a_partnership_and_the_school_joins(live_server, phone,
                                                       "usług cyfrowych.")
     page.get_by_label("Rodzaj partnerstwa").select_option("needs")
     page.get_by_role("button", name="Załóż partnerstwo").click()
-    assert page.get_by_role("status").filter(
-        has_text="Partnerstwo „Koalicja dla Tczewa” zostało założone").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Partnerstwo „Koalicja dla Tczewa” zostało założone")).to_be_visible()
     page.get_by_label("Adres e-mail").fill("szkola@example.org")
     page.get_by_role("button", name="Wyślij zaproszenie").click()
     assert "szkola@example.org" in page.locator(
@@ -53,8 +54,8 @@ def test_a_library_starts_a_partnership_and_the_school_joins(live_server, phone,
     page.goto(live_server + link)
     assert page.get_by_label("Dołącz jako").input_value() != ""
     page.get_by_role("button", name="Przyjmij zaproszenie").click()
-    assert page.get_by_role("status").filter(
-        has_text="Witamy w partnerstwie „Koalicja dla Tczewa”!").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Witamy w partnerstwie „Koalicja dla Tczewa”!")).to_be_visible()
     sectors = page.locator("section.sectors").inner_text()
     assert "Miejska Biblioteka Publiczna" in sectors and "Szkoła Społeczna „Promyk”" in sectors
     assert "2 partnerów" in page.locator("dl.facts").inner_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import mails_in
 
@@ -21,13 +22,13 @@ def test_a_forgotten_password_is_set_anew_from_the_emailed_link(live_server, pho
     page.get_by_label("E-mail").fill("anna@example.org")
     page.get_by_role("button", name="Wyślij mi link").click()
     page.wait_for_url(live_server + "/login")
-    assert page.get_by_role("status").filter(
-        has_text="wysłaliśmy na niego link do ustawienia nowego hasła").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="wysłaliśmy na niego link do ustawienia nowego hasła")).to_be_visible()
 
     [mail] = mails_in(tmp_path / "outbox")
     assert "link do ustawienia nowego hasła" in mail["Subject"]
     page.goto(live_server + re.search(r"/password/reset/\S+", mail.get_content()).group(0))
-    assert page.get_by_role("heading", name="Ustaw nowe hasło").is_visible()
+    expect(page.get_by_role("heading", name="Ustaw nowe hasło")).to_be_visible()
     # The account's address, there for password managers, neither shows nor widens the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -41,7 +42,7 @@ def test_a_forgotten_password_is_set_anew_from_the_emailed_link(live_server, pho
     page.get_by_label("Powtórz nowe hasło").fill("wiosna nad jeziorem 2026")
     page.get_by_role("button", name="Zapisz nowe hasło").click()
     page.wait_for_url(live_server + "/")
-    assert page.get_by_role("status").filter(has_text="Nowe hasło zostało ustawione").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Nowe hasło zostało ustawione")).to_be_visible()
 
     assert "Moje konto" in page.content()  # logged in here
 

@@ -40,7 +40,7 @@ def test_choosing_and_one_click_unsubscribe(live_server, phone, browser, make_us
     page.goto(live_server + "/account")
     page.get_by_role("link", name="Wybór powiadomień wysyłanych e-mailem").click()
     page.wait_for_url(live_server + "/account/notifications")
-    assert page.get_by_role("heading", name="Powiadomienia e-mailem").is_visible()
+    expect(page.get_by_role("heading", name="Powiadomienia e-mailem")).to_be_visible()
     proposals = page.get_by_role("group", name="Propozycje wymiany")
     assert proposals.get_by_label("Codzienne podsumowanie").is_checked()  # the default
     proposals.get_by_label("Cotygodniowe podsumowanie").check()
@@ -64,7 +64,7 @@ def test_choosing_and_one_click_unsubscribe(live_server, phone, browser, make_us
     stranger = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL",
                                    is_mobile=True).new_page()
     stranger.goto(link)
-    assert stranger.get_by_text("Kontrakty, podpisy i terminy").is_visible()
+    expect(stranger.get_by_text("Kontrakty, podpisy i terminy")).to_be_visible()
     stranger.get_by_role("button", name="Zrezygnuj z tych e-maili").click()
     expect(stranger.get_by_role("status").filter(
         has_text="E-maile w tych sprawach nie będą już wysyłane")).to_be_visible()

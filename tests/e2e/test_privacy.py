@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from exchange.core import privacy
 from tests.conftest import TEST_PASSWORD
@@ -45,7 +46,7 @@ def test_register_with_consent_download_the_data_and_delete_the_account(
     assert "Polityka prywatności się zmieniła" not in page.content()  # accepted just now
 
     page.goto(live_server + "/account")
-    assert page.get_by_text("Wersję 1 polityki prywatności zaakceptowano").is_visible()
+    expect(page.get_by_text("Wersję 1 polityki prywatności zaakceptowano")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name="Pobierz moje dane").click()
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
@@ -53,13 +54,13 @@ def test_register_with_consent_download_the_data_and_delete_the_account(
     assert data["privacy_consents"][0]["version"] == 1
 
     page.get_by_role("link", name="Usuń moje konto").click()
-    assert page.get_by_text("Podpisy na umowach zachowają imię i nazwisko").is_visible()
+    expect(page.get_by_text("Podpisy na umowach zachowają imię i nazwisko")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_label("Rozumiem, że tego nie można cofnąć").check()
     page.get_by_label("Obecne hasło").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Usuń moje konto").click()
     page.wait_for_url(live_server + "/")
-    assert page.get_by_role("status").filter(has_text="Konto zostało usunięte").is_visible()
+    expect(page.get_by_role("status").filter(has_text="Konto zostało usunięte")).to_be_visible()
     assert "Zaloguj się" in page.content()
 
     page.goto(live_server + "/login")

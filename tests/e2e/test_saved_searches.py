@@ -3,6 +3,7 @@ account page, opened again and removed."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -19,14 +20,14 @@ def test_a_search_is_saved_from_the_marketplace_and_removed_on_the_account_page(
     page.wait_for_url(live_server + "/listings/?category=rooms")
 
     page.get_by_role("button", name="Powiadamiaj mnie o nowych").click()
-    assert page.get_by_role("status").filter(
-        has_text="Zapisano: o nowych ogłoszeniach pasujących do „Sale i lokale”").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Zapisano: o nowych ogłoszeniach pasujących do „Sale i lokale”")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path / "marketplace.png"), full_page=True)
 
     page.goto(live_server + "/account")
     section = page.locator("#saved-searches")
-    assert section.get_by_role("heading", name="Zapisane wyszukiwania").is_visible()
+    expect(section.get_by_role("heading", name="Zapisane wyszukiwania")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "account.png"), full_page=True)
@@ -35,6 +36,6 @@ def test_a_search_is_saved_from_the_marketplace_and_removed_on_the_account_page(
 
     page.goto(live_server + "/account")
     page.locator("#saved-searches").get_by_role("button", name="Usuń").click()
-    assert page.get_by_role("status").filter(
-        has_text="Usunięto zapisane wyszukiwanie").is_visible()
+    expect(page.get_by_role("status").filter(
+        has_text="Usunięto zapisane wyszukiwanie")).to_be_visible()
     assert "Nie ma jeszcze zapisanych wyszukiwań." in page.locator("#saved-searches").inner_text()
