@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from exchange.api import (openapi_events, openapi_meetings, openapi_partnerships, openapi_preferences,
+from exchange.api import (openapi_events, openapi_meetings, openapi_partnerships, openapi_plan, openapi_preferences,
                           openapi_searches)
 from exchange.api.base import bp
 from exchange.core import contracts
@@ -374,6 +374,8 @@ PATHS.update(openapi_partnerships.paths(_json, _page, ERROR, ID_PARAMETER, PAGIN
 SCHEMAS.update(openapi_partnerships.SCHEMAS)
 PATHS.update(openapi_meetings.paths(_json, ERROR, ID_PARAMETER, SECURED))
 SCHEMAS.update(openapi_meetings.SCHEMAS)
+PATHS.update(openapi_plan.paths(_json, ERROR, ID_PARAMETER, SECURED))
+SCHEMAS.update(openapi_plan.SCHEMAS)
 
 # Any request may be refused before its operation sees it (exchange/http/bodies.py and the NUL
 # check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.
