@@ -627,6 +627,7 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _exchange_event(session, users, now)
     _partnership(session, users, now)
     _partnership_meetings(session, users, now)
+    _partnership_plan(session, users, now)
     return True
 
 
@@ -863,3 +864,100 @@ def _exchange_event(session: Session, users: dict[str, User], now: datetime) -> 
                 "attendees": people, "listing_ids": listings[:4]}, now)
             if admit:
                 events.decide(session, organiser, event.id, application.id, True, "", now)
+
+
+def _partnership_plan(session: Session, users: dict[str, User], now: datetime) -> None:
+    """The partnership's three-year plan, begun a year ago (issue 18, "Plan and
+    indicators"): three goals, five indicators (two counted from the record), activities of
+    the partners and a year of progress: the leaflets achieved their target, the digital
+    help desk is behind schedule (the library and the bank are asked to step up)."""
+    from exchange.core import partnerships
+    from models import Partnership
+
+    partnership = session.scalar(select(Partnership).where(
+        Partnership.name == "Koalicja Cyfrowa Powiatu Tczewskiego"))
+    coordinator = users["piotr.lewandowski@example.org"]
+    orgs = {m.organization.name: m.organization_id for m in partnership.current_members}
+    library, school, bank = (orgs["Miejska Biblioteka Publiczna w Tczewie"],
+                             orgs["Szkoła Podstawowa nr 3 w Pelplinie"],
+                             orgs["Bank Spółdzielczy Ziemi Tczewskiej"])
+    start = (now - timedelta(days=365)).date()
+    at = now - timedelta(days=366)
+    partnerships.set_period(session, coordinator, partnership.id, {
+        "starts_on": start.isoformat(),
+        "ends_on": (partnerships.years_later(start, 3) - timedelta(days=1)).isoformat()}, at)
+
+    def day(offset: int) -> str:
+        return (start + timedelta(days=offset)).isoformat()
+
+    seniors = partnerships.add_goal(session, coordinator, partnership.id, {
+        "title": "Seniorzy bezpiecznie korzystają z usług cyfrowych",
+        "description": "Kursy e-urzędu i bankowości internetowej oraz dyżury pomocy cyfrowej "
+                       "w bibliotece, szkole i oddziałach banku."}, at)
+    trained = partnerships.add_indicator(session, coordinator, partnership.id, seniors.id, {
+        "name": "Seniorzy przeszkoleni z e-usług", "unit": "osoby", "baseline": "0",
+        "target": "300", "deadline": day(3 * 365 - 5)}, at)
+    desk = partnerships.add_indicator(session, coordinator, partnership.id, seniors.id, {
+        "name": "Dyżury pomocy cyfrowej", "unit": "dyżury", "baseline": "0", "target": "48",
+        "deadline": day(2 * 365)}, at)
+    partnerships.add_activity(session, coordinator, partnership.id, seniors.id, {
+        "title": "Kurs e-usług w pracowni szkoły", "due_on": day(3 * 365 - 30),
+        "partner_ids": [school, library]}, at)
+    partnerships.add_activity(session, coordinator, partnership.id, seniors.id, {
+        "title": "Cotygodniowe dyżury pomocy cyfrowej", "due_on": day(2 * 365),
+        "partner_ids": [library, bank]}, at)
+    exchange = partnerships.add_goal(session, coordinator, partnership.id, {
+        "title": "Partnerzy dzielą się zasobami",
+        "description": "Sale, pracownie i szkolenia przechodzą między partnerami na "
+                       "podstawie umów; spotykamy się co miesiąc."}, at)
+    partnerships.add_indicator(session, coordinator, partnership.id, exchange.id, {
+        "name": "Umowy podpisane między partnerami", "unit": "umowy", "baseline": "0",
+        "target": "6", "deadline": day(3 * 365 - 5), "source": "contracts_signed"}, at)
+    partnerships.add_indicator(session, coordinator, partnership.id, exchange.id, {
+        "name": "Spotkania partnerskie", "unit": "spotkania", "baseline": "0", "target": "6",
+        "deadline": day(3 * 365 - 5), "source": "meetings_held"}, at)
+    promotion = partnerships.add_goal(session, coordinator, partnership.id, {
+        "title": "Mieszkańcy wiedzą o pomocy cyfrowej",
+        "description": "Ulotki i plakaty w oddziałach banku, szkole i bibliotece."}, at)
+    leaflets = partnerships.add_indicator(session, coordinator, partnership.id, promotion.id, {
+        "name": "Rozdane ulotki o dyżurach", "unit": "szt.", "baseline": "0",
+        "target": "1000", "deadline": day(300)}, at)
+    activity = partnerships.add_activity(session, coordinator, partnership.id, promotion.id, {
+        "title": "Ulotki w oddziałach banku", "due_on": day(280), "partner_ids": [bank]}, at)
+    activity.done_at = now - timedelta(days=80)
+    # A year of entries, month by month: (indicator, author, organization, day, value, source)
+    school_head, banker = users["szkola@example.org"], users["bank@example.org"]
+    entries = []
+    for month in range(12):
+        offset = 20 + month * 29
+        entries.append((trained, school_head, school, offset, 8,
+                        "Lista obecności kursu w pracowni"))
+        if month % 3 == 0:
+            entries.append((desk, coordinator, library, offset + 3, 2, "Rejestr dyżurów"))
+    for offset, value, who, org in ((40, 400, banker, bank), (120, 350, banker, bank),
+                                    (200, 250, coordinator, library)):
+        entries.append((leaflets, who, org, offset, value, "Protokół wydania ulotek"))
+    for indicator, author, org, offset, value, source in entries:
+        happened = start + timedelta(days=offset)
+        partnerships.add_progress(session, author, indicator.id, {
+            "value": str(value), "happened_on": happened.isoformat(), "source": source,
+            "organization_id": org}, datetime.combine(happened, now.timetz()))
+    # Two contracts between partners (the record of exchanges; the automatic indicator).
+    owners = {library: users["biblioteka@example.org"], school: school_head, bank: banker}
+    for giver, receiver, what, unit, days_ago in (
+            (bank, library, "Szkolenie z bezpiecznej bankowości dla seniorów", "sessions", 200),
+            (school, library, "Pracownia komputerowa na kurs e-usług", "hours", 60)):
+        when = now - timedelta(days=days_ago)
+        contract = create_contract(session, owners[giver], giver, {
+            "parties": [giver, receiver],
+            "commitments": [{"giver_id": giver, "receiver_id": receiver, "what": what,
+                             "quantity": 4, "unit": unit,
+                             "due_on": (when.date() + timedelta(days=30)).isoformat()}]}, when)
+        for org_id in (giver, receiver):
+            sign(session, owners[org_id], org_id, contract.id, when, recent_login=True)
+    # One entry typed twice, withdrawn by the coordinator: kept, not counted.
+    twice = partnerships.add_progress(session, school_head, trained.id, {
+        "value": "8", "happened_on": day(20), "source": "Lista obecności kursu w pracowni",
+        "organization_id": school}, now - timedelta(days=300))
+    partnerships.withdraw_progress(session, coordinator, partnership.id, twice.id,
+                                   now - timedelta(days=299))
