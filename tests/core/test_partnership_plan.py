@@ -376,6 +376,8 @@ def test_an_organiser_marks_the_event_as_hosted_and_its_deals_count(
     _goal, auto = goal_with_indicator(session, town, coalition, now, baseline="0",
                                       target="10", source="event_deals")
     assert core.achieved_value(session, auto, now) == 1
+    # the chart steps up on the day of the deal
+    assert core.progress_of(session, auto, now).points[1:] == [(deal.ratified_at.date(), 1)]
     core.set_event_partnership(session, town.headmaster, event.id, "", now)
     session.commit()
     assert core.exchange_record(session, coalition).event_deals == []
@@ -392,3 +394,5 @@ def test_meetings_held_count_from_the_plans_start(session, town, coalition, now)
     core.record_meeting(session, town.director, coalition.id, meeting.id, {"minutes": "M"}, now)
     session.commit()
     assert core.achieved_value(session, auto, now) == 1
+    # the chart steps up on the day of the meeting
+    assert core.progress_of(session, auto, now).points[1:] == [(meeting.starts_at.date(), 1)]

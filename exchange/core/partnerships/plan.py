@@ -39,7 +39,7 @@ from exchange.core.partnerships.reading import (
     member_org_ids,
     user_org_ids,
 )
-from exchange.core.partnerships.record import automatic_count
+from exchange.core.partnerships.record import automatic_moments
 from exchange.core.partnerships.schedule import (
     ScheduleState,
     expected_value,
@@ -473,8 +473,8 @@ def achieved_value(session: Session, indicator: PlanIndicator, now: datetime) ->
                                         Decimal(0))
     partnership = session.get(Partnership, indicator.partnership_id)
     start = partnership.plan_starts_on or indicator.created_at.date()
-    return indicator.baseline + automatic_count(session, partnership, indicator.source, start,
-                                                now)
+    return indicator.baseline + len(automatic_moments(session, partnership, indicator.source,
+                                                      start, now))
 
 
 def progress_of(session: Session, indicator: PlanIndicator, now: datetime) -> IndicatorProgress:
@@ -491,7 +491,10 @@ def progress_of(session: Session, indicator: PlanIndicator, now: datetime) -> In
             points.append((entry.happened_on, running))
     else:
         recorded = achieved != indicator.baseline
-        points = [(start, indicator.baseline), (min(today, max(start, today)), achieved)]
+        points = [(start, indicator.baseline)]
+        for number, moment in enumerate(automatic_moments(
+                session, partnership, indicator.source, start, now), start=1):
+            points.append((moment.date(), indicator.baseline + number))
     state = schedule_state(indicator.baseline, indicator.target, achieved, start,
                            indicator.deadline, today, recorded=recorded)
     expected = expected_value(indicator.baseline, indicator.target, start, indicator.deadline,

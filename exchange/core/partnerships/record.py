@@ -79,24 +79,30 @@ def _since(day: date) -> datetime:
 def automatic_count(session: Session, partnership: Partnership, source: IndicatorSource,
                     since: date, until: datetime) -> int:
     """How many of SOURCE the record holds from the day SINCE to the moment UNTIL."""
+    return len(automatic_moments(session, partnership, source, since, until))
+
+
+def automatic_moments(session: Session, partnership: Partnership, source: IndicatorSource,
+                      since: date, until: datetime) -> list[datetime]:
+    """When each of SOURCE in the record happened, from the day SINCE to the moment UNTIL,
+    the earliest first: a meeting's start, a contract's signing or fulfilment, a deal's
+    ratification."""
     start = _since(since)
     if source is IndicatorSource.MEETINGS_HELD:
-        return len(list(session.scalars(select(PartnershipMeeting.id).where(
+        moments = list(session.scalars(select(PartnershipMeeting.starts_at).where(
             PartnershipMeeting.partnership_id == partnership.id,
             PartnershipMeeting.recorded_at.is_not(None),
-            PartnershipMeeting.cancelled_at.is_(None),
-            PartnershipMeeting.starts_at >= start, PartnershipMeeting.starts_at <= until))))
-    record = exchange_record(session, partnership)
-    if source is IndicatorSource.CONTRACTS_SIGNED:
-        return sum(1 for c in record.between_partners
-                   if c.activated_at is not None and start <= c.activated_at <= until)
-    if source is IndicatorSource.CONTRACTS_FULFILLED:
-        return sum(1 for c in record.between_partners
-                   if c.status is ContractStatus.FULFILLED and c.ended_at is not None
-                   and start <= c.ended_at <= until)
-    if source is IndicatorSource.EVENT_DEALS:
-        return sum(1 for c in record.event_deals if start <= c.ratified_at <= until)
-    return 0
+            PartnershipMeeting.cancelled_at.is_(None))))
+    elif source is IndicatorSource.CONTRACTS_SIGNED:
+        moments = [c.activated_at for c in exchange_record(session, partnership).between_partners]
+    elif source is IndicatorSource.CONTRACTS_FULFILLED:
+        moments = [c.ended_at for c in exchange_record(session, partnership).between_partners
+                   if c.status is ContractStatus.FULFILLED]
+    elif source is IndicatorSource.EVENT_DEALS:
+        moments = [c.ratified_at for c in exchange_record(session, partnership).event_deals]
+    else:
+        moments = []
+    return sorted(m for m in moments if m is not None and start <= m <= until)
 
 
 # --- an event hosted by a partnership ------------------------------------------------------
