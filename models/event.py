@@ -86,8 +86,7 @@ class ExchangeEvent(Base):
     board_version: Mapped[int] = mapped_column(Integer, default=0)
     # The local partnership hosting the event (its host organization is a member): the
     # event's deals enter the partnership's record of exchanges.
-    partnership_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
 
     host: Mapped[Organization] = relationship()
     staff: Mapped[list["EventStaff"]] = relationship(back_populates="event",

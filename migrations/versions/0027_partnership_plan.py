@@ -29,12 +29,11 @@ def upgrade():
     if op.get_bind().dialect.name == 'sqlite':  # a foreign key only inline, in the column
         op.execute('ALTER TABLE exchange_event ADD COLUMN partnership_id INTEGER '
                    'CONSTRAINT fk_exchange_event_partnership_id_partnership '
-                   'REFERENCES partnership (id) ON DELETE SET NULL')
+                   'REFERENCES partnership (id)')
     else:
         op.add_column('exchange_event', sa.Column('partnership_id', sa.Integer(), nullable=True))
         op.create_foreign_key(op.f('fk_exchange_event_partnership_id_partnership'),
-                              'exchange_event', 'partnership', ['partnership_id'], ['id'],
-                              ondelete='SET NULL')
+                              'exchange_event', 'partnership', ['partnership_id'], ['id'])
     op.create_index(op.f('ix_exchange_event_partnership_id'), 'exchange_event',
                     ['partnership_id'], unique=False)
 

@@ -115,6 +115,7 @@ from exchange.core.partnerships.plan import (
     get_readable_indicator,
     clean_amount,
     years_later,
+    required_date,
     set_period,
     add_goal,
     update_goal,
@@ -122,6 +123,8 @@ from exchange.core.partnerships.plan import (
     update_indicator,
     add_activity,
     set_activity_done,
+)
+from exchange.core.partnerships.progress import (
     entry_organizations,
     can_add_progress,
     add_progress,
@@ -223,6 +226,7 @@ __all__ = [
     "get_readable_indicator",
     "clean_amount",
     "years_later",
+    "required_date",
     "set_period",
     "add_goal",
     "update_goal",
