@@ -96,7 +96,6 @@ from exchange.core.partnerships.schedule import (
     schedule_state,
 )
 from exchange.core.partnerships.record import (
-    SIGNED,
     ExchangeRecord,
     hosted_events,
     exchange_record,
@@ -209,7 +208,6 @@ __all__ = [
     "reached",
     "shortfall",
     "schedule_state",
-    "SIGNED",
     "ExchangeRecord",
     "hosted_events",
     "exchange_record",
