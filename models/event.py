@@ -84,6 +84,9 @@ class ExchangeEvent(Base):
     # Bumped by every change the board shows (a deal, the clock, an announcement): the
     # board's ETag, so 500 phones polling an unchanged board get a 304 and no query.
     board_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The local partnership hosting the event (its host organization is a member): the
+    # event's deals enter the partnership's record of exchanges.
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id"), index=True)
 
     host: Mapped[Organization] = relationship()
     staff: Mapped[list["EventStaff"]] = relationship(back_populates="event",

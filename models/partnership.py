@@ -7,9 +7,9 @@ their organizations), or invite a person as the partnership's animator (adviser)
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -81,6 +81,9 @@ class Partnership(Base):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # After how many weeks without contact a partner counts as quiet (the coordinator is told).
     quiet_weeks: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # The plan's period (issue 18, "Plan and indicators"): up to three years.
+    plan_starts_on: Mapped[date | None] = mapped_column(Date)
+    plan_ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

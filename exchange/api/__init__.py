@@ -11,6 +11,7 @@ from exchange.api import (  # noqa: F401 (routes)
     openapi,
     organizations,
     partnership_meetings,
+    partnership_plan,
     partnerships,
     passwords,
     preferences,

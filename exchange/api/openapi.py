@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from exchange.api import (openapi_events, openapi_meetings, openapi_open_data,
-                          openapi_partnerships, openapi_preferences, openapi_searches)
+                          openapi_partnerships, openapi_plan, openapi_preferences,
+                          openapi_searches)
 from exchange.api.base import bp
 from exchange.core import contracts
 from exchange.core import listings as core
@@ -376,6 +377,8 @@ PATHS.update(openapi_meetings.paths(_json, ERROR, ID_PARAMETER, SECURED))
 SCHEMAS.update(openapi_meetings.SCHEMAS)
 PATHS.update(openapi_open_data.paths(_json, _page, ERROR, ID_PARAMETER, PAGING))
 SCHEMAS.update(openapi_open_data.SCHEMAS)
+PATHS.update(openapi_plan.paths(_json, ERROR, ID_PARAMETER, SECURED))
+SCHEMAS.update(openapi_plan.SCHEMAS)
 
 # Any request may be refused before its operation sees it (exchange/http/bodies.py and the NUL
 # check): 400 for JSON nested too deeply or text with a NUL, 413 for a body over 1 MB.

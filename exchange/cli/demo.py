@@ -632,6 +632,7 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _partnership(session, users, now)
     _partnership_meetings(session, users, now)
     _partnership_contacts(session, users, now)
+    _partnership_plan(session, users, now)
     return True
 
 
@@ -909,3 +910,126 @@ def _exchange_event(session: Session, users: dict[str, User], now: datetime) -> 
                 "attendees": people, "listing_ids": listings[:4]}, now)
             if admit:
                 events.decide(session, organiser, event.id, application.id, True, "", now)
+
+
+def _partnership_plan(session: Session, users: dict[str, User], now: datetime) -> None:
+    """The partnership's three-year plan, begun a year ago (issue 18, "Plan and
+    indicators"): three goals, five indicators (two counted from the record), activities of
+    the partners and a year of progress: the leaflets achieved their target, the digital
+    help desk is behind schedule (the library and the bank are asked to step up)."""
+    from exchange.core import partnerships
+    from models import Partnership
+
+    partnership = session.scalar(select(Partnership).where(
+        Partnership.name == "Koalicja Cyfrowa Powiatu Tczewskiego"))
+    coordinator = users["piotr.lewandowski@example.org"]
+    orgs = {m.organization.name: m.organization_id for m in partnership.current_members}
+    ids = (orgs["Miejska Biblioteka Publiczna w Tczewie"],
+           orgs["Szkoła Podstawowa nr 3 w Pelplinie"], orgs["Bank Spółdzielczy Ziemi Tczewskiej"])
+    start = (now - timedelta(days=365)).date()
+    at = now - timedelta(days=366)
+    partnerships.set_period(session, coordinator, partnership.id, {
+        "starts_on": start.isoformat(),
+        "ends_on": (partnerships.years_later(start, 3) - timedelta(days=1)).isoformat()}, at)
+    trained, desk, leaflets = _plan_goals(session, coordinator, partnership.id, ids, start, at,
+                                          now)
+    _plan_progress(session, users, partnership.id, ids, start, now, trained, desk, leaflets)
+    _plan_contracts(session, users, ids, now)
+
+
+def _plan_goals(session: Session, coordinator: User, partnership_id: int, ids: tuple,
+                start: date, at: datetime, now: datetime) -> tuple:
+    """The goals, indicators and activities; return the three indicators that take entries."""
+    from exchange.core import partnerships
+
+    library, school, bank = ids
+
+    def day(offset: int) -> str:
+        return (start + timedelta(days=offset)).isoformat()
+
+    def goal(title: str, description: str):
+        return partnerships.add_goal(session, coordinator, partnership_id, {
+            "title": title, "description": description}, at)
+
+    def indicator(goal_id: int, name: str, unit: str, target: str, deadline: int,
+                  source: str = "manual"):
+        return partnerships.add_indicator(session, coordinator, partnership_id, goal_id, {
+            "name": name, "unit": unit, "baseline": "0", "target": target,
+            "deadline": day(deadline), "source": source}, at)
+
+    def activity(goal_id: int, title: str, due: int, partners: list[int]):
+        return partnerships.add_activity(session, coordinator, partnership_id, goal_id, {
+            "title": title, "due_on": day(due), "partner_ids": partners}, at)
+
+    seniors = goal("Seniorzy bezpiecznie korzystają z usług cyfrowych",
+                   "Kursy e-urzędu i bankowości internetowej oraz dyżury pomocy cyfrowej "
+                   "w bibliotece, szkole i oddziałach banku.")
+    trained = indicator(seniors.id, "Seniorzy przeszkoleni z e-usług", "osoby", "300",
+                        3 * 365 - 5)
+    desk = indicator(seniors.id, "Dyżury pomocy cyfrowej", "dyżury", "48", 2 * 365)
+    activity(seniors.id, "Kurs e-usług w pracowni szkoły", 3 * 365 - 30, [school, library])
+    activity(seniors.id, "Cotygodniowe dyżury pomocy cyfrowej", 2 * 365, [library, bank])
+    sharing = goal("Partnerzy dzielą się zasobami",
+                   "Sale, pracownie i szkolenia przechodzą między partnerami na podstawie "
+                   "umów; spotykamy się co miesiąc.")
+    indicator(sharing.id, "Umowy podpisane między partnerami", "umowy", "6", 3 * 365 - 5,
+              "contracts_signed")
+    indicator(sharing.id, "Spotkania partnerskie", "spotkania", "6", 3 * 365 - 5,
+              "meetings_held")
+    promotion = goal("Mieszkańcy wiedzą o pomocy cyfrowej",
+                     "Ulotki i plakaty w oddziałach banku, szkole i bibliotece.")
+    leaflets = indicator(promotion.id, "Rozdane ulotki o dyżurach", "szt.", "1000", 300)
+    activity(promotion.id, "Ulotki w oddziałach banku", 280, [bank]).done_at = \
+        now - timedelta(days=80)
+    return trained, desk, leaflets
+
+
+def _plan_progress(session: Session, users: dict[str, User], partnership_id: int, ids: tuple,
+                   start: date, now: datetime, trained, desk, leaflets) -> None:
+    """A year of entries, month by month; one typed twice and withdrawn (kept, not counted)."""
+    from exchange.core import partnerships
+
+    library, school, bank = ids
+    coordinator = users["piotr.lewandowski@example.org"]
+    school_head, banker = users["szkola@example.org"], users["bank@example.org"]
+    entries = []
+    for month in range(12):
+        offset = 20 + month * 29
+        entries.append((trained, school_head, school, offset, 8,
+                        "Lista obecności kursu w pracowni"))
+        if month % 3 == 0:
+            entries.append((desk, coordinator, library, offset + 3, 2, "Rejestr dyżurów"))
+    for offset, value, who, org in ((40, 400, banker, bank), (120, 350, banker, bank),
+                                    (200, 250, coordinator, library)):
+        entries.append((leaflets, who, org, offset, value, "Protokół wydania ulotek"))
+    for indicator, author, org, offset, value, source in entries:
+        happened = start + timedelta(days=offset)
+        partnerships.add_progress(session, author, indicator.id, {
+            "value": str(value), "happened_on": happened.isoformat(), "source": source,
+            "organization_id": org}, datetime.combine(happened, now.timetz()))
+    twice = partnerships.add_progress(session, school_head, trained.id, {
+        "value": "8", "happened_on": (start + timedelta(days=20)).isoformat(),
+        "source": "Lista obecności kursu w pracowni", "organization_id": school},
+        now - timedelta(days=300))
+    partnerships.withdraw_progress(session, coordinator, partnership_id, twice.id,
+                                   now - timedelta(days=299))
+
+
+def _plan_contracts(session: Session, users: dict[str, User], ids: tuple,
+                    now: datetime) -> None:
+    """Two contracts signed between partners: the record of exchanges, the automatic
+    indicator."""
+    library, school, bank = ids
+    owners = {library: users["biblioteka@example.org"], school: users["szkola@example.org"],
+              bank: users["bank@example.org"]}
+    for giver, receiver, what, unit, days_ago in (
+            (bank, library, "Szkolenie z bezpiecznej bankowości dla seniorów", "sessions", 200),
+            (school, library, "Pracownia komputerowa na kurs e-usług", "hours", 60)):
+        when = now - timedelta(days=days_ago)
+        contract = create_contract(session, owners[giver], giver, {
+            "parties": [giver, receiver],
+            "commitments": [{"giver_id": giver, "receiver_id": receiver, "what": what,
+                             "quantity": 4, "unit": unit,
+                             "due_on": (when.date() + timedelta(days=30)).isoformat()}]}, when)
+        for org_id in (giver, receiver):
+            sign(session, owners[org_id], org_id, contract.id, when, recent_login=True)

@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
         partnership_engage,
         partnership_meetings,
         partnership_map,
+        partnership_plan,
         partnership_report,
         partnerships,
         password_reset,
@@ -49,7 +50,8 @@ def register_blueprints(app: Flask) -> None:
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, invitations, notifications, preferences, admin, privacy,
                    searches, partnerships, partnership_meetings,
-                   partnership_map, partnership_report, partnership_engage):
+                   partnership_map, partnership_report, partnership_engage,
+                   partnership_plan):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

@@ -56,6 +56,12 @@ class World:
     partnership_calendar: str = ""
     # A contact with the organization in the partnership's contact log (issue 18, engage).
     partnership_contact_id: int = 0
+    # The partnership's plan (from 2026-06-01 for three years): a goal, its indicator and
+    # activity (of the organization), and a progress entry the owner added.
+    plan_goal: object = None
+    plan_indicator: object = None
+    plan_activity: object = None
+    progress_entry: object = None
 
 
 MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
@@ -333,6 +339,11 @@ from tests.web.access_partnership_engage import ENGAGE_MATRIX  # noqa: E402
 assert not MATRIX.keys() & ENGAGE_MATRIX.keys()
 MATRIX.update(ENGAGE_MATRIX)
 
+from tests.web.access_partnership_plan import PLAN_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & PLAN_MATRIX.keys()
+MATRIX.update(PLAN_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
@@ -432,12 +443,24 @@ def world(session, make_user, make_org, add_member, now):
     partnership_contact = partnerships.log_contact(session, owner, partnership.id, {
         "organization_id": str(org.id), "channel": "phone"}, now)
     session.commit()
-    return World(partnership_meeting=meeting, meeting_task=meeting_task,
+    # the plan: a goal, an indicator, an activity, the owner's progress entry
+    partnerships.set_period(session, owner, partnership.id,
+                            {"starts_on": "2026-06-01", "ends_on": "2029-05-31"}, now)
+    plan_goal = partnerships.add_goal(session, owner, partnership.id, {"title": "Cel"}, now)
+    plan_indicator = partnerships.add_indicator(session, owner, partnership.id, plan_goal.id, {
+        "name": "Przeszkoleni", "baseline": "0", "target": "50",
+        "deadline": "2027-06-01"}, now)
+    plan_activity = partnerships.add_activity(session, owner, partnership.id, plan_goal.id, {
+        "title": "Kurs", "due_on": "2027-01-15", "partner_ids": [org.id]}, now)
+    progress_entry = partnerships.add_progress(session, owner, plan_indicator.id, {
+        "value": "2", "happened_on": "2026-10-01", "source": "Lista"}, now)
+    session.commit()
+    return World(plan_goal=plan_goal, plan_indicator=plan_indicator, plan_activity=plan_activity,
+                 progress_entry=progress_entry,partnership_meeting=meeting, meeting_task=meeting_task,
                  partnership_calendar=partnership_calendar,event_import_id=kept.id, partnership=partnership,
                  partnership_invitation=partnership_invitation,
                  partnership_secret=partnership_secret, org_invitation=org_invitation,
                  invitation_secret=secret,
-
                  staff_invitation=staff_invitation, org=org, member=member, member_membership=membership,
                  newcomer=make_user("newcomer@example.org"), listing=listing, tokens=tokens,
                  member_token_id=member_token_id, other_need=other_need, contract=contract,
