@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,9 @@ from exchange.http.labels import (
     UNIT_LABELS,
 )
 from exchange.http.unit import unit_of_work
+from exchange.web.partnership_plan import STATE_LABELS
+from exchange.web.partnership_plan import _amount as amount
+from exchange.web.partnership_plan import _approx as approx
 from exchange.infra.spreadsheet import csv_file, xlsx_workbook
 from models import Category
 
@@ -67,7 +71,8 @@ def _render(report: core.YearReport, form: RecommendationsForm | None = None,
         writer=core.can_write_recommendations(db.session, partnership, current_user),
         history=core.recommendation_history(db.session, partnership, report.year),
         balance=report.sectors, full=False, local_start=core.local_start_naive,
-        place_of=core.place_of, CONTRACT_STATUS_LABELS=CONTRACT_STATUS_LABELS), status
+        place_of=core.place_of, CONTRACT_STATUS_LABELS=CONTRACT_STATUS_LABELS,
+        STATE_LABELS=STATE_LABELS, amount=amount, approx=approx), status
 
 
 @bp.route("/<int:partnership_id>/report")
@@ -124,6 +129,20 @@ def _category(value: Category | None) -> str:
     return str(CATEGORY_LABELS[value]) if value else ""
 
 
+def _indicators(report: core.YearReport) -> tuple[list[str], list[list[Any]]]:
+    header = [gettext("Goal"), gettext("Indicator"), gettext("Unit"), gettext("Baseline"),
+              gettext("Target"), gettext("Deadline"), gettext("Expected at the year's end"),
+              gettext("Achieved at the year's end"), gettext("Added this year"),
+              gettext("State")]
+    rows = [[line.goal.title, line.progress.indicator.name, line.progress.indicator.unit,
+             line.progress.indicator.baseline, line.progress.indicator.target,
+             line.progress.indicator.deadline,
+             line.progress.expected.quantize(Decimal("0.1")), line.progress.achieved,
+             line.in_year, str(STATE_LABELS[line.progress.state])]
+            for line in report.indicators]
+    return header, rows
+
+
 def _contributions(report: core.YearReport) -> tuple[list[str], list[list[Any]]]:
     header = [gettext("Partner"), gettext("Sector"), gettext("Offer or need"),
               gettext("Category"), gettext("What"), gettext("Quantity"), gettext("Unit"),
@@ -165,6 +184,7 @@ def _exchanges(report: core.YearReport) -> tuple[list[str], list[list[Any]]]:
 
 
 PARTS: dict[str, tuple[Any, Callable]] = {
+    "indicators": (_l("Indicators"), _indicators),
     "contributions": (_l("Contributions"), _contributions),
     "meetings": (_l("Meetings"), _meetings),
     "tasks": (_l("Tasks"), _tasks),
@@ -177,7 +197,7 @@ def _file_name(report: core.YearReport, part: str) -> str:
     return f"{name[:60] or 'partnership'}-{report.year}-{part}"
 
 
-@bp.route("/<int:partnership_id>/report/<int:year>/<any(contributions, meetings, tasks, exchanges):part>.csv")
+@bp.route("/<int:partnership_id>/report/<int:year>/<any(indicators, contributions, meetings, tasks, exchanges):part>.csv")
 @access.user
 def csv_part(partnership_id: int, year: int, part: str):
     report = _report(partnership_id, year)

@@ -55,6 +55,8 @@ from exchange.web.partnership_forms import (
     change_label,
 )
 from exchange.web.sessions import start_session
+from exchange.web.partnership_plan import STATE_LABELS as PLAN_STATE_LABELS
+from exchange.web.partnership_plan import _amount as amount
 from exchange.web.util import act, save, save_checked
 from models import (
     Partnership,
@@ -158,6 +160,9 @@ def detail(partnership_id: int):
         "partnerships/detail.html", partnership=partnership, full=full, manager=manager,
         balance=core.sector_balance(partnership), missing=core.missing_sectors(partnership),
         achievements=core.achievements(db.session, partnership, utcnow()),
+        indicators=[core.progress_of(db.session, i, utcnow())
+                    for i in core.indicators_of(db.session, partnership)],
+        PLAN_STATE_LABELS=PLAN_STATE_LABELS, amount=amount,
         states=core.allowed_states(partnership) if manager else (),
         STATE_ACTIONS=STATE_ACTIONS, button=ButtonForm(), **_labels())
 

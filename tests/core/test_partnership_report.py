@@ -176,3 +176,31 @@ def test_the_animator_and_outsiders_do_not_write(session, town, coalition, now):
         report.write_recommendations(session, town.headmaster, coalition.id, year,
                                      {"text": "Po końcu", "base": "0"}, now)
     assert session.scalar(select(func.count()).select_from(PartnershipRecommendation)) == 0
+
+
+def test_indicators_are_reported_at_the_years_end_with_what_the_year_added(
+        session, town, coalition, now):
+    core.set_period(session, town.director, coalition.id,
+                    {"starts_on": "2026-09-01", "ends_on": "2029-08-31"}, now)
+    goal = core.add_goal(session, town.director, coalition.id, {"title": "Seniorzy w sieci"},
+                         now)
+    indicator = core.add_indicator(session, town.director, coalition.id, goal.id, {
+        "name": "Przeszkoleni seniorzy", "baseline": "10", "target": "70",
+        "deadline": "2028-08-31"}, now)
+    for value, day in (("5", "2026-10-01"), ("7", "2026-11-15")):
+        core.add_progress(session, town.director, indicator.id, {
+            "value": value, "happened_on": day, "source": "Lista obecności"}, now)
+    session.commit()
+    [line] = report.year_report(session, town.banker, coalition.id, 2026, now).indicators
+    assert (line.progress.achieved, line.in_year) == (22, 12)
+    assert line.goal.id == goal.id
+
+    next_year = now.replace(year=2027)
+    core.add_progress(session, town.headmaster, indicator.id, {
+        "value": "3", "happened_on": "2027-03-01", "source": "Lista obecności"}, next_year)
+    session.commit()
+    [line] = report.year_report(session, town.banker, coalition.id, 2027, next_year).indicators
+    assert (line.progress.achieved, line.in_year) == (25, 3)
+    # the past year's report stays as it was at its end
+    [line] = report.year_report(session, town.banker, coalition.id, 2026, next_year).indicators
+    assert (line.progress.achieved, line.in_year) == (22, 12)

@@ -102,7 +102,8 @@ def test_the_workbook_has_a_sheet_per_part_and_defuses_formulas(client, session,
     assert answer.status_code == 200
     assert "attachment" in answer.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames == ["Podsumowanie", "Wkłady", "Spotkania", "Zadania", "Wymiany"]
+    assert book.sheetnames == ["Podsumowanie", "Wskaźniki", "Wkłady", "Spotkania", "Zadania",
+                               "Wymiany"]
     meetings = [[c.value for c in row] for row in book["Spotkania"].iter_rows()]
     assert meetings[1][1] == "Pierwsze spotkanie partnerskie"
     assert meetings[1][6].startswith("'=HYPERLINK")  # a formula stays text
@@ -164,3 +165,21 @@ def test_two_partners_saving_at_once_one_saves_the_other_sees_both(app, session,
     for answer in answers:
         if answer.status == 409:
             assert "Tekst" in answer.text
+
+
+def test_the_public_page_shows_the_indicators_achieved(client, session, town, coalition, now):
+    coalition.is_public = True
+    core.set_period(session, town.director, coalition.id,
+                    {"starts_on": "2026-09-01", "ends_on": "2029-08-31"}, now)
+    goal = core.add_goal(session, town.director, coalition.id, {"title": "Cel"}, now)
+    indicator = core.add_indicator(session, town.director, coalition.id, goal.id, {
+        "name": "Przeszkoleni seniorzy", "unit": "osób", "baseline": "0", "target": "70",
+        "deadline": "2028-08-31"}, now)
+    core.add_progress(session, town.headmaster, indicator.id, {
+        "value": "22", "happened_on": "2026-11-02", "source": "Lista: Jan Kowalski"}, now)
+    session.commit()
+    page = client.get(f"/partnerships/{coalition.id}", headers={"Accept-Language": "pl"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Przeszkoleni seniorzy</strong>: 22 z 70 (osób)" in text
+    assert "Jan Kowalski" not in text  # a progress entry's source stays inside

@@ -166,8 +166,8 @@ class IndicatorProgress:
 def achieved_value(session: Session, indicator: PlanIndicator, now: datetime) -> Decimal:
     """baseline + the entries not withdrawn; or + the record's count since the plan's start."""
     if indicator.source is IndicatorSource.MANUAL:
-        return indicator.baseline + sum((e.value for e in counted(indicator.entries)),
-                                        Decimal(0))
+        return indicator.baseline + sum((e.value for e in counted(indicator.entries)
+                                         if e.happened_on <= now.date()), Decimal(0))
     partnership = session.get(Partnership, indicator.partnership_id)
     start = partnership.plan_starts_on or indicator.created_at.date()
     return indicator.baseline + len(automatic_moments(session, partnership, indicator.source,
@@ -180,7 +180,9 @@ def progress_of(session: Session, indicator: PlanIndicator, now: datetime) -> In
     today = now.date()
     achieved = achieved_value(session, indicator, now)
     if indicator.source is IndicatorSource.MANUAL:
-        entries = sorted(counted(indicator.entries), key=lambda e: (e.happened_on, e.id))
+        # As of NOW: a year's report asks for the year's last day.
+        entries = sorted((e for e in counted(indicator.entries) if e.happened_on <= today),
+                         key=lambda e: (e.happened_on, e.id))
         recorded = bool(entries)
         running, points = indicator.baseline, [(start, indicator.baseline)]
         for entry in entries:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.errors import Conflict, Errors, Forbidden, Msg, ValidationError, clean_text
 from exchange.core.events.timing import zone
+from exchange.core.partnerships.plan import goals_of
+from exchange.core.partnerships.progress import IndicatorProgress, achieved_value, progress_of
 from exchange.core.partnerships.public import SIGNED, between_partners
 from exchange.core.partnerships.reading import (
     ENDED,
@@ -40,6 +43,7 @@ from models import (
     Partnership,
     PartnershipMeeting,
     PartnershipMember,
+    PlanGoal,
     PartnershipRecommendation,
     PartnershipState,
     Sector,
@@ -99,6 +103,13 @@ class ExchangeLine:
 
 
 @dataclass
+class IndicatorLine:
+    goal: PlanGoal
+    progress: IndicatorProgress  # as at the year's end (today, for this year)
+    in_year: Decimal             # what the year added
+
+
+@dataclass
 class YearReport:
     partnership: Partnership
     year: int
@@ -109,6 +120,7 @@ class YearReport:
     tasks_done: list[MeetingTask] = field(default_factory=list)
     tasks_open: list[MeetingTask] = field(default_factory=list)
     exchanges: list[ExchangeLine] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
     recommendation: PartnershipRecommendation | None = None
 
     @property
@@ -164,8 +176,26 @@ def year_report(session: Session, user: User | None, partnership_id: int, year: 
                            if p.organization_id in orgs), key=lambda o: o.name)
         signed_on = contract.activated_at.astimezone(zone(TIME_ZONE)).date()
         report.exchanges.append(ExchangeLine(contract, partners, signed_on))
+    report.indicators = _indicators(session, partnership, start, min(end, now))
     report.recommendation = current_recommendation(session, partnership, year)
     return report
+
+
+def _indicators(session: Session, partnership: Partnership, start: datetime,
+                end: datetime) -> list[IndicatorLine]:
+    """Each indicator of the plan, planned against achieved at the year's end (END, the
+    moment after its last), and what the year added."""
+    if partnership.plan_starts_on is None:
+        return []
+    last = end - timedelta(microseconds=1)
+    lines = []
+    for goal in goals_of(session, partnership):
+        for indicator in goal.indicators:
+            at_end = progress_of(session, indicator, last)
+            before = achieved_value(session, indicator, start - timedelta(microseconds=1)) \
+                if start.date() > partnership.plan_starts_on else indicator.baseline
+            lines.append(IndicatorLine(goal, at_end, at_end.achieved - before))
+    return lines
 
 
 def _contributions(session: Session, partnership: Partnership, org_ids: set[int],
