@@ -12,7 +12,7 @@ from exchange.core.accounts import find_user_by_email, register_user
 from exchange.core.contracts import create_contract, set_value_default, sign
 from exchange.core.listings import change_status, create_listing
 from exchange.core.organizations import add_member, create_organization, set_verified
-from models import Listing, ListingStatus, MemberRole, Membership, Organization, User
+from models import Listing, ListingStatus, MemberRole, Membership, Organization, Partnership, User
 
 DEMO_PASSWORD = "wymiana-zasobow-2026"
 DEMO_ADMIN_EMAIL = "admin@example.org"
@@ -633,7 +633,25 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _partnership_meetings(session, users, now)
     _partnership_contacts(session, users, now)
     _partnership_plan(session, users, now)
+    _partnership_recommendations(session, users, now)
     return True
+
+
+def _partnership_recommendations(session: Session, users: dict[str, User],
+                                 now: datetime) -> None:
+    """The year's recommendations to the local authority, begun by the school and added to
+    by the bank: the report shows the text and its two saved versions."""
+    from exchange.core.partnerships import report
+
+    partnership = session.scalar(select(Partnership))
+    year = report.local_year(now)
+    first = ("1. Dyżury pomocy cyfrowej w bibliotece także w soboty.\n"
+             "2. Internet w świetlicach wiejskich gminy Subkowy.")
+    report.write_recommendations(session, users["szkola@example.org"], partnership.id, year,
+                                 {"text": first, "base": 0}, now)
+    report.write_recommendations(session, users["bank@example.org"], partnership.id, year, {
+        "text": first + "\n3. Wspólna kampania przeciw oszustwom „na wnuczka” w sieci.",
+        "base": 1}, now)
 
 
 def _partnership(session: Session, users: dict[str, User], now: datetime) -> None:

@@ -218,6 +218,16 @@ def test_the_demo_has_a_partnership_led_by_the_library(session, now):
         "Bank Spółdzielczy Ziemi Tczewskiej"}
     assert partnerships.missing_sectors(partnership) == [Sector.NGO]
     assert len(partnerships.pending_invitations(session, partnership.id)) == 1
+    # the year's report has recommendations the school began and the bank added to
+    from exchange.core.partnerships import report
+
+    year = report.local_year(now)
+    versions = report.recommendation_history(session, partnership, year)
+    assert [v.organization.name for v in versions] == [
+        "Bank Spółdzielczy Ziemi Tczewskiej", "Szkoła Podstawowa nr 3 w Pelplinie"]
+    assert "na wnuczka" in versions[0].text
+    got = report.year_report(session, partnership.coordinator, partnership.id, year, now)
+    assert got.meetings and got.exchanges and got.indicators
 
 
 def test_the_demo_partnership_has_contributions_a_need_and_a_proposal(session, now):
