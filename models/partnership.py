@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, str_enum
@@ -56,6 +56,10 @@ class PartnershipChangeKind(enum.StrEnum):
     ANIMATOR_JOINED = "animator_joined"
     ANIMATOR_REMOVED = "animator_removed"
     STATE_CHANGED = "state_changed"
+    DECLARATION_PREPARED = "declaration_prepared"
+    DECLARATION_AMENDED = "declaration_amended"
+    MEMBER_REMOVED = "member_removed"
+    LEAD_CHANGED = "lead_changed"
 
 
 class Partnership(Base):
@@ -79,6 +83,11 @@ class Partnership(Base):
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # The secret in the URL of the partnership's calendar of meetings (made on first use).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The partnership's declaration: a multi-party contract the members sign (optional).
+    # A contract's id without a foreign key: one would close a cycle of tables (contract →
+    # proposal → listing → partnership → contract) that no order of creating or emptying
+    # them satisfies; contracts are records, never deleted.
+    declaration_contract_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -70,6 +70,11 @@ KIND_BY_PREFIX = {
     "partnership-task": CONTRACTS,
     # partnerships, part 2: the coordinator proposes an exchange between two partners
     "partnership-proposal": PROPOSALS,
+    # partnerships, formalisation: the declaration to sign (a contract); a member removed, the
+    # leading organization changed
+    "partnership-declaration": CONTRACTS,
+    "partnership-removed": NEWS,
+    "partnership-lead": NEWS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

@@ -85,6 +85,14 @@ from exchange.core.partnerships.meetings import (
     task_state,
     remind_tasks,
 )
+from exchange.core.partnerships.declaration import (
+    DeclarationState,
+    declaration_of,
+    declaration_terms,
+    declaration_state,
+    prepare_declaration,
+    amend_declaration,
+)
 
 __all__ = [
     "clean_municipalities",
@@ -151,4 +159,10 @@ __all__ = [
     "calendar_meetings",
     "task_state",
     "remind_tasks",
+    "DeclarationState",
+    "declaration_of",
+    "declaration_terms",
+    "declaration_state",
+    "prepare_declaration",
+    "amend_declaration",
 ]
