@@ -36,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         organizations,
         partnership_meetings,
         partnership_map,
+        partnership_formal,
         partnerships,
         password_reset,
         preferences,
@@ -47,7 +48,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (main, auth, email_change, password_reset, organizations, listings, proposals, contracts,
                    events, invitations, notifications, preferences, admin, privacy,
                    searches, partnerships, partnership_meetings,
-                   partnership_map):
+                   partnership_map, partnership_formal):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

@@ -316,6 +316,11 @@ from tests.web.access_partnerships import PARTNERSHIP_MATRIX  # noqa: E402
 assert not MATRIX.keys() & PARTNERSHIP_MATRIX.keys()
 MATRIX.update(PARTNERSHIP_MATRIX)
 
+from tests.web.access_partnership_formal import FORMAL_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & FORMAL_MATRIX.keys()
+MATRIX.update(FORMAL_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()

@@ -1,0 +1,104 @@
+"""A partnership's formalisation and membership changes on the web (issue 18): the declaration
+on the partnership's page, prepared and amended by a manager, signed on the contract's pages."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from exchange.core import contracts, partnerships as core
+from exchange.core.partnerships import contributions
+from models import Contract, Formalisation, MemberRole, Partnership
+from tests.conftest import login_id
+from tests.web.test_partnerships import build_town
+
+LAB = {"kind": "offer", "category": "computer_labs", "title": "Pracownia komputerowa",
+       "description": "Szkolna pracownia.", "quantity": 10, "unit": "hours"}
+
+
+def login_as(client, user):
+    with client.session_transaction() as s:
+        s["_user_id"] = login_id(user)
+
+
+@pytest.fixture
+def town(session, make_user, make_org, add_member, now):
+    town = build_town(session, make_user, make_org, add_member)
+    town.partnership = core.create_partnership(session, town.director, {
+        "name": "Koalicja dla Tczewa", "municipalities": "Tczew", "goal": "Seniorzy w sieci",
+        "kind": "needs", "lead_id": town.library.id}, now)
+    _invitation, secret = core.invite(session, town.director, town.partnership.id,
+                                      email=town.headmaster.email, now=now)
+    core.accept_invitation(session, secret, town.headmaster, now, org_id=town.school.id)
+    town.lab = contributions.declare(session, town.headmaster, town.partnership.id,
+                                     town.school.id, LAB, now)
+    session.commit()
+    return town
+
+
+def page_of(client, town) -> str:
+    return client.get(f"/partnerships/{town.partnership.id}").get_data(as_text=True)
+
+
+def test_a_manager_prepares_the_declaration_and_the_page_shows_who_signed(
+        client, session, town, now):
+    login_as(client, town.director)
+    page = page_of(client, town)
+    assert "Partnership declaration" in page and "Prepare the declaration for signing" in page
+    url = f"/partnerships/{town.partnership.id}/declaration"
+    assert client.post(url).status_code == 302
+    session.rollback()
+    contract = session.scalar(select(Contract))
+    assert contract is not None and contract.organization_ids == [town.library.id,
+                                                                  town.school.id]
+    page = page_of(client, town)
+    assert f"Declaration {contract.number}" in page and "signature awaited" in page
+    assert f"/contracts/{contract.id}" in page
+    # The school's signatory signs on the contract's page, then the library's.
+    login_as(client, town.headmaster)
+    page = page_of(client, town)
+    assert "Prepare" not in page and "Propose an amendment" not in page
+    contracts.sign(session, town.headmaster, town.school.id, contract.id, now,
+                   recent_login=True)
+    contracts.sign(session, town.director, town.library.id, contract.id, now, recent_login=True)
+    session.commit()
+    page = page_of(client, town)
+    assert "signed by every partner" in page and "signature awaited" not in page
+    assert session.get(Partnership, town.partnership.id).formalisation is \
+        Formalisation.DECLARATION
+
+
+def test_only_managers_prepare_or_amend_and_a_refusal_changes_nothing(client, session, town):
+    login_as(client, town.headmaster)  # a partner, not a manager
+    for tail in ("/declaration", "/declaration/amend"):
+        assert client.post(f"/partnerships/{town.partnership.id}{tail}").status_code == 403
+    login_as(client, town.outsider)
+    assert client.post(f"/partnerships/{town.partnership.id}/declaration").status_code == 404
+    session.rollback()
+    assert session.scalar(select(Contract)) is None
+    # Amending what does not exist is refused with the reason.
+    login_as(client, town.director)
+    answer = client.post(f"/partnerships/{town.partnership.id}/declaration/amend",
+                         follow_redirects=True)
+    assert "has no declaration in progress" in answer.get_data(as_text=True)
+
+
+def test_a_new_contribution_offers_the_amendment(client, session, town, add_member, now):
+    core.prepare_declaration(session, town.director, town.partnership.id, now)
+    session.commit()
+    contributions.declare(session, town.headmaster, town.partnership.id, town.school.id,
+                          {**LAB, "title": "Sala gimnastyczna", "category": "rooms"}, now)
+    session.commit()
+    login_as(client, town.director)
+    page = page_of(client, town)
+    assert "Members or their contributions have changed" in page
+    assert client.post(f"/partnerships/{town.partnership.id}/declaration/amend"
+                       ).status_code == 302
+    session.rollback()
+    contract = session.scalar(select(Contract))
+    assert sorted(c.what for c in contract.current.commitments) == [
+        "Pracownia komputerowa", "Sala gimnastyczna"]
+    # A member of the lead who is no manager sees the state, not the buttons.
+    add_member(town.library, town.outsider, role=MemberRole.MEMBER)
+    login_as(client, town.outsider)
+    page = page_of(client, town)
+    assert f"Declaration {contract.number}" in page and "Propose an amendment" not in page
