@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from tests.web.access_partnerships import MANAGER_ACTION
 
+# A member of the listing's organization (the world's, the partnership's lead) tags it.
+MEMBER_ACTION = {"anonymous": 302, "outsider": 404, "member": 302, "owner": 302, "admin": 404}
+
 
 def _p(w, tail: str = "") -> str:
     return f"/partnerships/{w.partnership.id}{tail}"
@@ -21,4 +24,7 @@ FORMAL_MATRIX = {
                                                          MANAGER_ACTION),
     ("partnership_formal.amend_declaration", "POST"): (lambda w: _p(w, "/declaration/amend"),
                                                        None, MANAGER_ACTION),
+    ("partnership_formal.tag_listing", "POST"): (
+        lambda w: f"/organizations/{w.org.id}/listings/{w.listing.id}/partnership",
+        lambda w: {"partnership_id": str(w.partnership.id)}, MEMBER_ACTION),
 }

@@ -102,3 +102,60 @@ def test_a_new_contribution_offers_the_amendment(client, session, town, add_memb
     login_as(client, town.outsider)
     page = page_of(client, town)
     assert f"Declaration {contract.number}" in page and "Propose an amendment" not in page
+
+
+# --- a listing tagged after it was posted ----------------------------------------------------
+
+ROOM = {"kind": "offer", "category": "rooms", "title": "Sala szkolna na zajęcia",
+        "description": "Sala na 30 osób.", "quantity": 6, "unit": "hours"}
+
+
+def test_a_listing_is_tagged_from_its_edit_page_and_shows_its_badges(client, session, town,
+                                                                     now):
+    from exchange.core.listings import create_listing
+
+    room = create_listing(session, town.headmaster, town.school.id, ROOM, now)
+    session.commit()
+    login_as(client, town.headmaster)
+    edit = f"/organizations/{town.school.id}/listings/{room.id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert 'id="partnership-heading"' in page and "Koalicja dla Tczewa" in page
+    tag = f"/organizations/{town.school.id}/listings/{room.id}/partnership"
+    answer = client.post(tag, data={"partnership_id": str(town.partnership.id)})
+    assert answer.status_code == 302
+    page = client.get(f"/listings/{room.id}").get_data(as_text=True)
+    assert "Contribution to the partnership:" in page and "For the partnership only" not in page
+    # The marketplace's card shows the public tag to a reader of the partnership...
+    assert "Contribution to the partnership:" in client.get("/listings/").get_data(as_text=True)
+    # ...and names no private partnership to others.
+    login_as(client, town.outsider)
+    market = client.get("/listings/").get_data(as_text=True)
+    assert "Sala szkolna na zajęcia" in market and "Koalicja dla Tczewa" not in market
+    login_as(client, town.headmaster)
+    client.post(tag, data={"partnership_id": str(town.partnership.id), "partnership_only": "y"})
+    page = client.get(f"/listings/{room.id}").get_data(as_text=True)
+    assert "For the partnership only" in page
+    login_as(client, town.outsider)
+    assert client.get(f"/listings/{room.id}").status_code == 404
+    assert "Sala szkolna na zajęcia" not in client.get("/listings/").get_data(as_text=True)
+
+
+def test_a_bad_tag_is_refused_with_its_reason_and_changes_nothing(client, session, town, now):
+    from exchange.core.listings import create_listing
+
+    room = create_listing(session, town.headmaster, town.school.id, ROOM, now)
+    session.commit()
+    login_as(client, town.headmaster)
+    tag = f"/organizations/{town.school.id}/listings/{room.id}/partnership"
+    answer = client.post(tag, data={"partnership_id": "", "partnership_only": "y"},
+                         follow_redirects=True)
+    assert "Choose the partnership to keep it for." in answer.get_data(as_text=True)
+    answer = client.post(tag, data={"partnership_id": "999999"}, follow_redirects=True)
+    assert "Choose a partnership your organization is a member of." in answer.get_data(
+        as_text=True)
+    session.rollback()
+    room = session.get(type(room), room.id)
+    assert (room.partnership_id, room.partnership_only) == (None, False)
+    login_as(client, town.outsider)  # not a member of the school
+    assert client.post(tag, data={"partnership_id": str(town.partnership.id)}
+                       ).status_code == 404

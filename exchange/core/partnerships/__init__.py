@@ -93,6 +93,11 @@ from exchange.core.partnerships.declaration import (
     prepare_declaration,
     amend_declaration,
 )
+from exchange.core.partnerships.tagging import (
+    partnerships_of_organization,
+    tag_listing,
+    partnership_badge,
+)
 
 __all__ = [
     "clean_municipalities",
@@ -165,4 +170,7 @@ __all__ = [
     "declaration_state",
     "prepare_declaration",
     "amend_declaration",
+    "partnerships_of_organization",
+    "tag_listing",
+    "partnership_badge",
 ]
