@@ -1,6 +1,6 @@
-"""A partnership's declaration: the multi-party contract its members sign (nullable link), and
-the history's new lines (declaration prepared or amended, a member removed, the lead changed)
-(issue 18, formalisation).
+"""A partnership's declaration: the multi-party contract its members sign (nullable link), the
+history's new lines (declaration prepared or amended, a member removed, the lead changed), and
+a meeting's .ics sequence (changed or cancelled meetings) (issue 18, formalisation).
 
 Revision ID: 0029
 Revises: 0026
@@ -50,9 +50,17 @@ def upgrade():
     op.add_column('partnership', sa.Column('declaration_contract_id', sa.Integer(),
                                            nullable=True))
     _kinds(OLD_KINDS, NEW_KINDS)
+    op.add_column('partnership_meeting', sa.Column('sequence', sa.Integer(), nullable=False,
+                                                   server_default='0'))
+    if op.get_bind().dialect.name != 'sqlite':  # the default filled the existing rows
+        op.alter_column('partnership_meeting', 'sequence', server_default=None)
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE partnership_meeting DROP COLUMN sequence')
+    else:
+        op.drop_column('partnership_meeting', 'sequence')
     op.execute(sa.text('DELETE FROM partnership_change WHERE kind IN (:a, :b, :c, :d)')
                .bindparams(a='declaration_prepared', b='declaration_amended',
                            c='member_removed', d='lead_changed'))

@@ -54,6 +54,10 @@ class World:
     partnership_meeting: object = None
     meeting_task: object = None
     partnership_calendar: str = ""
+    # Formalisation (issue 18): the third organization (Dom Kultury) is a second member of the
+    # partnership, and a meeting is scheduled ten days ahead.
+    formal_partner: object = None
+    formal_meeting: object = None
 
 
 MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
@@ -416,7 +420,17 @@ def world(session, make_user, make_org, add_member, now):
         "due_on": (now + timedelta(days=10)).date().isoformat()}, before)
     partnership_calendar = partnerships.calendar_token(session, partnership)
     session.commit()
-    return World(partnership_meeting=meeting, meeting_task=meeting_task,
+    # formalisation (issue 18): a second member, a meeting ahead
+    _, formal_secret = partnerships.invite(session, owner, partnership.id,
+                                           email="third@example.org", now=now)
+    partnerships.accept_invitation(session, formal_secret, session.scalar(
+        select(User).where(User.email == "third@example.org")), now, org_id=third.id)
+    formal_meeting = partnerships.schedule_meeting(session, owner, partnership.id, {
+        "title": "Spotkanie", "date": (now + timedelta(days=10)).date().isoformat(),
+        "time": "17:00", "place_text": "Rynek 1"}, now)
+    session.commit()
+    return World(formal_partner=third, formal_meeting=formal_meeting,
+                 partnership_meeting=meeting, meeting_task=meeting_task,
                  partnership_calendar=partnership_calendar,event_import_id=kept.id, partnership=partnership,
                  partnership_invitation=partnership_invitation,
                  partnership_secret=partnership_secret, org_invitation=org_invitation,

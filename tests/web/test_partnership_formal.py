@@ -159,3 +159,116 @@ def test_a_bad_tag_is_refused_with_its_reason_and_changes_nothing(client, sessio
     login_as(client, town.outsider)  # not a member of the school
     assert client.post(tag, data={"partnership_id": str(town.partnership.id)}
                        ).status_code == 404
+
+
+# --- a meeting changed or cancelled ----------------------------------------------------------
+
+def scheduled(session, town, now, days=10):
+    from datetime import timedelta
+
+    meeting = core.schedule_meeting(session, town.director, town.partnership.id, {
+        "template": "first", "date": (now + timedelta(days=days)).date().isoformat(),
+        "time": "17:00", "place_org_id": str(town.school.id)}, now)
+    session.commit()
+    return meeting
+
+
+def ics_of(mail):
+    from icalendar import Calendar
+
+    [part] = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    calendar = Calendar.from_ical(part.get_content())
+    return calendar, calendar.walk("VEVENT")[0]
+
+
+def test_a_manager_changes_a_meeting_and_the_invitees_get_the_updated_ics(
+        client, session, town, now, outbox):
+    from datetime import timedelta
+
+    from models import PartnershipMeeting
+
+    meeting = scheduled(session, town, now)
+    login_as(client, town.director)
+    url = f"/partnerships/{town.partnership.id}/meetings/{meeting.id}"
+    assert "/edit" in client.get(url).get_data(as_text=True)
+    page = client.get(f"{url}/edit").get_data(as_text=True)
+    assert "Pierwsze spotkanie partnerskie" in page and "17:00" in page
+    day = (now + timedelta(days=11)).date().isoformat()
+    answer = client.post(f"{url}/edit", data={
+        "title": "Pierwsze spotkanie", "date": day, "time": "18:00", "duration_minutes": "90",
+        "place_org_id": str(town.library.id), "place_text": "", "agenda": "1. Poznanie się"})
+    assert answer.status_code == 302
+    session.rollback()
+    meeting = session.get(PartnershipMeeting, meeting.id)
+    assert (meeting.title, meeting.sequence, meeting.place_org_id) == (
+        "Pierwsze spotkanie", 1, town.library.id)
+    mails = outbox()
+    assert sorted(m["To"] for m in mails) == sorted(
+        [town.director.email, town.librarian.email, town.headmaster.email])
+    calendar, event = ics_of(mails[0])
+    assert str(calendar["method"]) == "REQUEST" and int(event["sequence"]) == 1
+    assert event.decoded("dtstart") == meeting.starts_at
+    assert "zmian" in mails[0]["Subject"].lower() or "changed" in mails[0]["Subject"].lower()
+    # Bad input: the reason, and nothing changed or sent.
+    answer = client.post(f"{url}/edit", data={"title": "", "date": "2000-01-01",
+                                              "time": "18:00", "place_text": "x"})
+    assert answer.status_code == 422 and "A new meeting must be in the future." in \
+        answer.get_data(as_text=True)
+    session.rollback()
+    assert session.get(PartnershipMeeting, meeting.id).sequence == 1 and len(outbox()) == 3
+
+
+def test_a_manager_cancels_a_meeting_and_calendars_drop_it(client, session, town, now,
+                                                           outbox):
+    from models import PartnershipMeeting
+
+    meeting = scheduled(session, town, now)
+    url = f"/partnerships/{town.partnership.id}/meetings/{meeting.id}"
+    login_as(client, town.headmaster)  # a partner, no manager
+    assert client.post(f"{url}/cancel").status_code == 403
+    assert client.get(f"{url}/edit").status_code == 403
+    login_as(client, town.director)
+    assert client.post(f"{url}/cancel").status_code == 302
+    session.rollback()
+    meeting = session.get(PartnershipMeeting, meeting.id)
+    assert meeting.cancelled_at is not None and meeting.sequence == 1
+    calendar, event = ics_of(outbox()[0])
+    assert str(calendar["method"]) == "CANCEL" and str(event["status"]) == "CANCELLED"
+    assert "cancelled" in client.get(url).get_data(as_text=True)
+    token = core.calendar_token(session, session.get(Partnership, town.partnership.id))
+    session.commit()
+    feed = client.get(f"/partnerships/{town.partnership.id}/calendar/{token}.ics")
+    assert b"STATUS:CANCELLED" in feed.data and b"SEQUENCE:1" in feed.data
+    # Cancelling again says why.
+    answer = client.post(f"{url}/cancel", follow_redirects=True)
+    assert "cancelled already" in answer.get_data(as_text=True)
+
+
+# --- a member removed, the lead changed ------------------------------------------------------
+
+def test_a_manager_removes_a_member_and_hands_over_the_lead(client, session, town, now):
+    from models import PartnershipMember
+
+    members = f"/partnerships/{town.partnership.id}/members"
+    login_as(client, town.headmaster)  # a partner: no such buttons, and refused
+    assert "Hand over the lead" not in client.get(members).get_data(as_text=True)
+    assert client.post(f"/partnerships/{town.partnership.id}/lead",
+                       data={"lead_id": str(town.school.id)}).status_code == 403
+    login_as(client, town.director)
+    page = client.get(members).get_data(as_text=True)
+    assert "Hand over the lead" in page and "Remove from the partnership" in page
+    # The lead cannot be removed: the reason, nothing changed.
+    answer = client.post(f"{members}/{town.library.id}/remove", follow_redirects=True)
+    assert "cannot be removed while it leads" in answer.get_data(as_text=True)
+    answer = client.post(f"/partnerships/{town.partnership.id}/lead",
+                         data={"lead_id": str(town.school.id)}, follow_redirects=True)
+    assert "new leading institution" in answer.get_data(as_text=True)
+    session.rollback()
+    assert session.get(Partnership, town.partnership.id).lead_id == town.school.id
+    assert client.post(f"{members}/{town.library.id}/remove").status_code == 302
+    session.rollback()
+    left = session.scalar(select(PartnershipMember).where(
+        PartnershipMember.organization_id == town.library.id))
+    assert left.left_at is not None
+    # The lab kept its place: the school's, and the school is still in.
+    assert session.get(type(town.lab), town.lab.id).partnership_id == town.partnership.id

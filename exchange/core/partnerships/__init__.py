@@ -23,6 +23,7 @@ from exchange.core.partnerships.changes import (
     hand_over,
     remove_animator,
     leave,
+    detach_listings,
 )
 from exchange.core.partnerships.invitations import (
     invite,
@@ -63,6 +64,7 @@ from exchange.core.partnerships.reading import (
     get_readable_or_public,
 )
 from exchange.core.partnerships.meetings import (
+    clean_meeting,
     TEMPLATES,
     template,
     local_start,
@@ -97,6 +99,14 @@ from exchange.core.partnerships.tagging import (
     partnerships_of_organization,
     tag_listing,
     partnership_badge,
+)
+from exchange.core.partnerships.meeting_changes import (
+    update_meeting,
+    cancel_meeting,
+)
+from exchange.core.partnerships.membership_changes import (
+    remove_member,
+    change_lead,
 )
 
 __all__ = [
@@ -173,4 +183,10 @@ __all__ = [
     "partnerships_of_organization",
     "tag_listing",
     "partnership_badge",
+    "clean_meeting",
+    "update_meeting",
+    "cancel_meeting",
+    "detach_listings",
+    "remove_member",
+    "change_lead",
 ]
