@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from exchange.core import events, partnerships, proposals, transfer
 from exchange.core.events import exports
@@ -16,7 +16,7 @@ from exchange.core.errors import ValidationError
 from exchange.core.events.aftermath import still_open_notices
 from exchange.core.listings import create_listing
 from exchange.core.proposals import IndexCache
-from models import EventListing, Notification
+from models import EventListing, Listing, Notification
 from tests.conftest import desk_deal
 
 SECRET = "Pracownia tylko dla koalicji"
@@ -119,3 +119,16 @@ def test_the_administrators_export_leaves_it_out(session, hall, make_user, make_
     assert SECRET not in titles and hall["lab"].title in titles
     assert org.name in {x["name"] for x in document["organizations"]}
     assert SECRET not in transfer.export(session, "csv")
+
+
+def test_an_organisers_import_brings_no_partnership_only_listing_by_its_ref(session, hall, now):
+    from tests.core.test_event_import import ROWS, csv_file, run
+
+    run(session, hall, now, csv_file(*ROWS))
+    cake = session.scalar(select(Listing).where(Listing.title == "Ciasto na spotkanie"))
+    partnership = kept_for_a_partnership(session, hall["school_owner"], hall["lab"], now)
+    cake.partnership_id, cake.partnership_only = partnership.id, True
+    session.execute(delete(EventListing).where(EventListing.listing_id == cake.id))
+    session.commit()
+    run(session, hall, now, csv_file(*ROWS))
+    assert session.scalar(select(EventListing).where(EventListing.listing_id == cake.id)) is None
