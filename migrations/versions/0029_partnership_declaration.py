@@ -2,7 +2,7 @@
 history's new lines (declaration prepared or amended, a member removed, the lead changed), and
 a meeting's .ics sequence (changed or cancelled meetings) (issue 18, formalisation).
 
-Revision ID: 0029
+Revision ID: 0029_partnership_declaration
 Revises: 0026
 Create Date: 2026-12-07 23:30:00
 
@@ -14,7 +14,8 @@ import models.base  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
-revision = '0029'
+# The brief's id (main has a '0029' of its own: the lead re-chains down_revision at merge).
+revision = '0029_partnership_declaration'
 down_revision = '0026'
 branch_labels = None
 depends_on = None
