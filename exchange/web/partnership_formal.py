@@ -3,8 +3,8 @@
 for a partnership after it was posted, a meeting changed or cancelled, a member organization
 removed and the leading organization changed.
 
-Every route is ``access.user``; who may do what is the core's rule (NotFound is a 404,
-Forbidden a 403). The partnership's page shows the declaration through
+Every route is ``access.user`` (tagging a listing ``access.member`` of its organization); who
+may do what is the core's rule (NotFound is a 404, Forbidden a 403). The partnership's page shows the declaration through
 ``partnership_declaration`` (a template helper)."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import update
+from sqlalchemy import select, update
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
@@ -66,7 +66,7 @@ def _declaration(partnership: Partnership) -> dict:
     """The declaration's state for the partnership's page, and whether the reader may open the
     contract (a member of one of its parties)."""
     state = core.declaration_state(db.session, partnership, utcnow().date())
-    mine = set(db.session.scalars(db.select(Membership.organization_id).where(
+    mine = set(db.session.scalars(select(Membership.organization_id).where(
         Membership.user_id == current_user.id))) if current_user.is_authenticated else set()
     return {"state": state, "opens": bool(state and mine & set(state.contract.organization_ids))}
 
