@@ -37,6 +37,9 @@ class PartnershipMeeting(Base):
     # When the coordinator recorded it as held (attendance, minutes).
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The .ics SEQUENCE: each change of date, place or agenda, and the cancelling, add one, so
+    # that calendars replace what they hold.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -56,6 +56,10 @@ class PartnershipChangeKind(enum.StrEnum):
     ANIMATOR_JOINED = "animator_joined"
     ANIMATOR_REMOVED = "animator_removed"
     STATE_CHANGED = "state_changed"
+    DECLARATION_PREPARED = "declaration_prepared"
+    DECLARATION_AMENDED = "declaration_amended"
+    MEMBER_REMOVED = "member_removed"
+    LEAD_CHANGED = "lead_changed"
 
 
 class Partnership(Base):
@@ -84,6 +88,11 @@ class Partnership(Base):
     # The plan's period (issue 18, "Plan and indicators"): up to three years.
     plan_starts_on: Mapped[date | None] = mapped_column(Date)
     plan_ends_on: Mapped[date | None] = mapped_column(Date)
+    # The partnership's declaration: a multi-party contract the members sign (optional).
+    # A contract's id without a foreign key: one would close a cycle of tables (contract →
+    # proposal → listing → partnership → contract) that no order of creating or emptying
+    # them satisfies; contracts are records, never deleted.
+    declaration_contract_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from exchange.core.errors import (
@@ -296,10 +296,12 @@ def hidden_from(session: Session, org_id: int) -> set[int]:
     its proposals, and a contract's form out of the listings it may link."""
     mine = select(PartnershipMember.partnership_id).where(
         PartnershipMember.organization_id == org_id, PartnershipMember.left_at.is_(None))
+    # One whose organization left its partnership (no partnership now) is hidden from all.
     return set(session.scalars(select(Listing.id).where(
         Listing.partnership_only.is_(True),
         Listing.status.in_((ListingStatus.OPEN, ListingStatus.PAUSED)),
-        Listing.organization_id != org_id, Listing.partnership_id.not_in(mine))))
+        Listing.organization_id != org_id,
+        or_(Listing.partnership_id.is_(None), Listing.partnership_id.not_in(mine)))))
 
 
 def marketplace_query(session: Session, *, q: str | None = None, kind: str | None = None,

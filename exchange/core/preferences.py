@@ -72,6 +72,11 @@ KIND_BY_PREFIX = {
     "partnership-proposal": PROPOSALS,
     # keeping partners engaged: a partner quiet for weeks (to the coordinator)
     "partnership-quiet": NEWS,
+    # partnerships, formalisation: the declaration to sign (a contract); a member removed, the
+    # leading organization changed
+    "partnership-declaration": CONTRACTS,
+    "partnership-removed": NEWS,
+    "partnership-lead": NEWS,
 }
 assert set(KIND_BY_PREFIX.values()) <= set(KINDS) and set(DEFAULTS) == set(KINDS)
 

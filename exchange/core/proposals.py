@@ -229,7 +229,11 @@ def export_rows(session: Session, index: MatchIndex, *, clearing: bool = False,
         all_matches(index, per_need)
     declined = {(p.need_id, p.offer_id) for p in session.scalars(
         select(Proposal).where(Proposal.status == ProposalStatus.DECLINED))}
-    matches = [m for m in matches if (m.need_id, m.offer_id) not in declined]
+    # The rows go to brokers and organisers, outsiders to any partnership: a listing kept for
+    # a partnership only is in no row.
+    kept = set(session.scalars(select(Listing.id).where(Listing.partnership_only.is_(True))))
+    matches = [m for m in matches if (m.need_id, m.offer_id) not in declined
+               and m.need_id not in kept and m.offer_id not in kept]
     groups: list[tuple[str, list[Match]]]
     if clearing:
         result = clear(matches, find_cycles(matches, index.items), index.items)

@@ -37,6 +37,7 @@ def meeting_entry(meeting: PartnershipMeeting) -> Event:
     entry = Event()
     entry.add("uid", f"partnership-meeting-{meeting.id}@gielda")
     entry.add("dtstamp", meeting.updated_at)
+    entry.add("sequence", meeting.sequence or 0)
     entry.add("dtstart", meeting.starts_at)
     entry.add("dtend", meeting_end(meeting))
     entry.add("summary", f"{meeting.title} ({meeting.partnership.name})")
@@ -52,11 +53,14 @@ def meeting_entry(meeting: PartnershipMeeting) -> Event:
     return entry
 
 
-def calendar_bytes(entries, name: str) -> bytes:
-    """A calendar called NAME of ENTRIES as the bytes of an .ics file."""
+def calendar_bytes(entries, name: str, *, method: str | None = None) -> bytes:
+    """A calendar called NAME of ENTRIES as the bytes of an .ics file; METHOD ("REQUEST",
+    "CANCEL") for one e-mailed to change or cancel what a calendar holds."""
     cal = Calendar()
     cal.add("prodid", "-//Giełda//PL")
     cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
     cal.add("x-wr-calname", name)
     for entry in entries:
         cal.add_component(entry)

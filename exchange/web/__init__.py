@@ -39,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         partnership_map,
         partnership_plan,
         partnership_report,
+        partnership_formal,
         partnerships,
         password_reset,
         preferences,
@@ -51,7 +52,7 @@ def register_blueprints(app: Flask) -> None:
                    events, invitations, notifications, preferences, admin, privacy,
                    searches, partnerships, partnership_meetings,
                    partnership_map, partnership_report, partnership_engage,
-                   partnership_plan):
+                   partnership_plan, partnership_formal):
         app.register_blueprint(module.bp)
     app.context_processor(_template_helpers)
 

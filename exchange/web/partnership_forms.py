@@ -83,12 +83,23 @@ def change_label(change) -> str:
                                                                  "animator removed"),
         PartnershipChangeKind.STATE_CHANGED: lambda: pgettext("partnership change",
                                                               "state changed"),
+        PartnershipChangeKind.DECLARATION_PREPARED: lambda: pgettext(
+            "partnership change", "declaration prepared for signing"),
+        PartnershipChangeKind.DECLARATION_AMENDED: lambda: pgettext(
+            "partnership change", "amendment to the declaration proposed"),
+        PartnershipChangeKind.MEMBER_REMOVED: lambda: pgettext("partnership change",
+                                                               "removed from the partnership"),
+        PartnershipChangeKind.LEAD_CHANGED: lambda: pgettext("partnership change",
+                                                             "new leading institution"),
     }[change.kind]()
 
 
 def change_detail(change) -> str:
     if change.kind is PartnershipChangeKind.STATE_CHANGED and change.detail:
         return str(STATE_LABELS[PartnershipState(change.detail)])
+    if change.kind in (PartnershipChangeKind.DECLARATION_PREPARED,
+                       PartnershipChangeKind.DECLARATION_AMENDED):
+        return change.detail  # the contract's number (and version)
     if change.detail in {r.value for r in PartnershipRole}:
         return str(PARTNERSHIP_ROLE_LABELS[PartnershipRole(change.detail)])
     return ""

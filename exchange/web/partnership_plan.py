@@ -116,7 +116,7 @@ def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
         abort(403)
 
 
-def _amount(value: Decimal) -> str:
+def amount(value: Decimal) -> str:
     return format_decimal(value.normalize() if value == value.to_integral_value()
                           else value, format="#,##0.####")
 
@@ -152,14 +152,14 @@ def _chart(progress, start: date, today: date) -> dict:
             "target_y": y(indicator.target), "top": top, "bottom": bottom}
 
 
-def _approx(value: Decimal) -> str:
+def approx(value: Decimal) -> str:
     """An expected value, to one decimal place: the line is a guide, not a count."""
     return format_decimal(value.quantize(Decimal("0.1")), format="#,##0.#")
 
 
 def _labels() -> dict:
-    return {"STATE_LABELS": STATE_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "amount": _amount,
-            "approx": _approx}
+    return {"STATE_LABELS": STATE_LABELS, "SOURCE_LABELS": SOURCE_LABELS, "amount": amount,
+            "approx": approx}
 
 
 @bp.route("/<int:partnership_id>/plan")

@@ -35,8 +35,8 @@ from exchange.http.labels import (
 )
 from exchange.http.unit import unit_of_work
 from exchange.web.partnership_plan import STATE_LABELS
-from exchange.web.partnership_plan import _amount as amount
-from exchange.web.partnership_plan import _approx as approx
+from exchange.web.partnership_plan import amount
+from exchange.web.partnership_plan import approx
 from exchange.infra.spreadsheet import csv_file, xlsx_workbook
 from models import Category
 

@@ -56,7 +56,7 @@ from exchange.web.partnership_forms import (
 )
 from exchange.web.sessions import start_session
 from exchange.web.partnership_plan import STATE_LABELS as PLAN_STATE_LABELS
-from exchange.web.partnership_plan import _amount as amount
+from exchange.web.partnership_plan import amount
 from exchange.web.util import act, save, save_checked
 from models import (
     Partnership,

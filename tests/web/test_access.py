@@ -62,6 +62,10 @@ class World:
     plan_indicator: object = None
     plan_activity: object = None
     progress_entry: object = None
+    # Formalisation (issue 18): the third organization (Dom Kultury) is a second member of the
+    # partnership, and a meeting is scheduled ten days ahead.
+    formal_partner: object = None
+    formal_meeting: object = None
 
 
 MATRIX_IMPORT = ("organization_ref;organization_name;organization_sector;"
@@ -344,6 +348,11 @@ from tests.web.access_partnership_plan import PLAN_MATRIX  # noqa: E402
 assert not MATRIX.keys() & PLAN_MATRIX.keys()
 MATRIX.update(PLAN_MATRIX)
 
+from tests.web.access_partnership_formal import FORMAL_MATRIX  # noqa: E402
+
+assert not MATRIX.keys() & FORMAL_MATRIX.keys()
+MATRIX.update(FORMAL_MATRIX)
+
 
 def test_every_route_has_a_rule_and_a_row(app):
     routes = set()
@@ -455,8 +464,18 @@ def world(session, make_user, make_org, add_member, now):
     progress_entry = partnerships.add_progress(session, owner, plan_indicator.id, {
         "value": "2", "happened_on": "2026-10-01", "source": "Lista"}, now)
     session.commit()
+    # formalisation (issue 18): a second member, a meeting ahead
+    _, formal_secret = partnerships.invite(session, owner, partnership.id,
+                                           email="third@example.org", now=now)
+    partnerships.accept_invitation(session, formal_secret, session.scalar(
+        select(User).where(User.email == "third@example.org")), now, org_id=third.id)
+    formal_meeting = partnerships.schedule_meeting(session, owner, partnership.id, {
+        "title": "Spotkanie", "date": (now + timedelta(days=10)).date().isoformat(),
+        "time": "17:00", "place_text": "Rynek 1"}, now)
+    session.commit()
     return World(plan_goal=plan_goal, plan_indicator=plan_indicator, plan_activity=plan_activity,
-                 progress_entry=progress_entry,partnership_meeting=meeting, meeting_task=meeting_task,
+                 progress_entry=progress_entry, formal_partner=third, formal_meeting=formal_meeting,
+                 partnership_meeting=meeting, meeting_task=meeting_task,
                  partnership_calendar=partnership_calendar,event_import_id=kept.id, partnership=partnership,
                  partnership_invitation=partnership_invitation,
                  partnership_secret=partnership_secret, org_invitation=org_invitation,

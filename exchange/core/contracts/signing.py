@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from exchange.core.accounts import verify_password
@@ -20,6 +21,8 @@ from models import (
     Contract,
     ContractStatus,
     ContractVersion,
+    Formalisation,
+    Partnership,
     Signature,
     User,
     VersionState,
@@ -110,6 +113,11 @@ def _bring_into_force(session: Session, contract: Contract, version: ContractVer
     contract.activated_at = contract.activated_at or now
     for party in contract.parties:
         party.cancel_requested_at = None
+    # A partnership's declaration signed by every member formalises the partnership
+    # (exchange/core/partnerships/declaration.py).
+    session.execute(update(Partnership).where(Partnership.declaration_contract_id == contract.id)
+                    .values(formalisation=Formalisation.DECLARATION, updated_at=now)
+                    .execution_options(synchronize_session="fetch"))
     session.flush()
     record_event(session, contract, "activate", actor, None, now)
     tell_parties(session, contract, None, now, f"contract-active:{contract.id}:{version.number}",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from exchange.core.errors import Msg
 from exchange.core.events.registration import admitted, event_listings
 from exchange.core.events.tally import event_contracts
+from exchange.core.listings import hidden_from
 from exchange.core.notifications import notify
 from models import Membership
 from models.event import ExchangeEvent
@@ -51,7 +52,8 @@ def still_open_notices(session: Session, index, now: datetime) -> int:
                     if x.id not in exchanged]
             if not left:
                 continue
-            best = _best(index, left, item_from_listing)
+            best = _best(index, left, item_from_listing,
+                         exclude=hidden_from(session, org_id))
             message = (Msg(STILL_OPEN, event=event.name, num=len(left),
                            plural=STILL_OPEN_PLURAL, best="; ".join(best)) if best else
                        Msg(STILL_OPEN_NONE, event=event.name, num=len(left),
@@ -64,13 +66,14 @@ def still_open_notices(session: Session, index, now: datetime) -> int:
     return sent
 
 
-def _best(index, listings, item_from_listing) -> list[str]:
-    """The titles of the best BEST matches for LISTINGS on the marketplace, best first."""
+def _best(index, listings, item_from_listing, *, exclude: set[int]) -> list[str]:
+    """The titles of the best BEST matches for LISTINGS on the marketplace, best first, but
+    EXCLUDE (listings kept for a partnership the organization is not in)."""
     found = []
     for listing in listings:
         item = index.items.get(listing.id) or item_from_listing(listing)
-        matches = (index.offers_for(item, BEST) if listing.kind.value == "need"
-                   else index.needs_for(item, BEST))
+        matches = (index.offers_for(item, BEST, exclude=exclude) if listing.kind.value == "need"
+                   else index.needs_for(item, BEST, exclude=exclude))
         found.extend((m.score, m.offer_id if listing.kind.value == "need" else m.need_id)
                      for m in matches)
     titles, seen = [], set()

@@ -40,7 +40,8 @@ from exchange.core.events.session import (
     session_state,
 )
 from exchange.core.organizations import get_membership
-from models import Contract, ContractStatus, ContractVersion, Signature, User, VersionState
+from models import (Contract, ContractStatus, ContractVersion, Listing, Signature, User,
+                    VersionState)
 from models.base import get_by_id
 from models.event import DealStatus, EventDeal, ExchangeEvent, StaffRole
 
@@ -53,6 +54,16 @@ def _check_parties(event: ExchangeEvent, terms, errors: Errors) -> None:
     allowed = _admitted_org_ids(event)
     if any(org_id not in allowed for org_id in terms.parties):
         errors.add("parties", Msg("Every party must be an admitted participant of this event."))
+
+
+def _check_not_partnership_only(session: Session, terms, errors: Errors) -> None:
+    """A deal at the desk is between the event's participants, before its notary: it links no
+    listing kept for a partnership only (the desk's form does not list them)."""
+    ids = {c.get(name) for c in terms.commitments for name in ("listing_id", "need_id")} - {None}
+    if ids and session.scalar(select(Listing.id).where(Listing.id.in_(ids),
+                                                       Listing.partnership_only.is_(True))):
+        errors.add("commitments", Msg("A listing kept for a partnership only cannot be part "
+                                      "of a deal at an event."))
 
 
 def _terms_or_errors(session: Session, data: Mapping[str, Any], now: datetime, errors: Errors):
@@ -188,6 +199,7 @@ def _desk_terms(session: Session, event: ExchangeEvent, data: Mapping[str, Any],
     terms = _terms_or_errors(session, data, now, errors)
     if terms is not None:
         _check_parties(event, terms, errors)
+        _check_not_partnership_only(session, terms, errors)
     given = data.get("representatives")
     given = {str(k): str(v or "").strip() for k, v in given.items()} if isinstance(
         given, Mapping) else {}

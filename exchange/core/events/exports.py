@@ -27,7 +27,7 @@ def participant_rows(session: Session, event: ExchangeEvent) -> list[dict]:
     brought = Counter(session.execute(
         select(Listing.organization_id, Listing.kind)
         .join(EventListing, EventListing.listing_id == Listing.id)
-        .where(EventListing.event_id == event.id)).all())
+        .where(EventListing.event_id == event.id, Listing.partnership_only.is_(False))).all())
     rows = []
     for p in _participants(session, event):
         org = p.organization

@@ -234,7 +234,8 @@ def _import(session: Session, actor: User, event: ExchangeEvent, filename: str, 
                 outcome.attendees_updated += 1
     session.flush()
     listing_refs = sorted({str(r.values.get("ref") or "") for r in data.listings} - {""})
-    for listing_id in session.scalars(select(Listing.id).where(Listing.ref.in_(listing_refs))):
+    for listing_id in session.scalars(select(Listing.id).where(
+            Listing.ref.in_(listing_refs), Listing.partnership_only.is_(False))):
         if session.get(EventListing, (event.id, listing_id)) is None:
             session.add(EventListing(event_id=event.id, listing_id=listing_id, added_at=now))
             outcome.listings_brought += 1

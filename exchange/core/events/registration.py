@@ -30,6 +30,10 @@ from models.event import (
 PERSON_MAX = 120
 NOTE_MAX = 1000
 MAX_ATTENDEES = 10
+# A listing kept for a partnership only is for its members' eyes: an event shows what its
+# participants bring to every other participant, its organisers and its exports.
+PARTNERSHIP_ONLY = ("“%(title)s” is kept for a partnership only; it cannot be brought to an "
+                    "event.")
 
 
 def registration_open(event: ExchangeEvent, today: date) -> bool:
@@ -110,6 +114,8 @@ def _own_open_listings(session: Session, event: ExchangeEvent, org_id: int, valu
         listing = found.get(listing_id)
         if listing is None:
             errors.add("listing_ids", Msg("Choose open listings of your organization."))
+        elif listing.partnership_only:
+            errors.add("listing_ids", Msg(PARTNERSHIP_ONLY, title=listing.title))
         elif not in_play(event, listing):
             errors.add("listing_ids", Msg("“%(title)s” is in a category this event does not "
                                           "trade.", title=listing.title))
@@ -142,6 +148,8 @@ def add_listing(session: Session, actor: User, event_id: int, listing: Listing,
         raise ValidationError.single(None, Msg("Apply for the event first."))
     if not in_play(event, listing):
         raise ValidationError.single("category", Msg("This event does not trade that category."))
+    if listing.partnership_only:
+        raise ValidationError.single(None, Msg(PARTNERSHIP_ONLY, title=listing.title))
     if session.get(EventListing, (event.id, listing.id)) is None:
         session.add(EventListing(event_id=event.id, listing_id=listing.id, added_at=now))
         session.flush()
@@ -230,10 +238,12 @@ def admitted(event: ExchangeEvent) -> list[EventParticipant]:
 
 def event_listings(session: Session, event: ExchangeEvent, *, org_ids: Iterable[int] | None = None,
                    open_only: bool = True) -> list[Listing]:
-    """The listings admitted organizations bring to EVENT."""
+    """The listings admitted organizations bring to EVENT, less any kept for a partnership
+    only since it was brought (the event's pages, brokers, desk and exports show these)."""
     ids = [p.organization_id for p in admitted(event)] if org_ids is None else list(org_ids)
     query = (select(Listing).join(EventListing, EventListing.listing_id == Listing.id)
-             .where(EventListing.event_id == event.id, Listing.organization_id.in_(ids))
+             .where(EventListing.event_id == event.id, Listing.organization_id.in_(ids),
+                    Listing.partnership_only.is_(False))
              .options(selectinload(Listing.organization)).order_by(Listing.id))
     if open_only:
         query = query.where(Listing.status == ListingStatus.OPEN, Listing.remaining > 0)

@@ -23,6 +23,7 @@ from exchange.core.partnerships.changes import (
     hand_over,
     remove_animator,
     leave,
+    detach_listings,
 )
 from exchange.core.partnerships.invitations import (
     invite,
@@ -64,6 +65,7 @@ from exchange.core.partnerships.reading import (
     get_readable_or_public,
 )
 from exchange.core.partnerships.meetings import (
+    clean_meeting,
     TEMPLATES,
     template,
     local_start,
@@ -160,6 +162,27 @@ from exchange.core.partnerships.progress import (
     progress_of,
     BehindIndicator,
     dashboard,
+)
+from exchange.core.partnerships.declaration import (
+    DeclarationState,
+    declaration_of,
+    declaration_terms,
+    declaration_state,
+    prepare_declaration,
+    amend_declaration,
+)
+from exchange.core.partnerships.tagging import (
+    partnerships_of_organization,
+    tag_listing,
+    partnership_badge,
+)
+from exchange.core.partnerships.meeting_changes import (
+    update_meeting,
+    cancel_meeting,
+)
+from exchange.core.partnerships.membership_changes import (
+    remove_member,
+    change_lead,
 )
 
 __all__ = [
@@ -289,4 +312,19 @@ __all__ = [
     "progress_of",
     "BehindIndicator",
     "dashboard",
+    "DeclarationState",
+    "declaration_of",
+    "declaration_terms",
+    "declaration_state",
+    "prepare_declaration",
+    "amend_declaration",
+    "partnerships_of_organization",
+    "tag_listing",
+    "partnership_badge",
+    "clean_meeting",
+    "update_meeting",
+    "cancel_meeting",
+    "detach_listings",
+    "remove_member",
+    "change_lead",
 ]

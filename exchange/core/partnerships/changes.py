@@ -34,6 +34,7 @@ from exchange.core.partnerships.reading import (
 )
 from models import (
     Formalisation,
+    Listing,
     Membership,
     Partnership,
     PartnershipChangeKind,
@@ -260,6 +261,7 @@ def leave(session: Session, actor: User, partnership_id: int, org_id: Any,
     if left.rowcount != 1:
         raise Conflict(Msg("This organization has already left the partnership."))
     session.refresh(member)
+    detach_listings(session, partnership.id, org_id, now)
     record(session, partnership, PartnershipChangeKind.LEFT, actor, now, organization_id=org_id)
     if partnership.coordinator_id is not None and partnership.coordinator_id != actor.id:
         notify(session, partnership.coordinator_id,
@@ -270,3 +272,14 @@ def leave(session: Session, actor: User, partnership_id: int, org_id: Any,
     return member
 
 
+
+
+def detach_listings(session: Session, partnership_id: int, org_id: int, now: datetime) -> int:
+    """An organization out of the partnership takes its listings tagged for it back: they stay
+    its own and leave the partnership; one kept for the partnership only stays hidden (its own
+    members alone see it: exchange/core/listings.py) until they open it to everyone or bring
+    it to another partnership. Return how many."""
+    return session.execute(update(Listing).where(
+        Listing.partnership_id == partnership_id, Listing.organization_id == org_id)
+        .values(partnership_id=None, updated_at=now)
+        .execution_options(synchronize_session="fetch")).rowcount

@@ -129,11 +129,11 @@ def _changeable(session: Session, user: User, partnership_id: Any) -> Partnershi
     return partnership
 
 
-def schedule_meeting(session: Session, user: User, partnership_id: int,
-                     data: Mapping[str, Any], now: datetime) -> PartnershipMeeting:
-    """A new meeting on DATE at TIME (Europe/Warsaw) at a member organization's place
-    (PLACE_ORG_ID) or at PLACE_TEXT, with an AGENDA (a TEMPLATE's if none is given)."""
-    partnership = _changeable(session, user, partnership_id)
+def clean_meeting(session: Session, partnership: Partnership, data: Mapping[str, Any],
+                  now: datetime) -> dict[str, Any]:
+    """A meeting's fields from DATA: TITLE, DATE and TIME (Europe/Warsaw; in the future),
+    DURATION_MINUTES, a member's place (PLACE_ORG_ID) or PLACE_TEXT, the AGENDA (a
+    TEMPLATE's if none is given); ValidationError with every problem."""
     errors = Errors()
     chosen = template(data.get("template"))
     title = clean_text(data.get("title") or (chosen[0] if chosen else ""), "title", errors,
@@ -157,11 +157,18 @@ def schedule_meeting(session: Session, user: User, partnership_id: int,
         if starts_at < now:
             errors.add("date", Msg("A new meeting must be in the future."))
     errors.raise_if_any()
-    meeting = PartnershipMeeting(
-        partnership_id=partnership.id, title=title,
-        template=data.get("template") if chosen else "", starts_at=starts_at,
-        duration_minutes=duration, place_org_id=place_org_id, place_text=place_text,
-        agenda=agenda, created_at=now, updated_at=now)
+    return {"title": title, "template": data.get("template") if chosen else "",
+            "starts_at": starts_at, "duration_minutes": duration, "place_org_id": place_org_id,
+            "place_text": place_text, "agenda": agenda}
+
+
+def schedule_meeting(session: Session, user: User, partnership_id: int,
+                     data: Mapping[str, Any], now: datetime) -> PartnershipMeeting:
+    """A new meeting (clean_meeting's fields)."""
+    partnership = _changeable(session, user, partnership_id)
+    meeting = PartnershipMeeting(partnership_id=partnership.id,
+                                 **clean_meeting(session, partnership, data, now),
+                                 created_at=now, updated_at=now)
     session.add(meeting)
     session.flush()
     return meeting
@@ -221,6 +228,8 @@ def record_meeting(session: Session, user: User, partnership_id: int, meeting_id
     MINUTES, DECISIONS and NEXT_MEETING_ON. Recording again replaces what was recorded."""
     meeting = _changeable_meeting(session, user, partnership_id, meeting_id)
     errors = Errors()
+    if meeting.cancelled_at is not None:
+        raise Conflict(Msg("The meeting was cancelled: there is nothing to record."))
     if meeting.starts_at > now:
         raise Conflict(Msg("The meeting has not begun yet: record it when it is held."))
     attendance: dict[int, str] = {}

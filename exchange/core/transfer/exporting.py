@@ -23,12 +23,15 @@ from models import Listing, Organization
 
 
 def export(session: Session, fmt: str) -> str:
-    """Write every organization and listing (of any status) in the import format FMT."""
+    """Write every organization and listing (of any status) in the import format FMT, but
+    listings kept for a partnership only: the format has no place to say so, and a file
+    imported elsewhere would publish them to everyone."""
     if fmt not in FORMATS:
         raise ValidationError.single("format", Msg("Choose CSV or JSON."))
     orgs = list(session.scalars(select(Organization).order_by(Organization.id)))
     listings: dict[int, list[Listing]] = {}
-    for listing in session.scalars(select(Listing).order_by(Listing.organization_id, Listing.id)):
+    for listing in session.scalars(select(Listing).where(Listing.partnership_only.is_(False))
+                                  .order_by(Listing.organization_id, Listing.id)):
         listings.setdefault(listing.organization_id, []).append(listing)
     if fmt == "json":
         document = {

@@ -263,9 +263,11 @@ def publish(event_id: int):
 # ---------------------------------------------------------------------------- registration
 
 def _open_listings(event, org_id: int) -> tuple[list[Listing], list[Listing]]:
-    """The organization's open listings: (those in play at EVENT, the others)."""
+    """The organization's open listings: (those in play at EVENT, the others); none kept for
+    a partnership only."""
     rows = db.session.scalars(select(Listing).where(
-        Listing.organization_id == org_id, Listing.status == ListingStatus.OPEN)
+        Listing.organization_id == org_id, Listing.status == ListingStatus.OPEN,
+        Listing.partnership_only.is_(False))
         .order_by(Listing.kind, Listing.title)).all()
     return ([x for x in rows if core.in_play(event, x)],
             [x for x in rows if not core.in_play(event, x)])
