@@ -634,7 +634,23 @@ def load_demo_data(session: Session, now: datetime) -> bool:
     _partnership_contacts(session, users, now)
     _partnership_plan(session, users, now)
     _partnership_recommendations(session, users, now)
+    _partnership_declaration(session, users, now)
     return True
+
+
+def _partnership_declaration(session: Session, users: dict[str, User], now: datetime) -> None:
+    """The partners' declaration: drawn up by the coordinator from what each partner brings
+    and signed by the three; the partnership counts as formalised by a declaration."""
+    from exchange.core import contracts
+    from exchange.core.partnerships import prepare_declaration
+
+    partnership = session.scalar(select(Partnership))
+    contract = prepare_declaration(session, users["piotr.lewandowski@example.org"],
+                                   partnership.id, now)
+    for member in partnership.current_members:
+        signer = next(m.user for m in member.organization.memberships if m.can_sign)
+        contracts.sign(session, signer, member.organization_id, contract.id, now,
+                       recent_login=True)
 
 
 def _partnership_recommendations(session: Session, users: dict[str, User],
@@ -669,7 +685,7 @@ def _partnership(session: Session, users: dict[str, User], now: datetime) -> Non
         "goal": "Mieszkańcy powiatu, zwłaszcza seniorzy, bezpiecznie korzystają z usług "
                 "cyfrowych: e-urzędu, bankowości internetowej i katalogów bibliotek. Wspólnie "
                 "prowadzimy kursy, dyżury pomocy cyfrowej i promujemy je w naszych kanałach.",
-        "kind": "needs", "formalisation": "declaration", "is_public": True,
+        "kind": "needs", "formalisation": "none", "is_public": True,
         "lead_id": library.id,
         "coordinator_id": users["piotr.lewandowski@example.org"].id}, now)
     for email, name in (("szkola@example.org", "Szkoła Podstawowa nr 3 w Pelplinie"),

@@ -228,6 +228,14 @@ def test_the_demo_has_a_partnership_led_by_the_library(session, now):
     assert "na wnuczka" in versions[0].text
     got = report.year_report(session, partnership.coordinator, partnership.id, year, now)
     assert got.meetings and got.exchanges and got.indicators
+    # formalised by a declaration the three partners signed
+    declaration = partnerships.declaration_of(session, partnership)
+    assert partnership.formalisation.value == "declaration"
+    assert declaration.status.value == "active" and len(declaration.parties) == 3
+    # … which is no exchange between them: the two contracts of the plan's demo are
+    assert declaration.id not in {line.contract.id for line in got.exchanges}
+    assert len(report.year_report(session, partnership.coordinator, partnership.id, year,
+                                  now).exchanges) == 2
 
 
 def test_the_demo_partnership_has_contributions_a_need_and_a_proposal(session, now):

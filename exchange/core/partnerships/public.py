@@ -49,9 +49,13 @@ class Achievements:
 
 
 def between_partners(org_ids: set[int]) -> Select:
-    """The ids of contracts with two or more of ORG_IDS (the partners) as parties."""
+    """The ids of contracts with two or more of ORG_IDS (the partners) as parties; a
+    partnership's declaration is what the partners bring, not an exchange between them."""
+    declarations = select(Partnership.declaration_contract_id).where(
+        Partnership.declaration_contract_id.is_not(None))
     return select(ContractParty.contract_id).where(
-        ContractParty.organization_id.in_(org_ids or [0])).group_by(
+        ContractParty.organization_id.in_(org_ids or [0]),
+        ContractParty.contract_id.not_in(declarations)).group_by(
         ContractParty.contract_id).having(func.count() >= 2)
 
 
