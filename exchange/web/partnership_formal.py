@@ -29,7 +29,7 @@ from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.mailing import mail_user
 from exchange.http.urls import external_url
-from exchange.web.partnership_forms import ButtonForm
+from exchange.web.partnership_forms import load_partnership, ButtonForm
 from exchange.web.partnership_meetings import MeetingForm
 from exchange.web.util import act, save_checked
 from models import Listing, Membership, Notification, Partnership, PartnershipMeeting
@@ -37,18 +37,10 @@ from models import Listing, Membership, Notification, Partnership, PartnershipMe
 bp = Blueprint("partnership_formal", __name__)
 
 
-def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
-    try:
-        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-
 
 def _button(partnership_id: int, action: Callable[[], Any], message: str, *,
             manage: bool = True, to: str = "partnerships.detail", anchor: str | None = None):
-    _load(partnership_id, manage=manage)
+    load_partnership(partnership_id, manage=manage)
     if not ButtonForm().validate():
         abort(400)
     if act(action):

@@ -3,8 +3,10 @@ of kinds, states, formalisation and roles, the prompt for a missing sector, the 
 rows, and the forms."""
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext, pgettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,8 +20,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from exchange.core import partnerships as core
+from exchange.core.errors import Forbidden, NotFound
+from exchange.http.extensions import db
 from models import (
     Formalisation,
+    Partnership,
     PartnershipChangeKind,
     PartnershipKind,
     PartnershipRole,
@@ -61,6 +66,17 @@ MISSING_PROMPTS = {
     Sector.BUSINESS: _l("No business partner yet: invite, for example, a local company, a bank "
                         "or a shop."),
 }
+
+
+def load_partnership(partnership_id: int, *, manage: bool = False) -> Partnership:
+    """The partnership the current user reads (a 404 otherwise, as for none); with MANAGE,
+    a 403 unless they also manage it. Every partnership page loads it so."""
+    try:
+        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
 
 
 def change_label(change) -> str:

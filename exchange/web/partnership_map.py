@@ -18,7 +18,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from exchange.core import partnerships as core
-from exchange.core.errors import Forbidden, NotFound
 from exchange.core.partnerships import contributions
 from exchange.http import access
 from exchange.http.clock import utcnow
@@ -27,9 +26,9 @@ from exchange.http.matching import current_index
 from exchange.http.setup import CONTENT_SECURITY_POLICY
 from exchange.core.listings import FIELDS
 from exchange.web.listings import ListingForm
-from exchange.web.partnership_forms import ButtonForm
+from exchange.web.partnership_forms import load_partnership, ButtonForm
 from exchange.web.util import act, save_checked
-from models import Category, ListingKind, Partnership
+from models import Category, ListingKind
 
 bp = Blueprint("partnership_map", __name__, url_prefix="/partnerships")
 
@@ -47,19 +46,11 @@ def _data(form: ContributionForm) -> dict:
             "not_a_payment": form.not_a_payment.data}
 
 
-def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
-    try:
-        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-
 
 @bp.route("/<int:partnership_id>/contributions/new", methods=["GET", "POST"])
 @access.user
 def declare(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     mine = core.user_org_ids(db.session, current_user)
     orgs = [m.organization for m in partnership.current_members if m.organization_id in mine]
     if not orgs:
@@ -81,7 +72,7 @@ def declare(partnership_id: int):
 @bp.route("/<int:partnership_id>/map")
 @access.user
 def resources(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     listings = contributions.contributions_of(db.session, partnership)
     grid = contributions.resource_map(listings)
     manager = core.is_manager(db.session, partnership, current_user)
@@ -106,7 +97,7 @@ def resources(partnership_id: int):
 @bp.route("/<int:partnership_id>/map/broker", methods=["POST"])
 @access.user
 def broker(partnership_id: int):
-    _load(partnership_id, manage=True)
+    load_partnership(partnership_id, manage=True)
     form = ButtonForm()
     if not form.validate():
         abort(400)

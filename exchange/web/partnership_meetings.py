@@ -31,7 +31,7 @@ from exchange.http.clock import utcnow
 from exchange.http.extensions import db
 from exchange.http.mailing import mail_user
 from exchange.http.urls import external_url
-from exchange.web.partnership_forms import ButtonForm
+from exchange.web.partnership_forms import load_partnership, ButtonForm
 from exchange.web.util import act, save, save_checked
 from models import Notification, Partnership, PartnershipMeeting
 
@@ -83,14 +83,6 @@ class EvaluationForm(FlaskForm):
                            validators=[Length(max=2000)])
 
 
-def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
-    try:
-        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-
 
 def _meeting(partnership_id: int, meeting_id: int, *, manage: bool = False):
     try:
@@ -111,7 +103,7 @@ def _org_choices(partnership: Partnership, blank: str) -> list[SelectChoice]:
 @bp.route("/<int:partnership_id>/meetings")
 @access.user
 def index(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     manager = core.is_manager(db.session, partnership, current_user)
     return render_template(
         "partnerships/meetings/index.html", partnership=partnership, manager=manager,
@@ -127,7 +119,7 @@ def index(partnership_id: int):
 @bp.route("/<int:partnership_id>/meetings/new", methods=["GET", "POST"])
 @access.user
 def create(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     form = MeetingForm()
     form.template.choices = [SelectChoice("", _l("No template"))] + [
         SelectChoice(k, v) for k, v in TEMPLATE_LABELS.items()]
@@ -259,7 +251,7 @@ def add_task(partnership_id: int, meeting_id: int):
 @bp.route("/<int:partnership_id>/tasks/<int:task_id>/done", methods=["POST"])
 @access.user
 def task_done(partnership_id: int, task_id: int):
-    _load(partnership_id)  # a manager, or a person of the task's owner partner (the core)
+    load_partnership(partnership_id)  # a manager, or a person of the task's owner partner (the core)
     if not ButtonForm().validate():
         abort(400)
     done = request.form.get("done", "1") == "1"
@@ -304,7 +296,7 @@ def ics(partnership_id: int, meeting_id: int):
 @bp.route("/<int:partnership_id>/calendar/renew", methods=["POST"])
 @access.user
 def renew_feed(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     if not ButtonForm().validate():
         abort(400)
     renew = partnership.calendar_token is not None

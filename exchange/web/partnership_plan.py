@@ -26,7 +26,7 @@ from exchange.core.partnerships.schedule import ScheduleState
 from exchange.http import access
 from exchange.http.clock import utcnow
 from exchange.http.extensions import db
-from exchange.web.partnership_forms import ButtonForm
+from exchange.web.partnership_forms import load_partnership, ButtonForm
 from exchange.web.util import act, save_checked
 from models import IndicatorSource, Partnership
 
@@ -107,14 +107,6 @@ class HostForm(FlaskForm):
                            validators=[DataRequired()])
 
 
-def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
-    try:
-        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-
 
 def amount(value: Decimal) -> str:
     return format_decimal(value.normalize() if value == value.to_integral_value()
@@ -165,7 +157,7 @@ def _labels() -> dict:
 @bp.route("/<int:partnership_id>/plan")
 @access.user
 def dashboard(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     now = utcnow()
     goals, progress, behind = core.dashboard(db.session, partnership, now)
     start = partnership.plan_starts_on or now.date()
@@ -192,7 +184,7 @@ def _done(partnership_id: int, message: str, anchor: str = ""):
 @bp.route("/<int:partnership_id>/plan/period", methods=["GET", "POST"])
 @access.user
 def period(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     form = PeriodForm()
     if not form.is_submitted():
         if partnership.plan_starts_on:
@@ -210,7 +202,7 @@ def period(partnership_id: int):
 @bp.route("/<int:partnership_id>/plan/goals/new", methods=["GET", "POST"])
 @access.user
 def new_goal(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     form = GoalForm()
     if form.is_submitted():
         data = {"title": form.title.data, "description": form.description.data}
@@ -241,7 +233,7 @@ def edit_goal(partnership_id: int, goal_id: int):
             db.session, current_user, partnership_id, goal_id, data, utcnow()))
         if saved:
             return _done(partnership_id, gettext("The goal is saved."), f"#goal-{goal_id}")
-    return _form_page(_load(partnership_id), form, gettext("Edit the goal"), gettext("Save"))
+    return _form_page(load_partnership(partnership_id), form, gettext("Edit the goal"), gettext("Save"))
 
 
 def _indicator_data(form: IndicatorForm) -> dict:
@@ -261,7 +253,7 @@ def new_indicator(partnership_id: int, goal_id: int):
             db.session, current_user, partnership_id, goal_id, data, utcnow()))
         if saved:
             return _done(partnership_id, gettext("The indicator is added."), f"#goal-{goal_id}")
-    return _form_page(_load(partnership_id),
+    return _form_page(load_partnership(partnership_id),
                       form, gettext("New indicator of the goal „%(goal)s”", goal=goal.title),
                       gettext("Add the indicator"))
 
@@ -291,7 +283,7 @@ def edit_indicator(partnership_id: int, indicator_id: int):
         if saved:
             return _done(partnership_id, gettext("The indicator is saved."),
                          f"#indicator-{indicator_id}")
-    return _form_page(_load(partnership_id), form, gettext("Edit the indicator"),
+    return _form_page(load_partnership(partnership_id), form, gettext("Edit the indicator"),
                       gettext("Save"))
 
 
@@ -310,7 +302,7 @@ def _partner_choices(partnership: Partnership) -> list[SelectChoice]:
 @access.user
 def new_activity(partnership_id: int, goal_id: int):
     goal = _goal(partnership_id, goal_id)
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     form = ActivityForm()
     form.partner_ids.choices = _partner_choices(partnership)
     if form.is_submitted():
@@ -328,7 +320,7 @@ def new_activity(partnership_id: int, goal_id: int):
 @bp.route("/<int:partnership_id>/plan/activities/<int:activity_id>/done", methods=["POST"])
 @access.user
 def activity_done(partnership_id: int, activity_id: int):
-    _load(partnership_id, manage=True)
+    load_partnership(partnership_id, manage=True)
     if not ButtonForm().validate():
         abort(400)
     done = request.form.get("done", "1") == "1"
@@ -347,7 +339,7 @@ def indicator(partnership_id: int, indicator_id: int):
         found = core.get_indicator(db.session, current_user, partnership_id, indicator_id)
     except NotFound:
         abort(404)
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     can_add = core.can_add_progress(db.session, partnership, current_user) \
         and found.source.value == "manual"
     form = ProgressForm()
@@ -382,7 +374,7 @@ def indicator(partnership_id: int, indicator_id: int):
 @bp.route("/<int:partnership_id>/plan/progress/<int:entry_id>/withdraw", methods=["POST"])
 @access.user
 def withdraw(partnership_id: int, entry_id: int):
-    _load(partnership_id)
+    load_partnership(partnership_id)
     if not ButtonForm().validate():
         abort(400)
     entry_indicator = {}
@@ -406,7 +398,7 @@ def withdraw(partnership_id: int, entry_id: int):
 @bp.route("/<int:partnership_id>/exchanges")
 @access.user
 def exchanges(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     form = HostForm()
     events = core.organised_events(db.session, current_user, partnership)
     form.event_id.choices = [SelectChoice(str(e.id), f"{e.name} ({e.held_on.isoformat()})")
@@ -422,7 +414,7 @@ def exchanges(partnership_id: int):
 @access.user
 def host_event(partnership_id: int):
     """An organiser marks their event as hosted by the partnership (HOST=0: clears it)."""
-    _load(partnership_id)
+    load_partnership(partnership_id)
     form = HostForm()
     if not ButtonForm().validate():
         abort(400)

@@ -38,6 +38,7 @@ from exchange.http.unit import unit_of_work
 from exchange.http.urls import external_url, page_number
 from exchange.web.partnership_engage import members_context
 from exchange.web.partnership_forms import (
+    load_partnership,
     FORMALISATION_LABELS,
     KIND_LABELS,
     MISSING_PROMPTS,
@@ -67,14 +68,6 @@ from models import (
 bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
 
 HISTORY_PER_PAGE = 20
-
-def _load(partnership_id: int, *, manage: bool = False) -> Partnership:
-    try:
-        return core.get_partnership(db.session, current_user, partnership_id, manage=manage)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
 
 
 def _data(form: PartnershipForm) -> dict[str, Any]:
@@ -170,7 +163,7 @@ def detail(partnership_id: int):
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
 @access.user
 def edit(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     form = PartnershipForm(obj=partnership)
     if not form.is_submitted():
         form.municipalities.data = ", ".join(partnership.municipalities)
@@ -189,7 +182,7 @@ def edit(partnership_id: int):
 @bp.route("/<int:partnership_id>/state", methods=["POST"])
 @access.user
 def change_state(partnership_id: int):
-    _load(partnership_id, manage=True)
+    load_partnership(partnership_id, manage=True)
     if not ButtonForm().validate():
         abort(400)
     if act(lambda: core.change_state(db.session, current_user, partnership_id,
@@ -223,7 +216,7 @@ def _render_members(partnership: Partnership, invite_form: InviteForm | None = N
 @bp.route("/<int:partnership_id>/members")
 @access.user
 def members(partnership_id: int):
-    return _render_members(_load(partnership_id))
+    return _render_members(load_partnership(partnership_id))
 
 
 def _mail(invitation: PartnershipInvitation, secret: str) -> None:
@@ -252,7 +245,7 @@ def _mail(invitation: PartnershipInvitation, secret: str) -> None:
 @bp.route("/<int:partnership_id>/invite", methods=["POST"])
 @access.user
 def invite(partnership_id: int):
-    partnership = _load(partnership_id, manage=True)
+    partnership = load_partnership(partnership_id, manage=True)
     form = InviteForm()
     if form.validate_on_submit():
         saved, result = save(form, lambda: core.invite(
@@ -270,7 +263,7 @@ def invite(partnership_id: int):
 @bp.route("/<int:partnership_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @access.user
 def resend(partnership_id: int, invitation_id: int):
-    _load(partnership_id, manage=True)
+    load_partnership(partnership_id, manage=True)
     if not ButtonForm().validate():
         abort(400)
     result: list = []
@@ -285,7 +278,7 @@ def resend(partnership_id: int, invitation_id: int):
 
 def _button(partnership_id: int, action: Callable[[], Any], message: str, *,
             manage: bool = True, to: str = "partnerships.members"):
-    _load(partnership_id, manage=manage)
+    load_partnership(partnership_id, manage=manage)
     if not ButtonForm().validate():
         abort(400)
     if act(action):
@@ -320,7 +313,7 @@ def remove_animator(partnership_id: int):
 @bp.route("/<int:partnership_id>/leave", methods=["POST"])
 @access.user
 def leave(partnership_id: int):
-    partnership = _load(partnership_id)
+    partnership = load_partnership(partnership_id)
     if not ButtonForm().validate():
         abort(400)
     try:
