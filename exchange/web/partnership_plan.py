@@ -7,6 +7,9 @@ Every route is ``access.user``; who may read or change is the core's rule
 (exchange/core/partnerships/plan.py): NotFound is a 404, Forbidden a 403."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from datetime import date
 from decimal import Decimal
 
@@ -329,6 +332,63 @@ def activity_done(partnership_id: int, activity_id: int):
         flash(gettext("The activity is marked as done.") if done
               else gettext("The activity is open again."), "success")
     return redirect(url_for("plan.dashboard", partnership_id=partnership_id))
+
+
+@bp.route("/<int:partnership_id>/plan/activities/<int:activity_id>/edit",
+          methods=["GET", "POST"])
+@access.user
+def edit_activity(partnership_id: int, activity_id: int):
+    partnership = load_partnership(partnership_id, manage=True)
+    activity = next((a for g in core.goals_of(db.session, partnership) for a in g.activities
+                     if a.id == activity_id), None)
+    if activity is None:
+        abort(404)
+    form = ActivityForm(data={"title": activity.title, "due_on": activity.due_on.isoformat(),
+                              "partner_ids": [str(o.id) for o in activity.partners]}
+                        if request.method == "GET" else None)
+    form.partner_ids.choices = _partner_choices(partnership)
+    if form.is_submitted():
+        data = {"title": form.title.data, "due_on": form.due_on.data,
+                "partner_ids": form.partner_ids.data or []}
+        saved, _ = save_checked(form, lambda: core.update_activity(
+            db.session, current_user, partnership_id, activity_id, data, utcnow()))
+        if saved:
+            return _done(partnership_id, gettext("The activity is saved."),
+                         f"#goal-{activity.goal_id}")
+    return _form_page(partnership, form, gettext("Edit the activity"), gettext("Save"))
+
+
+def _remove(partnership_id: int, action: Callable[[], Any], message: str):
+    load_partnership(partnership_id, manage=True)
+    if not ButtonForm().validate():
+        abort(400)
+    if act(action):
+        flash(message, "success")
+    return redirect(url_for("plan.dashboard", partnership_id=partnership_id))
+
+
+@bp.route("/<int:partnership_id>/plan/activities/<int:activity_id>/delete", methods=["POST"])
+@access.user
+def delete_activity(partnership_id: int, activity_id: int):
+    return _remove(partnership_id, lambda: core.delete_activity(
+        db.session, current_user, partnership_id, activity_id, utcnow()),
+        gettext("The activity is removed."))
+
+
+@bp.route("/<int:partnership_id>/plan/indicators/<int:indicator_id>/delete", methods=["POST"])
+@access.user
+def delete_indicator(partnership_id: int, indicator_id: int):
+    return _remove(partnership_id, lambda: core.delete_indicator(
+        db.session, current_user, partnership_id, indicator_id, utcnow()),
+        gettext("The indicator is removed."))
+
+
+@bp.route("/<int:partnership_id>/plan/goals/<int:goal_id>/delete", methods=["POST"])
+@access.user
+def delete_goal(partnership_id: int, goal_id: int):
+    return _remove(partnership_id, lambda: core.delete_goal(
+        db.session, current_user, partnership_id, goal_id, utcnow()),
+        gettext("The goal is removed."))
 
 
 @bp.route("/<int:partnership_id>/plan/indicators/<int:indicator_id>", methods=["GET", "POST"])

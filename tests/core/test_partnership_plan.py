@@ -396,3 +396,58 @@ def test_meetings_held_count_from_the_plans_start(session, town, coalition, now)
     assert core.achieved_value(session, auto, now) == 1
     # the chart steps up on the day of the meeting
     assert core.progress_of(session, auto, now).points[1:] == [(meeting.starts_at.date(), 1)]
+
+
+def test_a_goal_indicator_or_activity_added_by_mistake_is_removed_until_progress_is_recorded(
+        session, make_user, make_org, add_member, now):
+    town = build_town(session, make_user, make_org, add_member)
+    partnership = create(session, town, now)
+    join(session, town, partnership, town.headmaster, town.school, now)
+    core.set_period(session, town.director, partnership.id,
+                    {"starts_on": "2026-09-01", "ends_on": "2029-08-31"}, now)
+    goal = core.add_goal(session, town.director, partnership.id, {"title": "Cel"}, now)
+    kept = core.add_indicator(session, town.director, partnership.id, goal.id, {
+        "name": "Przeszkoleni", "baseline": "0", "target": "50", "deadline": "2028-06-01"}, now)
+    typo = core.add_indicator(session, town.director, partnership.id, goal.id, {
+        "name": "Przeszkolen", "baseline": "0", "target": "50", "deadline": "2028-06-01"}, now)
+    activity = core.add_activity(session, town.director, partnership.id, goal.id, {
+        "title": "Kurs", "due_on": "2027-01-15", "partner_ids": [town.library.id]}, now)
+    entry = core.add_progress(session, town.headmaster, kept.id, {
+        "value": "4", "happened_on": "2026-11-01", "source": "Lista"}, now)
+    session.commit()
+    # the activity is changed (its partners too), then removed; a partner may do neither
+    with pytest.raises(Forbidden):
+        core.update_activity(session, town.headmaster, partnership.id, activity.id,
+                             {"title": "X", "due_on": "2027-01-15",
+                              "partner_ids": [town.school.id]}, now)
+    session.rollback()
+    with pytest.raises(ValidationError) as caught:
+        core.update_activity(session, town.director, partnership.id, activity.id,
+                             {"title": "", "due_on": "2035-01-01", "partner_ids": []}, now)
+    assert set(caught.value.errors) == {"title", "due_on", "partner_ids"}
+    session.rollback()
+    core.update_activity(session, town.director, partnership.id, activity.id, {
+        "title": "Kurs e-usług", "due_on": "2027-02-15",
+        "partner_ids": [town.library.id, town.school.id]}, now)
+    session.commit()
+    assert activity.title == "Kurs e-usług" and len(activity.partners) == 2
+    core.delete_activity(session, town.director, partnership.id, activity.id, now)
+    # an indicator without entries goes; one with entries (even withdrawn) stays, and its goal
+    core.delete_indicator(session, town.director, partnership.id, typo.id, now)
+    session.commit()
+    core.withdraw_progress(session, town.headmaster, partnership.id, entry.id, now)
+    session.commit()
+    with pytest.raises(Conflict):
+        core.delete_indicator(session, town.director, partnership.id, kept.id, now)
+    with pytest.raises(Conflict):
+        core.delete_goal(session, town.director, partnership.id, goal.id, now)
+    session.rollback()
+    assert [i.name for i in core.indicators_of(session, partnership)] == ["Przeszkoleni"]
+    # a goal with nothing recorded goes with its indicators
+    other = core.add_goal(session, town.director, partnership.id, {"title": "Inny"}, now)
+    core.add_indicator(session, town.director, partnership.id, other.id, {
+        "name": "Ulotki", "baseline": "0", "target": "9", "deadline": "2028-06-01"}, now)
+    core.delete_goal(session, town.director, partnership.id, other.id, now)
+    session.commit()
+    assert [g.title for g in core.goals_of(session, partnership)] == ["Cel"]
+    assert [i.name for i in core.indicators_of(session, partnership)] == ["Przeszkoleni"]

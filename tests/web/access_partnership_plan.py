@@ -53,6 +53,18 @@ PLAN_MATRIX = {
     ("plan.activity_done", "POST"): (
         lambda w: _p(w, f"/plan/activities/{w.plan_activity.id}/done"),
         lambda w: {"done": "1"}, MANAGER_ACTION),
+    ("plan.edit_activity", "GET"): (
+        lambda w: _p(w, f"/plan/activities/{w.plan_activity.id}/edit"), None, MANAGER_PAGE),
+    ("plan.edit_activity", "POST"): (
+        lambda w: _p(w, f"/plan/activities/{w.plan_activity.id}/edit"),
+        lambda w: {"title": "Kurs e-usług", "due_on": "2027-02-15",
+                   "partner_ids": str(w.org.id)}, MANAGER_ACTION),
+    ("plan.delete_activity", "POST"): (
+        lambda w: _p(w, f"/plan/activities/{w.plan_activity.id}/delete"), None,
+        MANAGER_ACTION),
+    # the world's indicator has an entry: the owner's removal is refused (and said), a 302
+    ("plan.delete_indicator", "POST"): (lambda w: _i(w, "/delete"), None, MANAGER_ACTION),
+    ("plan.delete_goal", "POST"): (lambda w: _g(w, "/delete"), None, MANAGER_ACTION),
     ("plan.indicator", "GET"): (lambda w: _i(w), None, READER),
     # the partners' people and the coordinator add progress
     ("plan.indicator", "POST"): (lambda w: _i(w), lambda w: PROGRESS, ADDS),

@@ -164,3 +164,37 @@ def test_the_api_lists_indicators_and_takes_progress(client, session, town, coal
     again = client.get(url, headers=member).json
     assert again["indicator"]["achieved"] == "12.5"
     assert [e["value"] for e in again["items"]] == ["12.5"]
+
+
+def test_the_coordinator_edits_and_removes_what_was_added_by_mistake(client, session, town,
+                                                                     coalition, planned):
+    login_as(client, town.director)
+    activity = session.scalar(select(PlanActivity))
+    edit = f"/partnerships/{coalition.id}/plan/activities/{activity.id}/edit"
+    assert 'value="Kurs komputerowy"' in client.get(edit).get_data(as_text=True)
+    # bad input: said, nothing changed
+    refused = client.post(edit, data={"title": "", "due_on": "x", "partner_ids": []})
+    assert refused.status_code == 422
+    session.rollback()
+    assert session.get(PlanActivity, activity.id).title == "Kurs komputerowy"
+    answer = client.post(edit, data={"title": "Kurs e-usług", "due_on": activity.due_on.isoformat(),
+                                     "partner_ids": [str(town.school.id), str(town.library.id)]})
+    assert answer.status_code == 302
+    session.rollback()
+    assert session.get(PlanActivity, activity.id).title == "Kurs e-usług"
+    assert len(session.get(PlanActivity, activity.id).partners) == 2
+    # an indicator with an entry stays; without entries it goes, and its goal after it
+    base = f"/partnerships/{coalition.id}/plan"
+    assert "Remove the indicator" in client.get(f"{base}/indicators/{planned.id}").get_data(
+        as_text=True)
+    core.add_progress(session, town.headmaster, planned.id, {
+        "value": "3", "happened_on": TODAY.isoformat(), "source": "Lista"}, NOW)
+    session.commit()
+    assert "Remove the indicator" not in client.get(f"{base}/indicators/{planned.id}").get_data(
+        as_text=True)
+    kept = client.post(f"{base}/indicators/{planned.id}/delete", follow_redirects=True)
+    assert "stay on record" in kept.get_data(as_text=True)
+    assert count(session, PlanIndicator) == 1
+    client.post(f"{base}/activities/{activity.id}/delete")
+    assert count(session, PlanActivity) == 0
+    assert count(session, PlanGoal) == 1

@@ -150,6 +150,10 @@ from exchange.core.partnerships.plan import (
     update_indicator,
     add_activity,
     set_activity_done,
+    update_activity,
+    delete_activity,
+    delete_indicator,
+    delete_goal,
 )
 from exchange.core.partnerships.progress import (
     entry_organizations,
@@ -302,6 +306,10 @@ __all__ = [
     "update_indicator",
     "add_activity",
     "set_activity_done",
+    "update_activity",
+    "delete_activity",
+    "delete_indicator",
+    "delete_goal",
     "entry_organizations",
     "can_add_progress",
     "add_progress",

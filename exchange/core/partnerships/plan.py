@@ -335,9 +335,68 @@ def add_activity(session: Session, user: User, partnership_id: Any, goal_id: Any
 def set_activity_done(session: Session, user: User, partnership_id: Any, activity_id: Any,
                       done: bool, now: datetime) -> PlanActivity:
     partnership = _changeable(session, user, partnership_id)
-    activity = session.get(PlanActivity, activity_id) if isinstance(activity_id, int) else None
-    if activity is None or activity.goal.partnership_id != partnership.id:
-        raise NotFound(Msg("There is no such activity in this plan."))
+    activity = _activity_of(session, partnership, activity_id)
     activity.done_at = (activity.done_at or now) if done else None
     session.flush()
     return activity
+
+
+ACTIVITY_NOT_FOUND = Msg("There is no such activity in this plan.")
+KEPT_ENTRIES = Msg("Progress entries were recorded for it: they stay on record, so it cannot "
+                   "be removed. Change it instead.")
+
+
+def _activity_of(session: Session, partnership: Partnership, activity_id: Any) -> PlanActivity:
+    activity = session.get(PlanActivity, activity_id) if isinstance(activity_id, int) else None
+    if activity is None or activity.goal.partnership_id != partnership.id:
+        raise NotFound(ACTIVITY_NOT_FOUND)
+    return activity
+
+
+def update_activity(session: Session, user: User, partnership_id: Any, activity_id: Any,
+                    data: Mapping[str, Any], now: datetime) -> PlanActivity:
+    """Change an activity's TITLE, DUE_ON and partners (PARTNER_IDS); managers only."""
+    partnership = _changeable(session, user, partnership_id)
+    activity = _activity_of(session, partnership, activity_id)
+    errors = Errors()
+    title = clean_text(data.get("title"), "title", errors, max_length=ACTIVITY_TITLE_MAX,
+                       required=True)
+    due_on = required_date(data.get("due_on"), "due_on", errors)
+    _within_plan(partnership, due_on, "due_on", errors)
+    partner_ids = _clean_partners(partnership, data.get("partner_ids"), errors)
+    errors.raise_if_any()
+    activity.title, activity.due_on = title, due_on
+    activity.partners = list(session.scalars(select(Organization).where(
+        Organization.id.in_(partner_ids))))
+    session.flush()
+    return activity
+
+
+def delete_activity(session: Session, user: User, partnership_id: Any, activity_id: Any,
+                    now: datetime) -> None:
+    partnership = _changeable(session, user, partnership_id)
+    session.delete(_activity_of(session, partnership, activity_id))
+    session.flush()
+
+
+def delete_indicator(session: Session, user: User, partnership_id: Any, indicator_id: Any,
+                     now: datetime) -> None:
+    """Remove an indicator added by mistake: only while nobody recorded progress on it
+    (withdrawn entries included: they are the record of what was said)."""
+    partnership = _changeable(session, user, partnership_id)
+    indicator = _indicator_of(session, partnership, indicator_id)
+    if indicator.entries:
+        raise Conflict(KEPT_ENTRIES)
+    session.delete(indicator)
+    session.flush()
+
+
+def delete_goal(session: Session, user: User, partnership_id: Any, goal_id: Any,
+                now: datetime) -> None:
+    """Remove a goal with its activities and indicators, while none has progress entries."""
+    _changeable(session, user, partnership_id)
+    goal = get_goal(session, user, partnership_id, goal_id, manage=True)
+    if any(indicator.entries for indicator in goal.indicators):
+        raise Conflict(KEPT_ENTRIES)
+    session.delete(goal)
+    session.flush()
