@@ -236,6 +236,10 @@ def test_the_demo_has_a_partnership_led_by_the_library(session, now):
     assert declaration.id not in {line.contract.id for line in got.exchanges}
     assert len(report.year_report(session, partnership.coordinator, partnership.id, year,
                                   now).exchanges) == 2
+    # nor a commitment between partners on a partner's page: the lead got no lab from it
+    lead = next(m for m in partnership.current_members if m.organization_id == partnership.lead_id)
+    got_by_lead = partnerships.partner_record(session, partnership, lead)
+    assert declaration.id not in {c.version.contract_id for c in got_by_lead.received}
 
 
 def test_the_demo_partnership_has_contributions_a_need_and_a_proposal(session, now):

@@ -329,13 +329,16 @@ def get_partner(session: Session, user: User | None, partnership_id: int,
     return partnership, member
 
 
-def _commitments_between(session: Session, org_id: int, partners: set[int]) -> list[Commitment]:
-    """The commitments in force, in contracts ORG_ID signed, given to or by another partner."""
-    others = partners - {org_id}
+def _commitments_between(session: Session, partnership: Partnership,
+                         org_id: int) -> list[Commitment]:
+    """The commitments in force, in contracts ORG_ID signed, given to or by another partner;
+    not the partnership's declaration (what the partners bring, shown as contributions)."""
+    others = member_org_ids(partnership) - {org_id}
     if not others:
         return []
     contracts = session.scalars(select(Contract).join(ContractParty).where(
-        ContractParty.organization_id == org_id)).all()
+        ContractParty.organization_id == org_id,
+        Contract.id != (partnership.declaration_contract_id or 0))).all()
     found = []
     for contract in contracts:
         version = contract.in_force
@@ -360,7 +363,7 @@ def partner_record(session: Session, partnership: Partnership, member: Partnersh
         Listing.status.in_(LIVE)).order_by(Listing.category, Listing.id)).all()
     record.contributions = [x for x in listings if x.kind is ListingKind.OFFER]
     record.needs = [x for x in listings if x.kind is ListingKind.NEED]
-    for c in _commitments_between(session, org_id, member_org_ids(partnership)):
+    for c in _commitments_between(session, partnership, org_id):
         (record.given if c.giver_id == org_id else record.received).append(c)
     tasks = session.scalars(select(MeetingTask).join(PartnershipMeeting).where(
         PartnershipMeeting.partnership_id == partnership.id,
